@@ -1,0 +1,1 @@
+"""Models of receivables (see SPEC.md)."""

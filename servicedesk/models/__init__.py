@@ -1,0 +1,22 @@
+"""Core data of the department: clients, sites, equipment, staff, work orders,
+rule parameters and the working-day calendar."""
+from .calendar import CalendarDay, CalendarYear
+from .clients import Client, Contact, Equipment, Site
+from .numbering import NumberSequence
+from .params import RuleParameter
+from .staff import Staff
+from .work_orders import WorkOrder, WorkOrderEvent
+
+__all__ = [
+    "CalendarDay",
+    "CalendarYear",
+    "Client",
+    "Contact",
+    "Equipment",
+    "NumberSequence",
+    "RuleParameter",
+    "Site",
+    "Staff",
+    "WorkOrder",
+    "WorkOrderEvent",
+]

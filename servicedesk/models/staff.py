@@ -1,0 +1,74 @@
+"""Staff profiles linked to users; roles are Django groups named after `Role` (SPEC §1)."""
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..choices import Role
+from ..validators import normalize_phone, validate_phone
+
+
+class StaffQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def with_role(self, role: str):
+        return self.filter(user__groups__name=role).distinct()
+
+    def technicians(self):
+        return self.active().with_role(Role.TECHNICIAN)
+
+
+class Staff(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
+    name = models.CharField(_("姓名"), max_length=40)
+    phone = models.CharField(_("手机"), max_length=24, blank=True, validators=[validate_phone])
+    area = models.CharField(_("负责区域"), max_length=40, blank=True, db_index=True)
+    team = models.CharField(_("班组"), max_length=40, blank=True)
+    team_lead = models.ForeignKey(
+        "self",
+        verbose_name=_("技术组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="team_members",
+    )
+    resident_site = models.ForeignKey(
+        "servicedesk.Site",
+        verbose_name=_("驻点网点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_staff",
+        help_text=_("驻点技术员所在的驻点单位"),
+    )
+    active = models.BooleanField(_("在职"), default=True)
+    history = HistoricalRecords()
+
+    objects = StaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("员工")
+        verbose_name_plural = _("员工")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.phone = normalize_phone(self.phone)
+
+    @cached_property
+    def roles(self) -> list[str]:
+        """Role codes in the order of `Role`; uses prefetched groups when present."""
+        names = {g.name for g in self.user.groups.all()}
+        return [r for r in Role.values if r in names]
+
+    def has_role(self, *roles: str) -> bool:
+        return self.user.is_superuser or any(r in self.roles for r in roles)
+
+    @property
+    def is_resident(self) -> bool:
+        return self.resident_site_id is not None

@@ -1,0 +1,101 @@
+"""`param(name, on=date)`: the value of a rule parameter in force on a date (issue 2 §4).
+
+Every rule engine reads its numbers here, and records `ParamValue.version` in
+its explanation so a result can always say which parameter version produced it.
+"""
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .errors import DomainError
+from .models import RuleParameter
+
+
+class UnknownParameterError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    name: str
+    value: Any
+    version: int  # RuleParameter.pk
+    effective_from: date
+    rule: str
+
+    def as_explanation(self) -> dict:
+        """JSON-safe record for explanations (rule 2)."""
+        return {
+            "name": self.name,
+            "value": str(self.value) if not isinstance(self.value, (dict, list)) else self.value,
+            "version": self.version,
+            "effective_from": self.effective_from.isoformat(),
+        }
+
+
+def _to_value(row: RuleParameter) -> ParamValue:
+    return ParamValue(row.name, row.typed_value, row.pk, row.effective_from, row.rule)
+
+
+def get_param(name: str, *, on: date) -> ParamValue:
+    row = RuleParameter.objects.filter(name=name, effective_from__lte=on).order_by("-effective_from").first()
+    if row is None:
+        raise UnknownParameterError(_("规则参数 %(name)s 在 %(on)s 没有生效的取值。") % {"name": name, "on": on})
+    return _to_value(row)
+
+
+def param(name: str, *, on: date):
+    """The typed value (Decimal, int or table) of `name` in force on `on`."""
+    return get_param(name, on=on).value
+
+
+def get_params(names: Iterable[str], *, on: date) -> dict[str, ParamValue]:
+    """Several parameters in one query (for engines pricing many lines)."""
+    names = list(dict.fromkeys(names))
+    rows = RuleParameter.objects.filter(name__in=names, effective_from__lte=on).order_by("name", "-effective_from")
+    found: dict[str, ParamValue] = {}
+    for row in rows:
+        found.setdefault(row.name, _to_value(row))
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise UnknownParameterError(
+            _("规则参数 %(name)s 在 %(on)s 没有生效的取值。") % {"name": ", ".join(missing), "on": on}
+        )
+    return found
+
+
+def schedule_param(*, name: str, value, effective_from: date, today: date, by=None, note: str = "") -> RuleParameter:
+    """A manager's change of a parameter: a new version from `effective_from` (today or later).
+
+    Back-dating is refused: it would change computations already made.
+    """
+    if effective_from < today:
+        raise DomainError(_("生效日期不能早于今天:已做的计算不能被追溯修改。"), field="effective_from")
+    with transaction.atomic():
+        current = RuleParameter.objects.filter(name=name).order_by("-effective_from").first()
+        if current is None:
+            raise UnknownParameterError(_("未知的规则参数:%(name)s") % {"name": name}, field="name")
+        row, _created = RuleParameter.objects.update_or_create(
+            name=name,
+            effective_from=effective_from,
+            defaults=dict(
+                kind=current.kind,
+                value=value,
+                unit=current.unit,
+                rule=current.rule,
+                description=current.description,
+                note=note,
+                created_by=getattr(by, "user", by),
+            ),
+        )
+        from django.core.exceptions import ValidationError
+
+        try:
+            row.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            raise exc
+        return row

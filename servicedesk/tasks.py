@@ -1,0 +1,16 @@
+"""Celery tasks of the core: thin wrappers around services."""
+from celery import shared_task
+
+from . import workdays
+
+
+@shared_task(name="servicedesk.tasks.sync_calendar_task")
+def sync_calendar_task() -> list[int]:
+    """Load every year the chinesecalendar package knows and the table lacks (idempotent)."""
+    return workdays.sync_known_years()
+
+
+@shared_task(name="servicedesk.tasks.load_calendar_year_task")
+def load_calendar_year_task(year: int) -> int:
+    """Load one year from the package (an administrator's request, run in the background)."""
+    return workdays.load_year_from_package(year).year

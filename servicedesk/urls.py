@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+
+# Each app owns its `urls.py` (pages) and `api_urls.py` (REST, under /api/).
+APPS = ["dispatch", "billing", "penalties", "callbacks", "receivables", "bonuses"]
+
+
+def _optional(module: str):
+    import importlib
+
+    try:
+        return importlib.import_module(module).urlpatterns
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return []
+
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("core/", include("servicedesk.urls_pages")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/", include("servicedesk.urls_api")),
+]
+for app in APPS:
+    urlpatterns += [path("api/", include(_optional(f"{app}.api_urls")))]
+    urlpatterns += [path(f"{app}/", include((_optional(f"{app}.urls"), app)))]
+
+admin.site.site_header = "客服部工作平台 · 后台管理"
+admin.site.site_title = "servicedesk"
