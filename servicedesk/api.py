@@ -105,13 +105,14 @@ class _Base:
 
 
 class ClientViewSet(_Base, viewsets.ModelViewSet):
+    queryset = Client.objects.none()  # for the schema; get_queryset() is what serves
     serializer_class = ClientSerializer
     read_roles = None
     write_roles = MASTER_DATA_EDITORS
     filterset_fields = ["kind", "department", "active", "salesperson"]
 
     def get_queryset(self):
-        if self.request.user.is_superuser and self.viewer is None:
+        if getattr(self, "swagger_fake_view", False) or (self.request.user.is_superuser and self.viewer is None):
             return selectors.client_list()
         return selectors.clients_visible_to(self.viewer)
 

@@ -56,7 +56,9 @@ def parameter_overview(*, today: date):
             entry["current"] = row
         else:
             entry["scheduled"].append(row)
-    return sorted(by_name.values(), key=lambda e: (e["current"] or e["scheduled"][0]).rule + e["name"])
+    for entry in by_name.values():
+        entry["info"] = entry["current"] or entry["scheduled"][0]  # rule, description, unit
+    return sorted(by_name.values(), key=lambda e: (e["info"].rule, e["name"]))
 
 
 def calendar_years():

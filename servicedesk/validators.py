@@ -23,3 +23,14 @@ validate_serial = RegexValidator(
 def normalize_phone(value: str) -> str:
     """Drop spaces people type in phone numbers; keep the hyphen of landlines."""
     return re.sub(r"\s+", "", value or "")
+
+
+class NormalizedPhonesMixin:
+    """Strip the spaces people type in phone numbers before the field validators run."""
+
+    phone_fields: tuple[str, ...] = ("phone",)
+
+    def clean_fields(self, exclude=None):
+        for name in self.phone_fields:
+            setattr(self, name, normalize_phone(getattr(self, name)))
+        super().clean_fields(exclude=exclude)

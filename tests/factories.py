@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-12345")
+    password = factory.django.Password("pass-12345")
 
 
 class StaffFactory(factory.django.DjangoModelFactory):

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import ClientKind, Department, SoftwareEntitlement
-from ..validators import normalize_phone, validate_phone, validate_serial
+from ..validators import NormalizedPhonesMixin, normalize_phone, validate_phone, validate_serial
 
 
-class Client(models.Model):
+class Client(NormalizedPhonesMixin, models.Model):
     name = models.CharField(_("客户名称"), max_length=120, unique=True)
     kind = models.CharField(_("客户类型"), max_length=16, choices=ClientKind.choices)  # R-C1
     department = models.CharField(_("所属部门"), max_length=16, choices=Department.choices)  # R-C2
@@ -53,7 +53,7 @@ class Client(models.Model):
             raise ValidationError({"agreement_start": _("只有大客户才有外包服务协议。")})
 
 
-class Site(models.Model):
+class Site(NormalizedPhonesMixin, models.Model):
     """R-C4: a place of a client; a resident site has technicians stationed there."""
 
     client = models.ForeignKey(Client, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="sites")
@@ -78,7 +78,7 @@ class Site(models.Model):
         self.phone = normalize_phone(self.phone)
 
 
-class Contact(models.Model):
+class Contact(NormalizedPhonesMixin, models.Model):
     client = models.ForeignKey(Client, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="contacts")
     site = models.ForeignKey(
         Site, verbose_name=_("网点"), null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"

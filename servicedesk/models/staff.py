@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import Role
-from ..validators import normalize_phone, validate_phone
+from ..validators import NormalizedPhonesMixin, normalize_phone, validate_phone
 
 
 class StaffQuerySet(models.QuerySet):
@@ -21,7 +21,7 @@ class StaffQuerySet(models.QuerySet):
         return self.active().with_role(Role.TECHNICIAN)
 
 
-class Staff(models.Model):
+class Staff(NormalizedPhonesMixin, models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
     name = models.CharField(_("姓名"), max_length=40)
     phone = models.CharField(_("手机"), max_length=24, blank=True, validators=[validate_phone])

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import OPEN_STATUSES, Channel, ServiceContent, ServiceMode, WorkOrderStatus
-from ..validators import normalize_phone, validate_phone
+from ..validators import NormalizedPhonesMixin, normalize_phone, validate_phone
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -24,7 +24,9 @@ class WorkOrderQuerySet(models.QuerySet):
         return self.filter(technician=staff)
 
 
-class WorkOrder(models.Model):
+class WorkOrder(NormalizedPhonesMixin, models.Model):
+    phone_fields = ("contact_phone",)
+
     number = models.CharField(_("工单号"), max_length=20, unique=True, editable=False)
     client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="work_orders")
     site = models.ForeignKey("servicedesk.Site", verbose_name=_("网点"), on_delete=models.PROTECT, related_name="work_orders")

@@ -1,0 +1,37 @@
+"""Configuration from the environment; the production profile passes `check --deploy` with no warnings."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_profile_check_deploy_is_clean():
+    env = {
+        **os.environ,
+        "DJANGO_PROFILE": "production",
+        "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check-only",
+        "ALLOWED_HOSTS": "servicedesk.example.cn",
+        "DEBUG": "false",
+    }
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "no issues" in out.stdout
+
+
+def test_production_profile_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DJANGO_PROFILE="production", ALLOWED_HOSTS="x.cn")
+    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0 and "SECRET_KEY" in out.stderr
+
+
+def test_defaults_are_chinese_and_shanghai():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "zh-hans" and settings.TIME_ZONE == "Asia/Shanghai"
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
