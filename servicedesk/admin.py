@@ -11,6 +11,7 @@ from .models import (
     Client,
     Contact,
     Equipment,
+    Notification,
     NumberSequence,
     RuleParameter,
     Site,
@@ -173,3 +174,11 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "text", "read_at", "emailed"]
+    list_filter = ["emailed"]
+    list_select_related = ["recipient"]
+    search_fields = ["text", "key"]

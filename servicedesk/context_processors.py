@@ -40,4 +40,5 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
     roles = [Role(r).label for r in staff.roles] if staff else []
-    return {"nav_items": items, "current_staff": staff, "current_roles": roles}
+    unread = staff.notifications.filter(read_at__isnull=True).count() if staff else 0
+    return {"nav_items": items, "current_staff": staff, "current_roles": roles, "unread_notifications": unread}

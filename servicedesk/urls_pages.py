@@ -8,4 +8,5 @@ urlpatterns = [
     path("work-orders/<int:pk>/", views.work_order_detail, name="work_order_detail"),
     path("parameters/", views.parameters, name="parameters"),
     path("calendar/", views.calendar, name="calendar"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -133,3 +133,13 @@ def calendar(request):
         "servicedesk/calendar.html",
         {"years": selectors.calendar_years(), "form": form, "package_range": f"{known.start}–{known.stop - 1}"},
     )
+
+
+@login_required
+def notifications(request):
+    viewer = _viewer(request)
+    qs = viewer.notifications.all()
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("servicedesk:notifications")
+    return render(request, "servicedesk/notifications.html", {"items": qs[:200]})

@@ -2,6 +2,7 @@
 rule parameters and the working-day calendar."""
 from .calendar import CalendarDay, CalendarYear
 from .clients import Client, Contact, Equipment, Site
+from .notifications import Notification
 from .numbering import NumberSequence
 from .params import RuleParameter
 from .staff import Staff
@@ -13,6 +14,7 @@ __all__ = [
     "Client",
     "Contact",
     "Equipment",
+    "Notification",
     "NumberSequence",
     "RuleParameter",
     "Site",

@@ -1,0 +1,23 @@
+"""In-app notifications (alerts for overdue callbacks, deadlines, escalations)."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey("servicedesk.Staff", verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    # What the alert is about, as a stable key: one alert per (key, recipient), so a scan run twice alerts once.
+    key = models.CharField(_("事件"), max_length=120)
+    text = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed = models.BooleanField(_("已发邮件"), default=False)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["key", "recipient"], name="notification_once_per_recipient")]
+
+    def __str__(self):
+        return self.text
