@@ -1,1 +1,129 @@
-"""Models of callbacks (see SPEC.md)."""
+"""Callbacks (回访) after every resolved visit (SPEC §4). The deadline is a row (rule 3)."""
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CallbackStatus, ComplaintStatus, Question, Satisfaction, WindowRule
+
+OPEN_STATUSES = (CallbackStatus.PENDING, CallbackStatus.DUE, CallbackStatus.OVERDUE)
+
+
+class CallbackQuerySet(models.QuerySet):
+    def to_open(self, *, now):
+        return self.filter(status=CallbackStatus.PENDING, window_opens_at__lte=now, due_at__gte=now)
+
+    def newly_overdue(self, *, now):
+        return self.filter(status__in=(CallbackStatus.PENDING, CallbackStatus.DUE), due_at__lt=now)
+
+    def queue(self):
+        """The call screen's order: overdue first, then by deadline."""
+        return self.filter(status__in=OPEN_STATUSES).order_by(
+            models.Case(models.When(status=CallbackStatus.OVERDUE, then=0), default=1), "due_at"
+        )
+
+
+class Callback(models.Model):
+    work_order = models.OneToOneField(
+        "servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="callback"
+    )
+    client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="callbacks")
+    technician = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("服务技术员"), on_delete=models.PROTECT, related_name="callbacks_about"
+    )
+    completed_at = models.DateTimeField(_("服务完成时间"), db_index=True)
+    window_opens_at = models.DateTimeField(_("最早回访时间"))
+    due_at = models.DateTimeField(_("回访截止时间"), db_index=True)
+    window_rule = models.CharField(_("回访时限依据"), max_length=20, choices=WindowRule.choices)
+    explanation = models.JSONField(_("时限说明"), default=dict)
+    status = models.CharField(_("状态"), max_length=16, choices=CallbackStatus.choices, default=CallbackStatus.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("未接通次数"), default=0)
+    overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
+    # the answers (R-K3)
+    answered_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("回访人"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks_made"
+    )
+    badge = models.BooleanField(Question.BADGE.label, null=True)
+    explained = models.BooleanField(Question.EXPLAINED.label, null=True)
+    cleaned = models.BooleanField(Question.CLEANED.label, null=True)
+    signed = models.BooleanField(Question.SIGNED.label, null=True)
+    satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
+    complaint = models.TextField(_("客户意见/投诉"), blank=True)
+    late = models.BooleanField(_("超出回访时间"), default=False)
+
+    objects = CallbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("window_opens_at")), name="callback_window_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_order.number} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def answers(self) -> dict:
+        return {q: getattr(self, q) for q in Question.values}
+
+
+class CallAttempt(models.Model):
+    callback = models.ForeignKey(Callback, verbose_name=_("回访"), on_delete=models.CASCADE, related_name="call_attempts")
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey("servicedesk.Staff", verbose_name=_("拨打人"), on_delete=models.PROTECT, related_name="+")
+    answered = models.BooleanField(_("接通"))
+
+    class Meta:
+        verbose_name = _("拨打记录")
+        verbose_name_plural = _("拨打记录")
+        ordering = ["at"]
+
+
+class CallbackViolation(models.Model):
+    """One "no" on items 1–4 (R-K4): the source of one P6 proposal."""
+
+    callback = models.ForeignKey(Callback, verbose_name=_("回访"), on_delete=models.PROTECT, related_name="violations")
+    item = models.CharField(_("项目"), max_length=16, choices=Question.choices)
+
+    class Meta:
+        verbose_name = _("违反操作规范")
+        verbose_name_plural = _("违反操作规范")
+        constraints = [models.UniqueConstraint(fields=["callback", "item"], name="callback_violation_once_per_item")]
+
+    def __str__(self):
+        return f"{self.callback.work_order.number} · {self.get_item_display()}"
+
+
+class Complaint(models.Model):
+    """R-K5: a dissatisfied client or a complaint during the callback, for the manager (P8 proposal)."""
+
+    callback = models.OneToOneField(
+        Callback, verbose_name=_("回访"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaint_record"
+    )
+    work_order = models.ForeignKey("servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="complaints")
+    client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="complaints")
+    technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("被投诉技术员"), on_delete=models.PROTECT, related_name="complaints")
+    words = models.TextField(_("客户原话"))
+    satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), db_index=True)
+    created_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
+    handled_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.TextField(_("处理结果"), blank=True)
+
+    class Meta:
+        verbose_name = _("客户投诉")
+        verbose_name_plural = _("客户投诉")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.client} · {self.created_at:%Y-%m-%d}"

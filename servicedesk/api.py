@@ -1,6 +1,7 @@
 """REST API of the core (shared/API.md): clients, sites, equipment, staff, work orders. Thin: services write."""
 import django_filters
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -58,7 +59,7 @@ class StaffSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             qs = qs.exclude(pk=self.instance.user_id)
         if qs.exists():
-            raise serializers.ValidationError("用户名已存在。")
+            raise serializers.ValidationError(_("用户名已存在。"))
         return value
 
     def create(self, validated_data):

@@ -11,4 +11,9 @@ BEAT_SCHEDULE = {
         "task": "servicedesk.tasks.sync_calendar_task",
         "schedule": crontab(minute=0, hour=3),
     },
+    # R-K7: open callbacks whose window has opened, mark overdue ones and alert (idempotent, catches up).
+    "callbacks-scan": {
+        "task": "callbacks.tasks.scan_callbacks_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -1,5 +1,6 @@
 """Who may see and do what (DEVELOPERS.md rule 6, SPEC §1). Enforced server-side for the API and the pages."""
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .choices import Role
@@ -43,7 +44,7 @@ class RolePermission(BasePermission):
     """Views declare `read_roles` / `write_roles` (None = any active staff member) and
     optionally `action_roles = {"action": {roles}}` for custom actions."""
 
-    message = "您的角色无权执行此操作。"
+    message = _("您的角色无权执行此操作。")
 
     def has_permission(self, request, view):
         user = request.user

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import views
@@ -37,5 +38,5 @@ for app in APPS:
     urlpatterns += [path("api/", include(_optional(f"{app}.api_urls")))]
     urlpatterns += [path(f"{app}/", include((_optional(f"{app}.urls"), app)))]
 
-admin.site.site_header = "客服部工作平台 · 后台管理"
+admin.site.site_header = _("客服部工作平台 · 后台管理")
 admin.site.site_title = "servicedesk"

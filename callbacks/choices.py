@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CallbackStatus(models.TextChoices):
+    PENDING = "pending", _("未到回访时间")
+    DUE = "due", _("待回访")
+    OVERDUE = "overdue", _("已逾期")
+    DONE = "done", _("已回访")
+    UNREACHABLE = "unreachable", _("无法联系")
+
+
+class WindowRule(models.TextChoices):
+    """R-K2: which rule set the window (the earliest deadline wins)."""
+
+    FIRST_SERVICE = "first_service", _("首次服务:24–72 小时内")
+    SECOND_SERVICE = "second_service", _("二次服务:24 小时内")
+    PART_REPLACED = "part_replaced", _("更换配件:24 小时内")
+
+
+class Satisfaction(models.TextChoices):
+    """R-K3 item 5."""
+
+    VERY_SATISFIED = "very_satisfied", _("很满意")
+    SATISFIED = "satisfied", _("满意")
+    NEUTRAL = "neutral", _("一般")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class Question(models.TextChoices):
+    """R-K3 items 1–4; a "no" is one breach of the engineer's operating norms (R-K4, P6)."""
+
+    BADGE = "badge", _("出示工牌并自我介绍")
+    EXPLAINED = "explained", _("讲解故障原因并给出建议")
+    CLEANED = "cleaned", _("清洁机器、整理线缆")
+    SIGNED = "signed", _("客户在服务单上签字并填写完成时间")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    HANDLED = "handled", _("已处理")

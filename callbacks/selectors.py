@@ -1,0 +1,118 @@
+"""Reads of callbacks, and the monthly figures (R-K8, R-K9) that the bonuses and the monthly report reuse.
+
+Decision: a callback belongs to the month in which its visit was completed (the
+month's work is judged by its callbacks), in Asia/Shanghai time.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from servicedesk.params import get_param
+
+from .choices import CallbackStatus, Satisfaction
+from .models import Callback, Complaint
+
+HUNDRED = Decimal(100)
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = datetime.combine(month.replace(day=1), time.min, tzinfo=tz)
+    nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, datetime.combine(nxt, time.min, tzinfo=tz)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole as a percentage, 2 places ROUND_HALF_UP; undefined (None, shown "—") when whole is 0 (R-K9)."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def queue(*, statuses=None):
+    qs = Callback.objects.select_related("work_order", "work_order__site", "client", "technician")
+    if statuses:
+        return qs.filter(status__in=statuses).order_by("due_at")
+    return qs.queue()
+
+
+@dataclass(frozen=True)
+class TechnicianMonth:
+    technician_id: int
+    technician_name: str
+    answered: int
+    very_satisfied: int
+    unreachable: int
+    complaints: int
+
+    @property
+    def very_satisfied_rate(self) -> Decimal | None:
+        return percent(self.very_satisfied, self.answered)
+
+
+def technician_month_figures(month: date, *, technician_ids=None) -> dict[int, TechnicianMonth]:
+    """Per technician: answered callbacks, very-satisfied count and rate, unreachable, complaints. Two queries."""
+    start, end = month_bounds(month)
+    qs = Callback.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    if technician_ids is not None:
+        qs = qs.filter(technician_id__in=technician_ids)
+    rows = qs.values("technician_id", "technician__name").annotate(
+        answered=Count("pk", filter=Q(status=CallbackStatus.DONE)),
+        very=Count("pk", filter=Q(status=CallbackStatus.DONE, satisfaction=Satisfaction.VERY_SATISFIED)),
+        unreachable=Count("pk", filter=Q(status=CallbackStatus.UNREACHABLE)),
+    )
+    complaints_qs = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    if technician_ids is not None:
+        complaints_qs = complaints_qs.filter(technician_id__in=technician_ids)
+    complaints = {
+        r["technician_id"]: (r["technician__name"], r["n"])
+        for r in complaints_qs.values("technician_id", "technician__name").annotate(n=Count("pk"))
+    }
+    result = {
+        r["technician_id"]: TechnicianMonth(
+            r["technician_id"], r["technician__name"], r["answered"], r["very"], r["unreachable"], complaints.get(r["technician_id"], ("", 0))[1]
+        )
+        for r in rows
+    }
+    for tech_id, (name, n) in complaints.items():
+        if tech_id not in result:
+            result[tech_id] = TechnicianMonth(tech_id, name, 0, 0, 0, n)
+    return result
+
+
+@dataclass(frozen=True)
+class DepartmentMonth:
+    clients_served: int
+    clients_called_back: int
+    overdue: int
+    target: Decimal
+    target_version: int
+
+    @property
+    def coverage(self) -> Decimal | None:
+        return percent(self.clients_called_back, self.clients_served)
+
+    @property
+    def below_target(self) -> bool:
+        return self.coverage is not None and self.coverage < self.target
+
+
+def department_month_figures(month: date) -> DepartmentMonth:
+    """R-K8 coverage (clients called back ÷ clients served, target ≥ 30 %) and overdue callbacks. One query."""
+    start, end = month_bounds(month)
+    agg = Callback.objects.filter(completed_at__gte=start, completed_at__lt=end).aggregate(
+        served=Count("client", distinct=True),
+        called=Count("client", distinct=True, filter=Q(status=CallbackStatus.DONE)),
+        overdue=Count("pk", filter=Q(overdue_at__isnull=False)),
+    )
+    target = get_param("callback.coverage_target_percent", on=(end - timedelta(days=1)).date())
+    return DepartmentMonth(agg["served"], agg["called"], agg["overdue"], target.value, target.version)
+
+
+def work_order_panel(work_order, request) -> dict:
+    """The technician sees the callback result on their work order."""
+    return {"callback": Callback.objects.filter(work_order=work_order).first()}

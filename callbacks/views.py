@@ -1,0 +1,94 @@
+"""The coordinator's call screen, the queue, the figures and the complaints (thin: services decide)."""
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicedesk.choices import Role
+from servicedesk.errors import ConflictError, DomainError
+from servicedesk.permissions import require_role, staff_of
+
+from . import selectors, services
+from .forms import CallForm, ResolutionForm
+from .models import Callback, Complaint
+
+CALLERS = (Role.COORDINATOR, Role.MANAGER)
+
+
+@login_required
+def queue(request):
+    require_role(request.user, *CALLERS)
+    now = timezone.now()
+    rows = list(selectors.queue())
+    return render(request, "callbacks/queue.html", {"rows": rows, "now": now})
+
+
+@login_required
+def call(request, pk):
+    require_role(request.user, *CALLERS)
+    cb = get_object_or_404(
+        Callback.objects.select_related("work_order", "work_order__site", "work_order__equipment", "client", "technician"), pk=pk
+    )
+    form = CallForm()
+    if request.method == "POST":
+        by = staff_of(request.user)
+        try:
+            if "no_answer" in request.POST:
+                cb = services.record_no_answer(callback=cb, by=by, now=timezone.now())
+                messages.info(request, _("已记录未接通(第 %(n)s 次)。") % {"n": cb.attempts})
+                return redirect("callbacks:queue")
+            form = CallForm(request.POST)
+            if form.is_valid():
+                services.record_call(callback=cb, by=by, now=timezone.now(), answered=True, **form.answers())
+                messages.success(request, _("回访已记录。"))
+                return redirect("callbacks:queue")
+        except ConflictError as exc:
+            messages.info(request, exc.message)
+            return redirect("callbacks:queue")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("无权操作。"))
+    attempts = cb.call_attempts.select_related("by")
+    return render(request, "callbacks/call.html", {"cb": cb, "form": form, "attempts": attempts})
+
+
+def _month(raw):
+    try:
+        return date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def figures(request):
+    require_role(request.user, *CALLERS)
+    month = _month(request.GET.get("month"))
+    techs = sorted(selectors.technician_month_figures(month).values(), key=lambda t: t.technician_name)
+    return render(
+        request,
+        "callbacks/figures.html",
+        {"month": month, "techs": techs, "dept": selectors.department_month_figures(month)},
+    )
+
+
+@login_required
+def complaints(request):
+    require_role(request.user, Role.MANAGER)
+    if request.method == "POST":
+        complaint = get_object_or_404(Complaint, pk=request.POST.get("complaint"))
+        form = ResolutionForm(request.POST)
+        if form.is_valid():
+            services.handle_complaint(
+                complaint=complaint, by=staff_of(request.user), now=timezone.now(), resolution=form.cleaned_data["resolution"]
+            )
+            messages.success(request, _("投诉已处理。"))
+        else:
+            messages.error(request, _("请填写处理结果。"))
+        return redirect("callbacks:complaints")
+    rows = Complaint.objects.select_related("client", "technician", "work_order", "handled_by").order_by("status", "-created_at")[:200]
+    return render(request, "callbacks/complaints.html", {"rows": rows})
