@@ -1,0 +1,142 @@
+"""Billing pages: price parameters (managers), the salesperson's queue, dispute / decision posts. Thin."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicedesk import params as params_service
+from servicedesk.choices import Role
+from servicedesk.errors import DomainError
+from servicedesk.forms import ScheduleParameterForm
+from servicedesk.models import RuleParameter
+from servicedesk.permissions import require_role, staff_of
+
+from . import selectors, services
+from .forms import DecisionForm, DisputeForm
+from .models import RepairPlan, VisitCharge
+
+QUEUE_ROLES = (Role.SALES, Role.MANAGER)
+
+
+def _staff(request):
+    staff = staff_of(request.user)
+    if staff is None:
+        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
+    return staff
+
+
+@login_required
+def price_parameters(request):
+    """The price list (R-P1…R-P6) and entitlements (R-B2/R-B3) as effective-dated parameters; managers only."""
+    require_role(request.user, Role.MANAGER)
+    today = timezone.localdate()
+    form = None
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        kind = RuleParameter.objects.filter(name=name).values_list("kind", flat=True).first()
+        form = ScheduleParameterForm(request.POST, kind=kind or "decimal")
+        if not name.startswith("billing."):
+            form.add_error(None, _("这里只能调整收费参数 (billing.*)。"))
+        elif form.is_valid():
+            try:
+                row = params_service.schedule_param(
+                    name=form.cleaned_data["name"], value=form.cleaned_data["value"],
+                    effective_from=form.cleaned_data["effective_from"], note=form.cleaned_data["note"],
+                    today=today, by=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("%(name)s 的新取值将自 %(date)s 起生效。") % {"name": row.name, "date": row.effective_from})
+                return redirect("billing:parameters")
+    return render(
+        request,
+        "billing/parameters.html",
+        {"overview": selectors.billing_parameters(today=today), "today": today, "form": form, "failed_name": request.POST.get("name")},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def queue(request):
+    """R-B9 disputed charges and R-B6/R-B7 repair plans awaiting the client's decision."""
+    require_role(request.user, *QUEUE_ROLES)
+    viewer = _staff(request)
+    return render(request, "billing/queue.html", {**selectors.salesperson_queue(viewer=viewer), "decision_form": DecisionForm()})
+
+
+def _back(request, charge):
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("servicedesk:work_order_detail", pk=charge.work_order_id)
+
+
+def _report(request, exc):
+    if isinstance(exc, DomainError):
+        if exc.status_code == 403:
+            raise PermissionDenied(str(exc.message))
+        messages.error(request, str(exc.message))
+
+
+@login_required
+@require_POST
+def dispute(request, pk):
+    charge = get_object_or_404(VisitCharge, pk=pk)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写客户异议。"))
+        return _back(request, charge)
+    try:
+        services.mark_disputed(
+            visit_charge=charge, line=form.cleaned_data["line"], by=_staff(request), reason=form.cleaned_data["reason"],
+            now=timezone.now(),
+        )
+    except DomainError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("已标记为有争议,等待业务员决定。"))
+    return _back(request, charge)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    charge = get_object_or_404(VisitCharge, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择决定并填写理由。"))
+        return _back(request, charge)
+    try:
+        services.decide_dispute(visit_charge=charge, by=_staff(request), now=timezone.now(), **form.cleaned_data)
+    except DomainError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("决定已记录。"))
+    return _back(request, charge)
+
+
+@login_required
+@require_POST
+def decide_plan(request, pk):
+    plan = get_object_or_404(RepairPlan, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_repair_plan(
+                plan=plan, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+                by=_staff(request), now=timezone.now(),
+            )
+        except DomainError as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("维修方案的决定已记录。"))
+    else:
+        messages.error(request, _("请选择决定并填写理由。"))
+    return redirect("billing:queue")

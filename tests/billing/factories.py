@@ -1,0 +1,37 @@
+"""Billing test helpers: clients of each department and a visit's lines in one line."""
+from datetime import date
+
+from servicedesk.choices import ClientKind, Department, SoftwareEntitlement
+from tests.factories import ClientFactory, EquipmentFactory, WorkOrderFactory
+
+DAY = date(2026, 11, 20)
+
+
+def retail(**kw):
+    return ClientFactory(kind=ClientKind.RETAIL, department=kw.pop("department", Department.BIDDING), **kw)
+
+
+def key_account(**kw):
+    return ClientFactory(kind=ClientKind.KEY_ACCOUNT, department=kw.pop("department", Department.BIDDING), **kw)
+
+
+def out_of_warranty(client):
+    return EquipmentFactory(
+        client=client, installed_on=date(2020, 1, 1), manufacturer_warranty_end=date(2021, 1, 1), company_warranty_end=date(2022, 1, 1)
+    )
+
+
+def company_warranty_only(client):
+    return EquipmentFactory(
+        client=client, installed_on=date(2024, 1, 1), manufacturer_warranty_end=date(2025, 1, 1), company_warranty_end=date(2027, 6, 30)
+    )
+
+
+def line(kind, cost=None, item="other", quantity=1, installed=False):
+    return {"kind": kind, "item": item, "cost": cost, "quantity": quantity, "installed": installed}
+
+
+__all__ = [
+    "DAY", "ClientFactory", "Department", "EquipmentFactory", "SoftwareEntitlement", "WorkOrderFactory",
+    "company_warranty_only", "key_account", "line", "out_of_warranty", "retail",
+]

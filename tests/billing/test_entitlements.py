@@ -1,0 +1,161 @@
+"""Entitlements R-B1…R-B8 and the on-site fee rule R-P6 (precedence: billing/entitlements.py)."""
+from datetime import date
+
+from django.utils import timezone
+from decimal import Decimal
+
+import pytest
+
+from billing.choices import RepairPlanStatus
+from billing.models import RepairPlan, SoftwareVisitSlot
+from billing.services import quote_visit, record_visit_charges
+from servicedesk.errors import CalendarMissingError
+
+from .factories import (
+    DAY, Department, EquipmentFactory, SoftwareEntitlement, WorkOrderFactory, company_warranty_only, key_account, line,
+    out_of_warranty, retail,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r_b8_key_account_before_agreement_pays_parts_only():
+    client = key_account(agreement_start=date(2026, 12, 1))
+    q = quote_visit(
+        client=client, on=DAY,
+        lines=[line("part", "200"), line("consumable", "100", installed=True), line("repair", "80.50"),
+               line("repair", item="lcd_monitor"), line("software", item="os_install")],
+    )
+    part, *others = q.lines
+    assert (part.amount, part.rule, part.free) == (Decimal("250.00"), "R-P1", False)
+    assert "R-B8" in part.explanation
+    assert all(ln.free and ln.rule == "R-B8" and ln.amount == 0 for ln in others)
+    assert q.onsite_fee == 0 and q.onsite_fee_rule == "R-B8"
+    assert q.total == Decimal("250.00")
+    assert q.visit_rule == "R-B8"
+
+
+def test_r_b8_no_longer_applies_from_the_agreement_start():
+    client = key_account(agreement_start=date(2026, 11, 20))
+    q = quote_visit(client=client, on=DAY, lines=[line("consumable", "100", installed=True)])
+    assert q.total == Decimal("196.00")
+
+
+def test_r_b1_bidding_part_under_manufacturer_warranty_is_free_and_visit_pays_no_onsite_fee():
+    client = retail()
+    eq = EquipmentFactory(client=client)  # manufacturer warranty until 2027-01-09
+    q = quote_visit(client=client, equipment=eq, on=DAY, lines=[line("part", "200"), line("repair", "80.50")])
+    assert [ln.rule for ln in q.lines] == ["R-B1", "R-B1"]
+    assert all(ln.free and ln.amount == 0 for ln in q.lines)
+    assert q.lines[0].list_amount == Decimal("250.00")
+    assert q.onsite_fee == 0
+    assert q.total == Decimal("0.00")
+    assert "上门费" in q.onsite_fee_explanation
+
+
+def test_r_b1_same_visit_out_of_warranty_pays_onsite_fee():
+    client = retail()
+    q = quote_visit(client=client, equipment=out_of_warranty(client), on=DAY, lines=[line("part", "200")])
+    assert q.total == Decimal("300.00")
+
+
+def test_r_b4_cooperation_mark_decides_other_bidding_cases(technician):
+    client = retail()
+    free_wo = WorkOrderFactory(client=client, cooperation_chargeable=False)
+    paid_wo = WorkOrderFactory(client=client, cooperation_chargeable=True)
+    free = record_visit_charges(work_order=free_wo, lines=[line("part", "200")], by=technician, on=DAY)
+    paid = record_visit_charges(work_order=paid_wo, lines=[line("part", "200")], by=technician, on=DAY)
+    assert (free.total, free.lines.get().rule, free.onsite_fee) == (Decimal("0.00"), "R-B4", Decimal("0.00"))
+    assert paid.total == Decimal("300.00")
+    assert "R-B4" in paid.lines.get().explanation
+
+
+def test_r_b2_bidding_clients_fourth_software_visit_is_charged(technician):
+    client = key_account(software_entitlement=SoftwareEntitlement.VISITS)
+    totals = []
+    for _n in range(4):
+        wo = WorkOrderFactory(client=client)
+        charge = record_visit_charges(work_order=wo, lines=[line("software", item="os_install")], by=technician, on=DAY)
+        totals.append((charge.software_visit_ordinal, charge.total, charge.lines.get().rule))
+    assert totals == [
+        (1, Decimal("0.00"), "R-B2"),
+        (2, Decimal("0.00"), "R-B2"),
+        (3, Decimal("0.00"), "R-B2"),
+        (4, Decimal("50.00"), "R-P5"),
+    ]
+    assert "第 4 次" in client.visit_charges.get(software_visit_ordinal=4).lines.get().explanation
+
+
+def test_r_b2_requoting_the_same_work_order_uses_one_slot_only(technician):
+    client = retail()
+    wo = WorkOrderFactory(client=client)
+    record_visit_charges(work_order=wo, lines=[line("software", item="os_install")], by=technician, on=DAY)
+    record_visit_charges(work_order=wo, lines=[line("software", item="office_tools")], by=technician, on=DAY)
+    record_visit_charges(work_order=wo, lines=[line("software", item="office_tools")], by=technician, on=DAY)
+    assert SoftwareVisitSlot.objects.filter(client=client).count() == 1
+    # a preview does not consume a slot either
+    quote_visit(client=client, on=DAY, lines=[line("software", item="os_install")])
+    assert SoftwareVisitSlot.objects.filter(client=client).count() == 1
+
+
+def test_r_b2_one_ordinal_per_client_is_enforced_by_the_database(technician):
+    from django.db import IntegrityError, transaction
+
+    client = retail()
+    SoftwareVisitSlot.objects.create(client=client, work_order=WorkOrderFactory(client=client), ordinal=1, on=DAY, free=True, created_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SoftwareVisitSlot.objects.create(client=client, work_order=WorkOrderFactory(client=client), ordinal=1, on=DAY, free=True, created_at=timezone.now())
+
+
+def test_r_b3_software_free_within_15_working_days_after_installation():
+    client = retail(software_entitlement=SoftwareEntitlement.WORKING_DAYS)
+    eq = EquipmentFactory(client=client, installed_on=date(2026, 9, 30))  # + 15 working days = 2026-10-27 (National Day)
+    inside = quote_visit(client=client, equipment=eq, on=date(2026, 10, 27), lines=[line("software", item="os_install")])
+    outside = quote_visit(client=client, equipment=eq, on=date(2026, 10, 28), lines=[line("software", item="os_install")])
+    assert (inside.lines[0].rule, inside.total) == ("R-B3", Decimal("0.00"))
+    assert inside.lines[0].inputs["free_until"] == "2026-10-27"
+    assert (outside.lines[0].rule, outside.total) == ("R-P5", Decimal("50.00"))
+    assert "R-B3" in outside.lines[0].explanation
+
+
+def test_r_b3_needs_the_calendar_a_missing_year_names_the_date():
+    client = retail(software_entitlement=SoftwareEntitlement.WORKING_DAYS)
+    eq = EquipmentFactory(client=client, installed_on=date(2026, 12, 28), manufacturer_warranty_end=None, company_warranty_end=None)
+    with pytest.raises(CalendarMissingError) as exc:
+        quote_visit(client=client, equipment=eq, on=date(2027, 1, 5), lines=[line("software", item="os_install")])
+    assert exc.value.field == "date"
+
+
+def test_r_b5_key_account_dept_retail_software_installation_always_charged():
+    client = retail(department=Department.KEY_ACCOUNT)
+    q = quote_visit(client=client, on=DAY, lines=[line("software", item="office_tools")])
+    assert (q.lines[0].rule, q.total) == ("R-P5", Decimal("20.00"))
+    assert "R-B5" in q.lines[0].explanation
+
+
+def test_r_b5_key_account_dept_retail_hardware_out_of_warranty_is_charged():
+    client = retail(department=Department.KEY_ACCOUNT)
+    q = quote_visit(client=client, equipment=out_of_warranty(client), on=DAY, lines=[line("part", "200")])
+    assert q.total == Decimal("300.00")
+    assert "R-B5" in q.lines[0].explanation
+
+
+def test_r_b6_company_warranty_company_bears_cost_and_plan_awaits_client(technician):
+    client = retail(department=Department.KEY_ACCOUNT)
+    eq = company_warranty_only(client)
+    wo = WorkOrderFactory(client=client, site=eq.site, equipment=eq)
+    charge = record_visit_charges(work_order=wo, lines=[line("part", "200")], by=technician, on=DAY)
+    ln = charge.lines.get()
+    assert (ln.amount, ln.rule, ln.awaiting_salesperson, ln.list_amount) == (Decimal("0.00"), "R-B6", True, Decimal("250.00"))
+    assert charge.onsite_fee == 0
+    plan = RepairPlan.objects.get()
+    assert (plan.rule, plan.cost, plan.status, plan.line) == ("R-B6", Decimal("250.00"), RepairPlanStatus.AWAITING_CLIENT, ln)
+
+
+def test_r_b7_key_account_out_of_warranty_cost_is_agreed_by_salesperson(technician):
+    client = key_account(department=Department.KEY_ACCOUNT)
+    eq = out_of_warranty(client)
+    wo = WorkOrderFactory(client=client, site=eq.site, equipment=eq)
+    charge = record_visit_charges(work_order=wo, lines=[line("repair", "80.50")], by=technician, on=DAY)
+    assert charge.total == 0
+    assert RepairPlan.objects.get().rule == "R-B7"
