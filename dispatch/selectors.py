@@ -1,0 +1,239 @@
+"""Reads of dispatch, each shaped for its page (a fixed number of queries whatever the number of rows)."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from servicedesk.choices import OPEN_STATUSES, Channel, Role, WorkOrderStatus
+from servicedesk.models import Equipment, Staff, WorkOrder, WorkOrderEvent
+
+from .choices import AssignmentEnd, TechnicianState
+from .models import Assignment, CloseOut, Deadline, Refusal
+
+TAKEN_BACK = (AssignmentEnd.REFUSED, AssignmentEnd.REASSIGNED, AssignmentEnd.CANCELLED)
+
+
+def day_bounds(on: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(on, time.min), tz)
+    return start, start + timedelta(days=1)
+
+
+def visits_by_technician(*, on: date, technician_ids=None) -> dict[int, int]:
+    """R-W8: client visits per technician on a day: assignments started that day and not taken back
+    (refused, reassigned, cancelled); carry-in repairs are not visits. One query."""
+    start, end = day_bounds(on)
+    qs = Assignment.objects.filter(at__gte=start, at__lt=end).exclude(end_reason__in=TAKEN_BACK)
+    qs = qs.exclude(work_order__channel=Channel.CARRY_IN)
+    if technician_ids is not None:
+        qs = qs.filter(technician_id__in=list(technician_ids))
+    return {row["technician_id"]: row["n"] for row in qs.values("technician_id").annotate(n=Count("id"))}
+
+
+def usual_technician_id(*, client_id: int) -> int | None:
+    """R-W8: the client's usual technician = the one with most resolved visits for that client."""
+    row = (
+        CloseOut.objects.filter(work_order__client_id=client_id)
+        .values("technician_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "technician_id")
+        .first()
+    )
+    return row["technician_id"] if row else None
+
+
+def technicians():
+    return Staff.objects.active().filter(user__groups__name__in=[Role.TECHNICIAN, Role.TEAM_LEAD]).distinct().select_related(
+        "resident_site"
+    )
+
+
+@dataclass
+class Suggestion:
+    staff: Staff
+    visits_today: int
+    same_area: bool
+    usual: bool
+    over_limit: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.staff.pk,
+            "name": self.staff.name,
+            "area": self.staff.area,
+            "visits_today": self.visits_today,
+            "same_area": self.same_area,
+            "usual": self.usual,
+            "over_limit": self.over_limit,
+        }
+
+
+def suggest_technicians(*, work_order: WorkOrder, on: date, limit: int, exclude_ids=(), candidates=None, visits=None, usual_id=None):
+    """R-W8: same area/district and the client's usual technician first, then the least loaded.
+
+    Technicians already at the day's limit go last. Pass `candidates`/`visits`/`usual_id` to reuse
+    what a page already loaded (constant queries)."""
+    area = work_order.site.area if work_order.site_id else ""
+    candidates = list(candidates if candidates is not None else technicians())
+    visits = visits if visits is not None else visits_by_technician(on=on, technician_ids=[s.pk for s in candidates])
+    if usual_id is None:
+        usual_id = usual_technician_id(client_id=work_order.client_id)
+    out = []
+    for s in candidates:
+        if s.pk in exclude_ids:
+            continue
+        n = visits.get(s.pk, 0)
+        out.append(Suggestion(s, n, bool(area) and s.area == area, s.pk == usual_id, n >= limit))
+    out.sort(key=lambda g: (g.over_limit, not g.usual, not g.same_area, g.visits_today, g.staff.name))
+    return out
+
+
+# ---------------------------------------------------------------- board
+@dataclass
+class TechnicianRow:
+    staff: Staff
+    state: str
+    state_label: str
+    visits_today: int
+    current_job: WorkOrder | None
+    over_limit: bool = False
+
+
+@dataclass
+class Board:
+    unassigned: list
+    assigned: list  # dispatched, not yet set off: reassignable, with their running SLA deadlines
+    technicians: list
+    limit: int
+    now: datetime
+    unassigned_total: int = 0
+    suggestions: dict = field(default_factory=dict)  # work order id → list[Suggestion] (top 3)
+    refusals: list = field(default_factory=list)  # R-W9 refusals waiting for the coordinator's judgement
+
+
+STATE_ORDER = {WorkOrderStatus.ON_SITE: 3, WorkOrderStatus.EN_ROUTE: 2, WorkOrderStatus.CONTACTED: 1, WorkOrderStatus.ACCEPTED: 1, WorkOrderStatus.DISPATCHED: 0}
+
+
+def board(*, now: datetime, unassigned_limit: int = 200) -> Board:
+    """The coordinator's board in a fixed number of queries (≈7) whatever the number of work orders."""
+    from servicedesk.params import param
+
+    on = timezone.localtime(now).date()
+    limit = param("dispatch.max_visits_per_day", on=on)
+    unassigned = list(
+        WorkOrder.objects.filter(status=WorkOrderStatus.NEW)
+        .select_related("client", "site", "equipment")
+        .order_by("created_at", "id")[:unassigned_limit]
+    )
+    unassigned_total = WorkOrder.objects.filter(status=WorkOrderStatus.NEW).count()
+    assigned = list(
+        WorkOrder.objects.filter(status__in=[WorkOrderStatus.DISPATCHED, WorkOrderStatus.ACCEPTED, WorkOrderStatus.CONTACTED])
+        .select_related("client", "site", "technician")
+        .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.open().order_by("due_at")))
+        .order_by("created_at", "id")[:unassigned_limit]
+    )
+    refusals = list(
+        Refusal.objects.filter(judged_at__isnull=True).select_related("work_order", "technician").order_by("-at")[:50]
+    )
+    techs = list(technicians().order_by("area", "name"))
+    visits = visits_by_technician(on=on)
+    active = {}
+    for wo in (
+        WorkOrder.objects.filter(technician__in=[t.pk for t in techs], status__in=list(STATE_ORDER))
+        .select_related("client")
+        .order_by("created_at")
+    ):
+        prev = active.get(wo.technician_id)
+        if prev is None or STATE_ORDER[wo.status] > STATE_ORDER[prev.status]:
+            active[wo.technician_id] = wo
+    rows = []
+    for t in techs:
+        job = active.get(t.pk)
+        if job is not None and job.status == WorkOrderStatus.ON_SITE:
+            state = TechnicianState.ON_SITE
+        elif job is not None and job.status == WorkOrderStatus.EN_ROUTE:
+            state = TechnicianState.TRAVELLING
+        elif t.resident_site_id:
+            state = TechnicianState.RESIDENT
+        else:
+            state = TechnicianState.FREE
+        n = visits.get(t.pk, 0)
+        rows.append(TechnicianRow(t, state, TechnicianState(state).label, n, job, n >= limit))
+    # suggestions for the unassigned: usual technicians of their clients in one query
+    client_ids = {wo.client_id for wo in unassigned}
+    usual = {}
+    for row in (
+        CloseOut.objects.filter(work_order__client_id__in=client_ids)
+        .values("work_order__client_id", "technician_id")
+        .annotate(n=Count("id"))
+        .order_by("work_order__client_id", "-n", "technician_id")
+    ):
+        usual.setdefault(row["work_order__client_id"], row["technician_id"])
+    suggestions = {
+        wo.pk: suggest_technicians(work_order=wo, on=on, limit=limit, candidates=techs, visits=visits, usual_id=usual.get(wo.client_id, 0))[:3]
+        for wo in unassigned
+    }
+    for wo in unassigned:
+        wo.suggested = suggestions[wo.pk]
+    return Board(unassigned, assigned, rows, limit, now, unassigned_total, suggestions, refusals)
+
+
+# ---------------------------------------------------------------- technician's phone
+def my_work(*, technician: Staff, now: datetime):
+    """"我的工作": the technician's open work orders plus those resolved today (2 queries)."""
+    start, end = day_bounds(timezone.localtime(now).date())
+    return list(
+        WorkOrder.objects.filter(technician=technician)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(close_out__completed_at__gte=start, close_out__completed_at__lt=end))
+        .select_related("client", "site", "equipment")
+        .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.open().order_by("due_at")))
+        .order_by("required_at", "created_at")
+    )
+
+
+def work_order_for_phone(*, pk: int, technician: Staff):
+    """One work order of the holder, with its equipment history (other visits to the same equipment)."""
+    wo = (
+        WorkOrder.objects.filter(technician=technician)
+        .select_related("client", "site", "equipment")
+        .prefetch_related(
+            Prefetch("events", queryset=WorkOrderEvent.objects.select_related("by", "holder")),
+            Prefetch("deadlines", queryset=Deadline.objects.open().order_by("due_at")),
+        )
+        .get(pk=pk)
+    )
+    history = []
+    if wo.equipment_id:
+        history = list(
+            WorkOrder.objects.filter(equipment_id=wo.equipment_id)
+            .exclude(pk=wo.pk)
+            .select_related("technician", "close_out")
+            .order_by("-created_at")[:20]
+        )
+    return wo, history
+
+
+def client_lookup(*, q: str, on: date, limit: int = 10):
+    """Intake lookup by client name, phone or equipment serial (R-W1). Fixed 3 queries."""
+    from servicedesk.models import Client
+
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    digits = "".join(ch for ch in q if ch.isdigit())
+    cond = Q(name__icontains=q) | Q(sites__contact_name__icontains=q)
+    if len(digits) >= 3:
+        cond |= Q(phone__contains=digits) | Q(sites__phone__contains=digits) | Q(contacts__phone__contains=digits)
+    cond |= Q(equipment__serial__icontains=q)
+    ids = list(Client.objects.filter(cond).values_list("pk", flat=True).distinct()[:limit])
+    clients = list(
+        Client.objects.filter(pk__in=ids)
+        .prefetch_related("sites", Prefetch("equipment", queryset=Equipment.objects.select_related("site")))
+        .order_by("name")
+    )
+    for c in clients:
+        c.matched_equipment = [e for e in c.equipment.all() if q.lower() in e.serial.lower()] or list(c.equipment.all())[:5]
+        for e in c.matched_equipment:
+            e.state_today = e.warranty_state(on)
+    return clients

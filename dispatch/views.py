@@ -1,0 +1,380 @@
+"""Dispatch pages: the coordinator's board and intake, the technician's phone. Thin: services decide."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicedesk import services as core_services
+from servicedesk.choices import Role
+from servicedesk.errors import DomainError
+from servicedesk.models import Client, WorkOrder
+from servicedesk.permissions import require_role, staff_of
+
+from . import lifecycle, selectors, services
+from .forms import LINE_ITEMS, LINE_KINDS, CloseOutForm, ContactForm, DispatchForm, HandoverForm, IntakeForm, RefuseForm, line_rows, lines_from
+from .models import Assignment, CarryInRepair, CloseOut, Deadline, HandOver, Refusal
+
+DESK = (Role.COORDINATOR, Role.MANAGER)
+
+
+def _me(request):
+    staff = staff_of(request.user)
+    if staff is None:
+        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
+    return staff
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return ";".join(exc.messages)
+    return str(getattr(exc, "message", exc))
+
+
+def _add_errors(form, exc):
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    else:
+        form.add_error(None, _error_text(exc))
+
+
+# ---------------------------------------------------------------- the coordinator's board
+@login_required
+def board(request):
+    require_role(request.user, *DESK)
+    return render(request, "dispatch/board.html", {"board": selectors.board(now=timezone.now())})
+
+
+@login_required
+def board_partial(request):
+    """Polled by htmx every 5 s so two coordinators see the same truth within seconds."""
+    require_role(request.user, *DESK)
+    return render(request, "dispatch/_board.html", {"board": selectors.board(now=timezone.now())})
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    """Assign or reassign in one action; R-W8 over the limit asks to confirm (force)."""
+    require_role(request.user, *DESK)
+    wo = get_object_or_404(WorkOrder, pk=pk)
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择技术员。"))
+        return redirect("dispatch:board")
+    try:
+        result = services.dispatch_work_order(
+            work_order=wo,
+            technician=form.cleaned_data["technician"],
+            by=_me(request),
+            now=timezone.now(),
+            version=form.cleaned_data["version"],
+            force=form.cleaned_data["force"],
+        )
+    except services.LoadLimitExceeded as exc:
+        return render(
+            request,
+            "dispatch/confirm.html",
+            {"wo": wo, "message": exc.message, "suggestions": exc.suggestions, "technician": form.cleaned_data["technician"], "version": form.cleaned_data["version"]},
+            status=409,
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("dispatch:board")
+    for w in result.warnings:
+        messages.warning(request, w)
+    messages.success(request, _("工单 %(number)s 已派给 %(name)s。") % {"number": wo.number, "name": result.assignment.technician.name})
+    return redirect("dispatch:board")
+
+
+@login_required
+@require_POST
+def judge(request, pk):
+    require_role(request.user, *DESK)
+    refusal = get_object_or_404(Refusal, pk=pk)
+    try:
+        services.judge_refusal(
+            refusal=refusal, unjustified=request.POST.get("unjustified") == "1", note=request.POST.get("note", ""), by=_me(request), now=timezone.now()
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("dispatch:board")
+
+
+# ---------------------------------------------------------------- intake (R-W1)
+@login_required
+def intake(request):
+    require_role(request.user, *DESK)
+    form = IntakeForm(request.POST or None)
+    picked = None
+    if request.method == "POST":
+        if form.data.get("client"):
+            picked = Client.objects.filter(pk=form.data.get("client")).first()
+        if form.is_valid():
+            try:
+                wo = core_services.create_work_order(by=_me(request), now=timezone.now(), **form.cleaned_data)
+            except (DomainError, ValidationError) as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("已受理工单 %(number)s。") % {"number": wo.number})
+                return redirect("dispatch:board")
+    return render(request, "dispatch/intake.html", {"form": form, "picked": picked, "today": timezone.localdate()})
+
+
+@login_required
+def lookup(request):
+    """As the coordinator types: clients by name, phone or equipment serial, with warranty state and kind."""
+    require_role(request.user, *DESK)
+    clients = selectors.client_lookup(q=request.GET.get("q", ""), on=timezone.localdate())
+    return render(request, "dispatch/_lookup.html", {"clients": clients, "q": request.GET.get("q", "")})
+
+
+@login_required
+def pick(request):
+    require_role(request.user, *DESK)
+    client = get_object_or_404(Client.objects.prefetch_related("sites", "equipment"), pk=request.GET.get("client"))
+    form = IntakeForm(initial={"client": client.pk, "equipment": request.GET.get("equipment") or None})
+    equipment = [e for e in client.equipment.all()]
+    for e in equipment:
+        e.state_today = e.warranty_state(timezone.localdate())
+    chosen = next((e for e in equipment if str(e.pk) == request.GET.get("equipment")), None)
+    if chosen:
+        form.initial.update(site=chosen.site_id, equipment_model=chosen.model, equipment_serial=chosen.serial)
+    site = next(iter(client.sites.all()), None)
+    if site and not form.initial.get("site"):
+        form.initial["site"] = site.pk
+    if site:
+        form.initial.update(contact_name=site.contact_name, contact_phone=site.phone)
+    return render(request, "dispatch/_picked.html", {"form": form, "picked": client, "equipment": equipment, "chosen": chosen})
+
+
+# ---------------------------------------------------------------- the technician's phone
+@login_required
+def my_work(request):
+    me = _me(request)
+    return render(request, "mobile/my_work.html", {"orders": selectors.my_work(technician=me, now=timezone.now()), "now": timezone.now()})
+
+
+def _my_order(request, pk):
+    me = _me(request)
+    try:
+        return me, *selectors.work_order_for_phone(pk=pk, technician=me)
+    except WorkOrder.DoesNotExist:
+        if WorkOrder.objects.filter(pk=pk).exists():
+            raise PermissionDenied(_("只能操作由您本人负责的工单。"))
+        raise Http404
+
+
+STEP_LABELS = {
+    "accept": _("接单"),
+    "contact": _("已联系客户"),
+    "depart": _("出发"),
+    "arrive": _("到达现场"),
+    "diagnose": _("开始检测"),
+    "start_repair": _("开始维修"),
+    "start_testing": _("开始测试"),
+}
+
+
+@login_required
+def mobile_order(request, pk):
+    me, wo, history = _my_order(request, pk)
+    holder_actions = lifecycle.next_actions(wo, actor=lifecycle.HOLDER)
+    steps = [(a, STEP_LABELS[a]) for a in holder_actions if a in STEP_LABELS]
+    carry_in = CarryInRepair.objects.filter(work_order=wo).first() if lifecycle.is_carry_in(wo) else None
+    return render(
+        request,
+        "mobile/order.html",
+        {
+            "wo": wo,
+            "history": history,
+            "steps": steps,
+            "actions": holder_actions,
+            "contact_form": ContactForm(initial={"promised_at": timezone.localtime() + timezone.timedelta(minutes=30)}),
+            "carry_in": carry_in,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def step(request, pk, action):
+    me = _me(request)
+    wo = get_object_or_404(WorkOrder, pk=pk)
+    version = request.POST.get("version") or None
+    now = timezone.now()
+    kwargs = {"work_order": wo, "by": me, "now": now, "version": version}
+    try:
+        if action == "contact":
+            form = ContactForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("请填写承诺到达时间。"), field="promised_at")
+            services.contact(promised_at=form.cleaned_data["promised_at"], **kwargs)
+        elif action == "ask_consent":
+            from datetime import date
+
+            raw = request.POST.get("expected_ready_on") or ""
+            try:
+                ready = date.fromisoformat(raw)
+            except ValueError:
+                ready = None
+            services.ask_consent(diagnosis=request.POST.get("diagnosis", ""), expected_ready_on=ready, **kwargs)
+        elif action == "client_answer":
+            services.record_client_answer(
+                continue_repair=request.POST.get("continue_repair") == "1", note=request.POST.get("note", ""), **kwargs
+            )
+        elif action == "finish_testing":
+            services.finish_testing(test_days=request.POST.get("test_days"), **kwargs)
+        elif action in ("accept", "depart", "arrive", "diagnose", "start_repair", "start_testing"):
+            getattr(services, action)(**kwargs)
+        else:
+            raise Http404
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已记录:%(step)s") % {"step": services.ACTION_LABELS.get(action, STEP_LABELS.get(action, action))})
+    if WorkOrder.objects.filter(pk=pk, technician=me).exists():
+        return redirect("dispatch:mobile_order", pk=pk)
+    return redirect("dispatch:my_work")
+
+
+@login_required
+def refuse(request, pk):
+    me, wo, _history = _my_order(request, pk)
+    form = RefuseForm(request.POST or None, initial={"version": wo.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refuse(work_order=wo, by=me, reason=form.cleaned_data["reason"], now=timezone.now(), version=form.cleaned_data["version"])
+        except (DomainError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已拒单,工单已退回派单看板。"))
+            return redirect("dispatch:my_work")
+    return render(request, "mobile/refuse.html", {"wo": wo, "form": form})
+
+
+@login_required
+def handover(request, pk):
+    me, wo, _history = _my_order(request, pk)
+    form = HandoverForm(request.POST or None, initial={"version": wo.version, "to": me.team_lead_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover(
+                work_order=wo, by=me, to=form.cleaned_data["to"], notes=form.cleaned_data["notes"], now=timezone.now(), version=form.cleaned_data["version"]
+            )
+        except (DomainError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已交接给 %(name)s。") % {"name": form.cleaned_data["to"].name})
+            return redirect("dispatch:my_work")
+    return render(request, "mobile/handover.html", {"wo": wo, "form": form})
+
+
+@login_required
+def close_out(request, pk):
+    """R-W10 close-out on the phone; lines priced live by billing (htmx → quote)."""
+    me, wo, _history = _my_order(request, pk)
+    now = timezone.localtime()
+    arrived = next((e.at for e in reversed(list(wo.events.all())) if e.action == "arrive"), None)
+    initial = {"version": wo.version, "started_at": arrived or now, "ended_at": now, "completed_at": now}
+    form = CloseOutForm(request.POST or None, initial=initial)
+    rows = line_rows(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resolve(
+                work_order=wo,
+                by=me,
+                now=timezone.now(),
+                lines=lines_from(request.POST),
+                **{k: v for k, v in data.items()},
+            )
+        except (DomainError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("服务单已提交,工单已解决。"))
+            return redirect("dispatch:my_work")
+    return render(
+        request,
+        "mobile/close_out.html",
+        {"wo": wo, "form": form, "rows": rows, "kinds": LINE_KINDS, "items": LINE_ITEMS, "arrived": arrived},
+    )
+
+
+@login_required
+@require_POST
+def quote(request, pk):
+    """Live pricing of the close-out lines (billing.quote_visit), with each line's rule and explanation."""
+    from billing.services import quote_visit
+
+    me, wo, _history = _my_order(request, pk)
+    try:
+        q = quote_visit(
+            client=wo.client, equipment=wo.equipment, on=timezone.localdate(), lines=lines_from(request.POST),
+            cooperation_chargeable=wo.cooperation_chargeable, work_order=wo,
+        )
+        error = None
+    except (DomainError, ValidationError) as exc:
+        q, error = None, _error_text(exc)
+    return render(request, "mobile/_quote.html", {"quote": q, "error": error})
+
+
+# ---------------------------------------------------------------- panel on the core work-order page
+def work_order_panel(work_order, request):
+    return {
+        "deadlines": list(Deadline.objects.filter(work_order=work_order).select_related("technician")),
+        "assignments": list(Assignment.objects.filter(work_order=work_order).select_related("technician", "by")),
+        "handovers": list(HandOver.objects.filter(work_order=work_order).select_related("from_staff", "to_staff")),
+        "close_out": CloseOut.objects.filter(work_order=work_order).first(),
+        "carry_in": CarryInRepair.objects.filter(work_order=work_order).first(),
+        "refusals": list(Refusal.objects.filter(work_order=work_order).select_related("technician", "judged_by")),
+        "is_desk": request.user.is_superuser or (staff_of(request.user) and staff_of(request.user).has_role(*DESK)),
+        "board_url": reverse("dispatch:board"),
+        "desk_actions": [a for a in lifecycle.next_actions(work_order, actor=lifecycle.DESK) if a != "dispatch"],
+        "carry_in_open": lifecycle.is_carry_in(work_order) and work_order.is_open,
+    }
+
+
+@login_required
+@require_POST
+def mark_irregular(request, pk):
+    require_role(request.user, *DESK)
+    close_out_row = get_object_or_404(CloseOut, work_order_id=pk)
+    try:
+        services.mark_irregular(close_out=close_out_row, reason=request.POST.get("reason", ""), by=_me(request), now=timezone.now())
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已判定服务单不规范,已建议 P4。"))
+    return redirect("servicedesk:work_order_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def desk_step(request, pk, action):
+    """Coordinator's steps on the work-order page: return a carry-in device, close, cancel, client chase."""
+    require_role(request.user, *DESK)
+    wo = get_object_or_404(WorkOrder, pk=pk)
+    kwargs = {"work_order": wo, "by": _me(request), "now": timezone.now()}
+    try:
+        if action == "return_device":
+            services.return_device(version=request.POST.get("version") or None, **kwargs)
+        elif action == "close":
+            services.close(version=request.POST.get("version") or None, **kwargs)
+        elif action == "cancel":
+            services.cancel(reason=request.POST.get("reason", ""), version=request.POST.get("version") or None, **kwargs)
+        elif action == "client_chase":
+            services.record_client_chase(note=request.POST.get("note", ""), **kwargs)
+        else:
+            raise Http404
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("servicedesk:work_order_detail", pk=pk)

@@ -1,0 +1,62 @@
+"""R-W8: a 4th visit of the day warns and offers the least-loaded technician of the same area."""
+from datetime import timedelta
+
+import pytest
+
+from dispatch import selectors, services
+from dispatch.models import Assignment
+from servicedesk.choices import Role
+
+from ..factories import SiteFactory, staff_with
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_day(make_order, coordinator, technician, t0):
+    for i in range(3):
+        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(minutes=i))
+
+
+def test_r_w8_fourth_visit_warns_and_offers_least_loaded_same_area(busy_day, make_order, coordinator, technician, t0):
+    near_idle = staff_with(Role.TECHNICIAN, name="近闲", area="福田区")
+    near_busy = staff_with(Role.TECHNICIAN, name="近忙", area="福田区")
+    staff_with(Role.TECHNICIAN, name="远闲", area="南山区")
+    services.dispatch_work_order(work_order=make_order(), technician=near_busy, by=coordinator, now=t0)
+    wo = make_order()
+    with pytest.raises(services.LoadLimitExceeded) as exc:
+        services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=t0 + timedelta(hours=1))
+    assert "第 4 次" in str(exc.value.message) and "近闲" in str(exc.value.message)
+    assert [s.staff.name for s in exc.value.suggestions][:2] == ["近闲", "近忙"]
+    assert "远闲" not in [s.staff.name for s in exc.value.suggestions]
+    wo.refresh_from_db()
+    assert wo.technician is None and not Assignment.objects.filter(work_order=wo).exists()
+    # confirmed: dispatched, with the override recorded
+    result = services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=t0 + timedelta(hours=1), force=True)
+    assert result.warnings and result.assignment.load_warning_overridden
+
+
+def test_r_w8_refused_visits_do_not_count(busy_day, make_order, coordinator, technician, t0):
+    wo = Assignment.objects.filter(technician=technician).first().work_order
+    services.refuse(work_order=wo, by=technician, reason="设备缺件", now=t0 + timedelta(minutes=30))
+    services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(hours=1))
+
+
+def test_r_w8_next_day_counts_afresh(busy_day, make_order, coordinator, technician, t0):
+    services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(days=1))
+
+
+def test_r_w8_suggestions_prefer_usual_technician_then_same_area(make_order, coordinator, t0):
+    usual = staff_with(Role.TECHNICIAN, name="老搭档", area="南山区")
+    same_area = staff_with(Role.TECHNICIAN, name="同区", area="福田区")
+    wo = make_order()
+    from dispatch.models import CloseOut
+
+    old = make_order(client=wo.client)
+    CloseOut.objects.create(
+        work_order=old, technician=usual, work_done="x", fault_cause="x", advice="x", started_at=t0, ended_at=t0,
+        signature_name="x", completed_at=t0 - timedelta(days=40), recorded_at=t0,
+    )
+    wo = type(wo).objects.select_related("site").get(pk=wo.pk)
+    names = [s.staff.name for s in selectors.suggest_technicians(work_order=wo, on=t0.date(), limit=3)]
+    assert names.index("老搭档") < names.index("同区")
