@@ -6,3 +6,14 @@ class ReceivablesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "receivables"
     verbose_name = _("销售回款")
+
+    def ready(self):
+        from servicedesk.choices import Role
+        from servicedesk.context_processors import register_nav
+
+        register_nav("receivables:ledger", _("应收台账"), {Role.FINANCE, Role.MANAGER})
+        register_nav("receivables:import", _("期初应收导入"), {Role.FINANCE})
+        register_nav("receivables:statements", _("月结对账单"), {Role.FINANCE, Role.MANAGER, Role.COORDINATOR})
+        register_nav("receivables:register", _("送货联登记"), {Role.COORDINATOR})
+        register_nav("receivables:my_ledger", _("我的销售台账"), {Role.TECHNICIAN})
+        register_nav("receivables:overdue_review", _("逾期回款周审"), {Role.MANAGER})

@@ -1,1 +1,358 @@
-"""Models of receivables (see SPEC.md)."""
+"""Sales confirmations, statements, payments and the receivable ledger (SPEC §9).
+
+Money is Decimal with 2 places. `received_amount` on a confirmation / statement is
+the sum of its payment allocations, maintained by services.record_payment inside
+the same transaction; check constraints keep 0 ≤ received ≤ invoiced, so the
+outstanding balance (invoiced − received) can never go negative.
+"""
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    ConfirmationStatus,
+    DifferenceKind,
+    ExportStatus,
+    ExtensionStatus,
+    OverdueCause,
+    PaymentMethod,
+    PaymentTerms,
+    PriceSource,
+    StatementStatus,
+)
+
+ZERO = Decimal("0.00")
+MONEY = dict(max_digits=14, decimal_places=2)
+
+
+class ConfirmationQuerySet(models.QuerySet):
+    def live(self):
+        return self.exclude(status=ConfirmationStatus.VOID)
+
+    def outstanding(self):
+        return self.live().filter(received_amount__lt=F("amount"))
+
+    def overdue(self, *, on):
+        return self.outstanding().filter(due_date__lt=on)
+
+    def visible_to(self, staff):
+        """Finance, managers, coordinators, GM office and sales see all; a technician only their own (R-S6)."""
+        from servicedesk.choices import Role
+
+        if staff is None:
+            return self.none()
+        if staff.user.is_superuser or staff.has_role(
+            Role.FINANCE, Role.MANAGER, Role.COORDINATOR, Role.GM_OFFICE, Role.ADMIN, Role.SALES
+        ):
+            return self
+        return self.filter(technician=staff)
+
+
+class SalesConfirmation(models.Model):
+    """R-S1: a numbered sales confirmation (销售确认书) and its signature flow."""
+
+    number = models.CharField(_("确认书编号"), max_length=32, unique=True)
+    client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="sales_confirmations")
+    client_kind = models.CharField(_("客户类型"), max_length=16, help_text=_("销售时的客户类型(R-C1)"))
+    site = models.ForeignKey(
+        "servicedesk.Site", verbose_name=_("网点"), null=True, blank=True, on_delete=models.PROTECT, related_name="sales_confirmations"
+    )
+    work_order = models.ForeignKey(
+        "servicedesk.WorkOrder", verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="sales_confirmations"
+    )
+    technician = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("技术员"), on_delete=models.PROTECT, related_name="sales_confirmations"
+    )
+    salesperson = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("业务员"), null=True, blank=True, on_delete=models.PROTECT, related_name="sales_confirmations_owned"
+    )
+    sold_on = models.DateField(_("销售日期"), db_index=True)
+    payment_terms = models.CharField(_("结算方式"), max_length=20, choices=PaymentTerms.choices)
+    amount = models.DecimalField(_("开票金额"), **MONEY, default=ZERO)
+    received_amount = models.DecimalField(_("已收金额"), **MONEY, default=ZERO)
+    due_date = models.DateField(_("到期日"), db_index=True)
+    original_due_date = models.DateField(_("原到期日"))
+    due_rule = models.JSONField(_("到期日依据"), default=dict, blank=True)
+    status = models.CharField(_("单据状态"), max_length=20, choices=ConfirmationStatus.choices, default=ConfirmationStatus.DRAFT, db_index=True)
+    technician_signed_at = models.DateTimeField(_("技术员签字时间"), null=True, blank=True)
+    client_signed_at = models.DateTimeField(_("客户签字时间"), null=True, blank=True)
+    client_signatory = models.CharField(_("客户签字人"), max_length=40, blank=True)
+    registered_at = models.DateTimeField(_("送货联登记时间"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ledger_recorded_at = models.DateTimeField(
+        _("记入技术员台账时间"), null=True, blank=True, help_text=_("R-S6 技术员销售台账")
+    )
+    statement = models.ForeignKey(
+        "MonthlyStatement", verbose_name=_("月结对账单"), null=True, blank=True, on_delete=models.PROTECT, related_name="confirmations"
+    )
+    penalty_proposed_at = models.DateTimeField(_("已建议处罚时间"), null=True, blank=True, help_text=_("R-S5,每笔只建议一次"))
+    imported = models.BooleanField(_("期初导入"), default=False)
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+
+    objects = ConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("销售确认书")
+        verbose_name_plural = _("销售确认书")
+        ordering = ["-sold_on", "-number"]
+        indexes = [
+            models.Index(fields=["technician", "sold_on"]),
+            models.Index(fields=["client", "sold_on"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_amount__gte=0) & Q(received_amount__lte=F("amount")),
+                name="confirmation_received_within_invoiced",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.received_amount
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registered_at is not None
+
+
+class ConfirmationLine(models.Model):
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
+    description = models.CharField(_("品名/服务内容"), max_length=200)
+    quantity = models.DecimalField(_("数量"), max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(_("单价"), **MONEY)
+    amount = models.DecimalField(_("金额"), **MONEY)
+    price_source = models.CharField(_("价格来源"), max_length=10, choices=PriceSource.choices, default=PriceSource.TYPED)
+    explanation = models.JSONField(_("计算说明"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("确认书明细")
+        verbose_name_plural = _("确认书明细")
+        ordering = ["confirmation", "position"]
+
+    def __str__(self):
+        return f"{self.description} × {self.quantity}"
+
+
+class DueDateChange(models.Model):
+    """History of a confirmation's due date; the original stays on the confirmation (R-S4)."""
+
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="due_date_changes")
+    from_date = models.DateField(_("原到期日"))
+    to_date = models.DateField(_("新到期日"))
+    reason = models.CharField(_("原因"), max_length=200)
+    extension = models.ForeignKey("DueDateExtension", verbose_name=_("延期申请"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey("servicedesk.Staff", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("到期日变更")
+        verbose_name_plural = _("到期日变更")
+        ordering = ["confirmation", "at", "pk"]
+
+
+class DueDateExtension(models.Model):
+    """R-S4: a written extension request for a client-caused delay; manager then GM office approve."""
+
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="extensions")
+    requested_due_date = models.DateField(_("申请延至"))
+    reason = models.TextField(_("客户原因说明"))
+    status = models.CharField(_("状态"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING_MANAGER)
+    requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    manager_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("经理审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    manager_at = models.DateTimeField(_("经理审批时间"), null=True, blank=True)
+    gm_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("总经办审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    gm_at = models.DateTimeField(_("总经办审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+
+
+class MonthlyStatement(models.Model):
+    """R-S2: one statement per key-account client per month."""
+
+    number = models.CharField(_("对账单编号"), max_length=32, unique=True)
+    client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="statements")
+    month = models.DateField(_("月份"), help_text=_("当月1日"))
+    status = models.CharField(_("状态"), max_length=20, choices=StatementStatus.choices, default=StatementStatus.COMPILED)
+    amount = models.DecimalField(_("对账金额"), **MONEY, default=ZERO)
+    received_amount = models.DecimalField(_("已收金额"), **MONEY, default=ZERO)
+    due_date = models.DateField(_("到期日"))
+    compiled_at = models.DateTimeField(_("汇总时间"))
+    compiled_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("汇总人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("经理审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("审核经理"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("财务核对时间"), null=True, blank=True)
+    checked_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("核对财务"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    sent_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("发送人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField(_("回款完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("月结对账单")
+        verbose_name_plural = _("月结对账单")
+        ordering = ["-month", "client__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "month"], name="statement_one_per_client_month"),
+            models.CheckConstraint(
+                condition=Q(received_amount__gte=0) & Q(received_amount__lte=F("amount")),
+                name="statement_received_within_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.received_amount
+
+
+class Payment(models.Model):
+    """A receipt against one confirmation or one statement; allocations spread it over confirmations."""
+
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    statement = models.ForeignKey(MonthlyStatement, verbose_name=_("对账单"), null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("收款金额"), **MONEY)
+    received_on = models.DateField(_("收款日期"))
+    method = models.CharField(_("收款方式"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER)
+    reference = models.CharField(_("凭证号/发票号"), max_length=60, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("收款")
+        verbose_name_plural = _("收款")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(confirmation__isnull=False) & Q(statement__isnull=True))
+                | (Q(confirmation__isnull=True) & Q(statement__isnull=False)),
+                name="payment_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"¥{self.amount} {self.received_on}"
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, verbose_name=_("收款"), on_delete=models.PROTECT, related_name="allocations")
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("核销金额"), **MONEY)
+
+    class Meta:
+        verbose_name = _("收款核销")
+        verbose_name_plural = _("收款核销")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+
+
+class Reconciliation(models.Model):
+    """R-S6: the Friday/Saturday reconciliation of a technician's ledger with the coordinator's register."""
+
+    technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("技术员"), on_delete=models.PROTECT, related_name="sales_reconciliations")
+    week_of = models.DateField(_("对账日"))
+    prepared_at = models.DateTimeField(_("生成时间"))
+    ledger_count = models.PositiveIntegerField(_("台账笔数"), default=0)
+    register_count = models.PositiveIntegerField(_("登记笔数"), default=0)
+    confirmed_at = models.DateTimeField(_("技术员确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("销售台账对账")
+        verbose_name_plural = _("销售台账对账")
+        ordering = ["-week_of", "technician__name"]
+        constraints = [models.UniqueConstraint(fields=["technician", "week_of"], name="reconciliation_once_per_week")]
+
+
+class ReconciliationDifference(models.Model):
+    reconciliation = models.ForeignKey(Reconciliation, verbose_name=_("对账"), on_delete=models.PROTECT, related_name="differences")
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("差异"), max_length=20, choices=DifferenceKind.choices)
+
+    class Meta:
+        verbose_name = _("对账差异")
+        verbose_name_plural = _("对账差异")
+        constraints = [
+            models.UniqueConstraint(fields=["reconciliation", "confirmation", "kind"], name="difference_once"),
+        ]
+
+
+class OverdueReview(models.Model):
+    """R-S6: the manager's Monday-morning review of overdue items."""
+
+    week_of = models.DateField(_("周一日期"), unique=True)
+    prepared_at = models.DateTimeField(_("生成时间"))
+    reviewed_at = models.DateTimeField(_("经理审阅时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("审阅经理"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("逾期回款周审")
+        verbose_name_plural = _("逾期回款周审")
+        ordering = ["-week_of"]
+
+
+class OverdueReviewItem(models.Model):
+    review = models.ForeignKey(OverdueReview, verbose_name=_("周审"), on_delete=models.PROTECT, related_name="items")
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="overdue_reviews")
+    follow_up_owner = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("催收负责人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up_rule = models.CharField(_("负责人依据"), max_length=80, blank=True)
+    days_overdue = models.PositiveIntegerField(_("逾期天数"))
+    outstanding = models.DecimalField(_("未收金额"), **MONEY)
+    registered = models.BooleanField(_("送货联已登记"))
+    cause = models.CharField(_("逾期原因"), max_length=12, choices=OverdueCause.choices, default=OverdueCause.UNKNOWN)
+    note = models.TextField(_("经理备注"), blank=True)
+    noted_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("备注人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    noted_at = models.DateTimeField(_("备注时间"), null=True, blank=True)
+    penalty_proposed = models.BooleanField(_("已建议处罚"), default=False)
+
+    class Meta:
+        verbose_name = _("逾期明细")
+        verbose_name_plural = _("逾期明细")
+        ordering = ["review", "-days_overdue"]
+        constraints = [models.UniqueConstraint(fields=["review", "confirmation"], name="overdue_item_once_per_review")]
+
+
+class ExportJob(models.Model):
+    """A large ledger export running in Celery; the page polls `progress` with htmx (R-S8)."""
+
+    requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    filters = models.JSONField(_("筛选条件"), default=dict)
+    as_of = models.DateField(_("统计日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已导出行数"), default=0)
+    file = models.CharField(_("文件"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at"]
+
+    @property
+    def progress(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -1,0 +1,472 @@
+"""REST API of sales and receivables (thin: services decide). Finance and managers see all; a technician only
+their own confirmations (others' answer 404); coordinators register delivery copies."""
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from servicedesk.choices import Role
+from servicedesk.models import Client, Site, Staff, WorkOrder
+from servicedesk.permissions import RolePermission, staff_of
+
+from . import selectors, services
+from .choices import (
+    ConfirmationStatus,
+    ExtensionStatus,
+    OverdueCause,
+    PaymentMethod,
+    PaymentTerms,
+    PriceSource,
+    ReceivableStatus,
+    StatementStatus,
+)
+from .models import (
+    ConfirmationLine,
+    DueDateChange,
+    DueDateExtension,
+    MonthlyStatement,
+    OverdueReviewItem,
+    Payment,
+    SalesConfirmation,
+)
+
+ALL_STAFF = None
+
+
+def enum_field(choices, **kwargs):
+    """A choice field documented inline, so enum names never collide with other apps' "status" enums."""
+    values = [v for v, _label in choices]
+
+    @extend_schema_field({"type": "string", "enum": values, "description": "; ".join(f"{v} = {label}" for v, label in choices)})
+    class _Enum(serializers.ChoiceField):
+        pass
+
+    return _Enum(choices=choices, **kwargs)
+FINANCE_SIDE = {Role.FINANCE, Role.MANAGER}
+LEDGER_READERS = {Role.FINANCE, Role.MANAGER, Role.COORDINATOR, Role.GM_OFFICE, Role.SALES, Role.TECHNICIAN, Role.ADMIN}
+
+
+# --------------------------------------------------------------------------- serializers
+
+
+class LineSerializer(serializers.ModelSerializer):
+    price_source = enum_field(PriceSource.choices, read_only=True)
+
+    class Meta:
+        model = ConfirmationLine
+        fields = ["position", "description", "quantity", "unit_price", "amount", "price_source", "explanation"]
+        read_only_fields = fields
+
+
+class DueDateChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DueDateChange
+        fields = ["from_date", "to_date", "reason", "extension", "by", "at"]
+        read_only_fields = fields
+
+
+class ConfirmationSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    technician_name = serializers.CharField(source="technician.name", read_only=True)
+    salesperson_name = serializers.CharField(source="salesperson.name", read_only=True, default=None)
+    outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    lines = LineSerializer(many=True, read_only=True)
+    due_date_changes = DueDateChangeSerializer(many=True, read_only=True)
+    status = enum_field(ConfirmationStatus.choices, read_only=True)
+    payment_terms = enum_field(PaymentTerms.choices, read_only=True)
+
+    class Meta:
+        model = SalesConfirmation
+        fields = [
+            "id", "number", "client", "client_name", "client_kind", "site", "work_order", "technician", "technician_name",
+            "salesperson", "salesperson_name", "sold_on", "payment_terms", "amount", "received_amount", "outstanding",
+            "due_date", "original_due_date", "due_rule", "status", "technician_signed_at", "client_signed_at",
+            "client_signatory", "registered_at", "registered_by", "ledger_recorded_at", "statement", "imported", "lines",
+            "due_date_changes",
+        ]
+        read_only_fields = fields
+
+
+class LineInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    price_source = enum_field(PriceSource.choices, default=PriceSource.TYPED)
+
+
+class ConfirmationCreateSerializer(serializers.Serializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+    work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all(), required=False, allow_null=True)
+    technician = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False)
+    salesperson = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    sold_on = serializers.DateField()
+    payment_terms = enum_field(PaymentTerms.choices, required=False)
+    lines = LineInputSerializer(many=True)
+
+
+class RegisterSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40, help_text="扫描或输入的确认书编号")
+
+
+class ClientSignSerializer(serializers.Serializer):
+    signatory = serializers.CharField(max_length=40)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    requested_due_date = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    confirmation_number = serializers.CharField(source="confirmation.number", read_only=True)
+    status = enum_field(ExtensionStatus.choices, read_only=True)
+
+    class Meta:
+        model = DueDateExtension
+        fields = ["id", "confirmation", "confirmation_number", "requested_due_date", "reason", "status", "requested_by",
+                  "requested_at", "manager_by", "manager_at", "gm_by", "gm_at", "decision_note"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    method = enum_field(PaymentMethod.choices, default=PaymentMethod.TRANSFER)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "confirmation", "statement", "amount", "received_on", "method", "reference", "note", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+        extra_kwargs = {"confirmation": {"required": False}, "statement": {"required": False}}
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    status = enum_field(StatementStatus.choices, read_only=True)
+
+    class Meta:
+        model = MonthlyStatement
+        fields = ["id", "number", "client", "client_name", "month", "status", "amount", "received_amount", "outstanding",
+                  "due_date", "compiled_at", "reviewed_at", "reviewed_by", "checked_at", "checked_by", "sent_at", "sent_by", "paid_at"]
+        read_only_fields = fields
+
+
+class CompileSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="该月任一日期,如 2026-10-01")
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all(), required=False, allow_null=True)
+
+
+class CompileResultSerializer(serializers.Serializer):
+    compiled = serializers.ListField(child=serializers.IntegerField())
+    refused = serializers.ListField(child=serializers.IntegerField())
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    sold_on = serializers.DateField()
+    client = serializers.IntegerField(source="client_id")
+    client_name = serializers.CharField(source="client.name")
+    client_kind = serializers.CharField()
+    technician = serializers.IntegerField(source="technician_id")
+    technician_name = serializers.CharField(source="technician.name")
+    salesperson_name = serializers.CharField(source="salesperson.name", default=None)
+    invoiced = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2)
+    received = serializers.DecimalField(source="received_amount", max_digits=14, decimal_places=2)
+    outstanding = serializers.DecimalField(max_digits=14, decimal_places=2)
+    due_date = serializers.DateField()
+    days_overdue = serializers.SerializerMethodField()
+    ageing_bucket = serializers.CharField(source="bucket")
+    document_status = serializers.CharField(source="status", help_text="单据状态,取值同 confirmations 的 status")
+    registered = serializers.SerializerMethodField()
+
+    def get_days_overdue(self, obj) -> int:
+        as_of = self.context["as_of"]
+        return max((as_of - obj.due_date).days, 0) if obj.outstanding > 0 else 0
+
+    def get_registered(self, obj) -> bool:
+        return obj.registered_at is not None
+
+
+class OverdueItemSerializer(serializers.ModelSerializer):
+    confirmation_number = serializers.CharField(source="confirmation.number", read_only=True)
+    client_name = serializers.CharField(source="confirmation.client.name", read_only=True)
+    follow_up_owner_name = serializers.CharField(source="follow_up_owner.name", read_only=True, default=None)
+    week_of = serializers.DateField(source="review.week_of", read_only=True)
+    cause = enum_field(OverdueCause.choices, read_only=True)
+
+    class Meta:
+        model = OverdueReviewItem
+        fields = ["id", "week_of", "confirmation", "confirmation_number", "client_name", "follow_up_owner", "follow_up_owner_name",
+                  "follow_up_rule", "days_overdue", "outstanding", "registered", "cause", "note", "noted_by", "noted_at", "penalty_proposed"]
+        read_only_fields = fields
+
+
+class OverdueNoteSerializer(serializers.Serializer):
+    cause = enum_field(OverdueCause.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+def _as_of(request):
+    from datetime import date
+
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise serializers.ValidationError({"as_of": ["日期格式应为 YYYY-MM-DD。"]})
+
+
+LEDGER_PARAMS = [
+    OpenApiParameter("date_from", str, description="销售日期起 YYYY-MM-DD", required=False),
+    OpenApiParameter("date_to", str, description="销售日期止 YYYY-MM-DD", required=False),
+    OpenApiParameter("client", int, required=False),
+    OpenApiParameter("technician", int, required=False),
+    OpenApiParameter("salesperson", int, required=False),
+    OpenApiParameter("status", str, enum=ReceivableStatus.values, required=False),
+    OpenApiParameter("as_of", str, description="账龄统计日期 YYYY-MM-DD(默认今天)", required=False),
+]
+
+
+# --------------------------------------------------------------------------- viewsets
+
+
+class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Sales confirmations (R-S1). Technicians see and write only their own."""
+
+    queryset = SalesConfirmation.objects.none()
+    serializer_class = ConfirmationSerializer
+    permission_classes = [RolePermission]
+    read_roles = ALL_STAFF
+    write_roles = {Role.TECHNICIAN, Role.COORDINATOR, Role.MANAGER, Role.FINANCE}
+    action_roles = {"register": {Role.COORDINATOR, Role.MANAGER}}
+
+    def get_queryset(self):
+        qs = selectors.confirmations_for(staff_of(self.request.user))
+        qs = qs.prefetch_related("due_date_changes")
+        params = self.request.query_params
+        if params.get("status"):
+            if params["status"] not in ConfirmationStatus.values:
+                raise serializers.ValidationError({"status": [f"未知的状态:{params['status']}"]})
+            qs = qs.filter(status=params["status"])
+        if params.get("number"):
+            qs = qs.filter(number__icontains=params["number"].strip())
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ConfirmationCreateSerializer
+        return ConfirmationSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("status", enum=ConfirmationStatus.values, required=False),
+                               OpenApiParameter("number", str, required=False)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ConfirmationCreateSerializer, responses={201: ConfirmationSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ConfirmationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        by = staff_of(request.user)
+        technician = v.pop("technician", None) or by
+        conf = services.create_confirmation(technician=technician, by=by, now=timezone.now(), **v)
+        return Response(ConfirmationSerializer(conf).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ConfirmationSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-technician")
+    def sign_technician(self, request, pk=None):
+        conf = services.sign_by_technician(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now())
+        return Response(ConfirmationSerializer(conf).data)
+
+    @extend_schema(request=ClientSignSerializer, responses=ConfirmationSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-client")
+    def sign_client(self, request, pk=None):
+        data = ClientSignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conf = services.sign_by_client(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(ConfirmationSerializer(conf).data)
+
+    @extend_schema(request=None, responses=ConfirmationSerializer)
+    @action(detail=True, methods=["post"], url_path="record-in-ledger")
+    def record_in_ledger(self, request, pk=None):
+        conf = services.record_in_ledger(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now())
+        return Response(ConfirmationSerializer(conf).data)
+
+    @extend_schema(request=RegisterSerializer, responses=ConfirmationSerializer)
+    @action(detail=False, methods=["post"])
+    def register(self, request):
+        """R-S1: the coordinator registers a returned delivery copy by its number."""
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conf = services.register_delivery_copy(number=data.validated_data["number"], by=staff_of(request.user), now=timezone.now())
+        return Response(ConfirmationSerializer(conf).data)
+
+    @extend_schema(request=ExtensionRequestSerializer, responses={201: ExtensionSerializer})
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        data = ExtensionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ext = services.request_extension(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(ExtensionSerializer(ext).data, status=status.HTTP_201_CREATED)
+
+
+class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """R-S4 extension requests: the manager approves, then the GM office."""
+
+    queryset = DueDateExtension.objects.none()
+    serializer_class = ExtensionSerializer
+    permission_classes = [RolePermission]
+    read_roles = {Role.MANAGER, Role.GM_OFFICE, Role.FINANCE, Role.COORDINATOR}
+    write_roles = {Role.MANAGER, Role.GM_OFFICE}
+
+    def get_queryset(self):
+        qs = DueDateExtension.objects.select_related("confirmation")
+        st = self.request.query_params.get("status")
+        return qs.filter(status=st) if st in ExtensionStatus.values else qs
+
+    @extend_schema(request=DecisionSerializer, responses=ExtensionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ext = services.approve_extension(extension=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(ExtensionSerializer(ext).data)
+
+    @extend_schema(request=DecisionSerializer, responses=ExtensionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ext = services.reject_extension(extension=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(ExtensionSerializer(ext).data)
+
+
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Receipts against a confirmation or a statement; overpayment is refused (400 on `amount`)."""
+
+    queryset = Payment.objects.none()
+    serializer_class = PaymentSerializer
+    permission_classes = [RolePermission]
+    read_roles = ALL_STAFF
+    write_roles = {Role.FINANCE, Role.MANAGER, Role.TECHNICIAN, Role.COORDINATOR}
+
+    def get_queryset(self):
+        return selectors.payments_for(staff_of(self.request.user))
+
+    def create(self, request, *args, **kwargs):
+        data = PaymentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        by = staff_of(request.user)
+        conf = v.get("confirmation")
+        if conf is not None and not SalesConfirmation.objects.visible_to(by).filter(pk=conf.pk).exists():
+            raise serializers.ValidationError({"confirmation": ["无效的确认书。"]})
+        payment = services.record_payment(
+            confirmation=conf, statement=v.get("statement"), amount=v["amount"], received_on=v["received_on"],
+            method=v.get("method", PaymentMethod.TRANSFER), reference=v.get("reference", ""), note=v.get("note", ""),
+            by=by, now=timezone.now(),
+        )
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """R-S2 monthly statements: compile → manager review → finance check → sent → paid."""
+
+    queryset = MonthlyStatement.objects.none()
+    serializer_class = StatementSerializer
+    permission_classes = [RolePermission]
+    read_roles = {Role.FINANCE, Role.MANAGER, Role.COORDINATOR, Role.GM_OFFICE, Role.SALES}
+    write_roles = {Role.FINANCE, Role.MANAGER, Role.COORDINATOR}
+    action_roles = {"review": {Role.MANAGER}, "check": {Role.FINANCE}, "compile": {Role.COORDINATOR, Role.MANAGER, Role.FINANCE}}
+
+    def get_queryset(self):
+        return selectors.statements()
+
+    @extend_schema(request=CompileSerializer, responses=CompileResultSerializer)
+    @action(detail=False, methods=["post"])
+    def compile(self, request):
+        data = CompileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        by, now = staff_of(request.user), timezone.now()
+        client = data.validated_data.get("client")
+        if client is not None:
+            stmt = services.compile_statement(client=client, month=data.validated_data["month"], now=now, by=by)
+            result = {"compiled": [stmt.pk] if stmt else [], "refused": []}
+        else:
+            result = services.compile_month(month=data.validated_data["month"], now=now, by=by)
+        return Response(CompileResultSerializer(result).data)
+
+    def _step(self, fn):
+        stmt = fn(statement=self.get_object(), by=staff_of(self.request.user), now=timezone.now())
+        return Response(StatementSerializer(stmt).data)
+
+    @extend_schema(request=None, responses=StatementSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._step(services.review_statement)
+
+    @extend_schema(request=None, responses=StatementSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        return self._step(services.check_statement)
+
+    @extend_schema(request=None, responses=StatementSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        return self._step(services.send_statement)
+
+
+class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The receivable ledger (R-S8) with ageing; a technician gets their own sales ledger (R-S6)."""
+
+    queryset = SalesConfirmation.objects.none()
+    serializer_class = LedgerRowSerializer
+    permission_classes = [RolePermission]
+    read_roles = LEDGER_READERS
+    filter_backends = []
+
+    def get_queryset(self):
+        filters = selectors.LedgerFilters.from_dict(self.request.query_params)
+        return (
+            selectors.ledger(as_of=_as_of(self.request), filters=filters, viewer=staff_of(self.request.user))
+            .select_related("client", "technician", "salesperson")
+            .order_by("client__name", "sold_on", "number")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": _as_of(self.request)}
+
+    @extend_schema(parameters=LEDGER_PARAMS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class OverdueItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """R-S6/R-S7 Monday overdue review items; the manager notes a cause (technician → P11 proposed once)."""
+
+    queryset = OverdueReviewItem.objects.none()
+    serializer_class = OverdueItemSerializer
+    permission_classes = [RolePermission]
+    read_roles = {Role.MANAGER, Role.FINANCE, Role.SALES, Role.GM_OFFICE}
+    write_roles = {Role.MANAGER}
+
+    def get_queryset(self):
+        return OverdueReviewItem.objects.select_related(
+            "review", "confirmation__client", "follow_up_owner"
+        ).order_by("-review__week_of", "-days_overdue")
+
+    @extend_schema(request=OverdueNoteSerializer, responses=OverdueItemSerializer)
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        data = OverdueNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.note_overdue_item(item=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(OverdueItemSerializer(item).data)
