@@ -91,7 +91,7 @@ class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             if status not in CallbackStatus.values:
                 raise serializers.ValidationError({"status": [_("未知的状态:%(s)s") % {"s": status}]})
             return selectors.queue(statuses=[status])
-        return selectors.queue(statuses=CallbackStatus.values) if self.action == "retrieve" else selectors.queue()
+        return selectors.queue(statuses=CallbackStatus.values) if self.detail else selectors.queue()
 
     @extend_schema(
         parameters=[OpenApiParameter("status", enum=CallbackStatus.values, required=False)],

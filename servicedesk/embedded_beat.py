@@ -51,12 +51,12 @@ class EmbeddedBeat(threading.Thread):
                 ran.append(key)
             except Exception:  # one failing scan must not stop the others
                 log.exception("embedded beat: %s failed", key)
-            finally:
-                close_old_connections()
             self.last_run[key] = now
         return ran
 
     def run(self):
         self.run_due(first=True)
+        close_old_connections()
         while not self._stop_event.wait(self.tick_seconds):
             self.run_due()
+            close_old_connections()

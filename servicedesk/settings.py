@@ -147,6 +147,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClientKindEnum": "servicedesk.choices.ClientKind",
+        "LineKindEnum": "billing.choices.LineKind",
+        "WorkOrderStatusEnum": "servicedesk.choices.WorkOrderStatus",
+        "ChargeStatusEnum": "billing.choices.ChargeStatus",
+        "ChargeDecisionEnum": "billing.choices.Decision",
+        "DismissalDecisionEnum": "penalties.choices.FlagDecision",
+    },
 }
 
 # --- Celery ---

@@ -114,3 +114,34 @@ def _celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old
+
+
+def _reseed_reference_data():
+    """Transactional tests flush the database; put back what the data migrations seeded (parameters, calendar)."""
+    import importlib
+
+    from django.apps import apps
+
+    from servicedesk.models import CalendarYear, RuleParameter
+
+    if RuleParameter.objects.exists() and CalendarYear.objects.exists():
+        return
+    for module in (
+        "servicedesk.migrations.0002_seed_rule_parameters",
+        "servicedesk.migrations.0003_seed_calendar",
+        "receivables.migrations.0002_seed_key_account_due_param",
+    ):
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    marker = item.get_closest_marker("django_db")
+    if nextitem is None:  # the test database is already gone
+        return
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])) or "live_server" in getattr(item, "fixturenames", ()):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _reseed_reference_data()

@@ -13,7 +13,7 @@ from servicedesk.models import CalendarDay, CalendarYear
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_worker_consumes_calendar_sync_from_redis_and_writes_rows():
     broker = os.environ.get("REDIS_URL") or settings.REDIS_URL
     queue = f"roundtrip-{uuid.uuid4().hex[:8]}"  # never steal work from another worker on the same Redis
