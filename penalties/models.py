@@ -1,1 +1,178 @@
-"""Models of penalties (see SPEC.md)."""
+"""Penalty points (SPEC §7): proposals from events, confirmed by a manager, never deleted (R-N1, R-N2, R-N4).
+
+A proposal keeps what produced it: the rule, the range and dismissal mark in force on the
+event date, and the parameter version(s) they came from (`parameter`, `parameter_version`).
+"""
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    RULE_CHOICES,
+    DecisionAction,
+    DismissalMark,
+    FlagDecision,
+    FlagStatus,
+    JointRole,
+    PenaltyStatus,
+)
+
+
+class PenaltyQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=PenaltyStatus.PENDING)
+
+    def confirmed(self):
+        return self.filter(status=PenaltyStatus.CONFIRMED)
+
+    def in_month(self, month):
+        from .selectors import month_bounds
+
+        start, end = month_bounds(month)
+        return self.filter(occurred_on__gte=start, occurred_on__lt=end)
+
+
+class Penalty(models.Model):
+    person = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("责任人"), on_delete=models.PROTECT, related_name="penalties"
+    )
+    rule = models.CharField(_("条款"), max_length=8, choices=RULE_CHOICES, db_index=True)
+    joint_role = models.CharField(_("连带责任角色"), max_length=16, choices=JointRole.choices, blank=True)
+    joint_of = models.ForeignKey(
+        "self", verbose_name=_("连带于"), null=True, blank=True, on_delete=models.PROTECT, related_name="joint_penalties"
+    )
+    source_type = models.ForeignKey(ContentType, verbose_name=_("来源类型"), on_delete=models.PROTECT)
+    source_id = models.PositiveBigIntegerField(_("来源编号"))
+    source = GenericForeignKey("source_type", "source_id")
+    # snapshot of the source at proposal time: lists show it without touching the source tables
+    source_label = models.CharField(_("来源"), max_length=200, blank=True)
+    source_url = models.CharField(_("来源链接"), max_length=300, blank=True)
+    reason = models.TextField(_("原因"))
+    suggested_points = models.PositiveSmallIntegerField(_("建议扣分"))
+    points = models.PositiveSmallIntegerField(_("确认扣分"), null=True, blank=True)
+    min_points = models.PositiveSmallIntegerField(_("最低分"))
+    max_points = models.PositiveSmallIntegerField(_("最高分"))
+    dismissal = models.CharField(_("辞退标记"), max_length=16, choices=DismissalMark.choices, default=DismissalMark.NEVER)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PenaltyStatus.choices, default=PenaltyStatus.PENDING, db_index=True
+    )
+    occurred_on = models.DateField(_("发生日期"), db_index=True)
+    parameter = models.JSONField(_("参数版本"), default=dict)
+    parameter_version = models.PositiveIntegerField(_("参数版本号"))
+    serious = models.BooleanField(_("情节严重"), default=False)
+    proposed_at = models.DateTimeField(_("提出时间"))
+    proposed_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("提出人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(_("处理说明"), blank=True)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.TextField(_("撤销原因"), blank=True)
+
+    objects = PenaltyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("处罚")
+        verbose_name_plural = _("处罚")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            # R-N1: one proposal per (source, rule, person), even when two runs race
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "rule", "person"], name="penalty_once_per_source_rule_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(suggested_points__gte=models.F("min_points"), suggested_points__lte=models.F("max_points")),
+                name="penalty_suggested_points_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True)
+                | Q(points__gte=models.F("min_points"), points__lte=models.F("max_points")),
+                name="penalty_points_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "occurred_on"])]
+
+    def __str__(self):
+        return f"{self.person} {self.rule} {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == PenaltyStatus.PENDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == PenaltyStatus.CONFIRMED
+
+    @property
+    def range_label(self) -> str:
+        return str(self.min_points) if self.min_points == self.max_points else f"{self.min_points}–{self.max_points}"
+
+    @property
+    def points_shown(self):
+        """The points that count (confirmed) or would count (pending)."""
+        return self.points if self.points is not None else self.suggested_points
+
+    def in_range(self, points) -> bool:
+        return points is not None and self.min_points <= int(points) <= self.max_points
+
+    def can_confirm(self) -> bool:
+        return self.is_pending
+
+    def can_withdraw(self) -> bool:
+        return self.is_confirmed
+
+
+class PenaltyDecision(models.Model):
+    """Audit trail (R-N4): every propose / confirm / change / reject / withdraw — who, when, why."""
+
+    penalty = models.ForeignKey(Penalty, on_delete=models.PROTECT, related_name="decisions")
+    action = models.CharField(_("动作"), max_length=16, choices=DecisionAction.choices)
+    by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    points_before = models.PositiveSmallIntegerField(_("原分数"), null=True, blank=True)
+    points_after = models.PositiveSmallIntegerField(_("新分数"), null=True, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("处罚处理记录")
+        verbose_name_plural = _("处罚处理记录")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.penalty_id} {self.get_action_display()}"
+
+
+class DismissalFlag(models.Model):
+    """R-N2: a flag for the manager's decision; nothing happens to the person's account automatically."""
+
+    person = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="dismissal_flags"
+    )
+    penalty = models.OneToOneField(Penalty, verbose_name=_("处罚"), on_delete=models.PROTECT, related_name="dismissal_flag")
+    raised_at = models.DateTimeField(_("提出时间"))
+    reason = models.TextField(_("原因"))
+    status = models.CharField(_("状态"), max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN, db_index=True)
+    decision = models.CharField(_("决定"), max_length=16, choices=FlagDecision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("辞退提示")
+        verbose_name_plural = _("辞退提示")
+        ordering = ["status", "-raised_at"]
+
+    def __str__(self):
+        return f"{self.person} {self.get_status_display()}"

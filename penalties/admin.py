@@ -1,0 +1,61 @@
+"""Admin: read-mostly. Penalty records are never deleted (R-N4); decisions go through the services."""
+from django.contrib import admin
+
+from .models import DismissalFlag, Penalty, PenaltyDecision
+
+
+class DecisionInline(admin.TabularInline):
+    model = PenaltyDecision
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "by", "at", "points_before", "points_after", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(admin.ModelAdmin):
+    list_display = ["occurred_on", "person", "rule", "joint_role", "suggested_points", "points", "status", "source_label"]
+    list_filter = ["rule", "status", "joint_role"]
+    list_select_related = ["person"]
+    search_fields = ["person__name", "reason", "source_label"]
+    date_hierarchy = "occurred_on"
+    inlines = [DecisionInline]
+    readonly_fields = [f.name for f in Penalty._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False  # proposals come from events through services.propose (R-N1)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # R-N4
+
+
+@admin.register(PenaltyDecision)
+class PenaltyDecisionAdmin(admin.ModelAdmin):
+    list_display = ["at", "penalty", "action", "by", "points_before", "points_after"]
+    list_filter = ["action"]
+    list_select_related = ["penalty", "penalty__person", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DismissalFlag)
+class DismissalFlagAdmin(admin.ModelAdmin):
+    list_display = ["person", "raised_at", "reason", "status", "decision", "decided_by"]
+    list_filter = ["status", "decision"]
+    list_select_related = ["person", "decided_by"]
+    readonly_fields = [f.name for f in DismissalFlag._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # R-N2/R-N4

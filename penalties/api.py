@@ -1,0 +1,295 @@
+"""Penalties API (/api/penalties/): lists, the manager's decisions and the monthly totals. Thin: services decide.
+
+A manager sees every penalty; everybody else only their own (another person's → 404).
+Decisions are managers' only (403 otherwise); penalties are never deleted (no DELETE).
+"""
+from datetime import date
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from servicedesk.choices import Role
+from servicedesk.models import Staff
+from servicedesk.permissions import RolePermission, staff_of
+
+from . import selectors, services
+from .choices import RULE_CHOICES, FlagDecision, PenaltyStatus
+from .models import DismissalFlag, Penalty, PenaltyDecision
+
+MANAGERS = {Role.MANAGER}
+
+
+def parse_month(raw: str | None, *, field: str = "month") -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
+    except ValueError:
+        raise serializers.ValidationError({field: [_("月份格式应为 YYYY-MM。")]})
+
+
+class _Denied:
+    """Service PermissionDenied (e.g. a manager's own penalty) → 403 with the service's message."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, DjangoPermissionDenied):
+            raise exceptions.PermissionDenied(str(exc) or None) from exc
+        return False
+
+
+# --------------------------------------------------------------------------- serializers
+class DecisionSerializer(serializers.ModelSerializer):
+    by_name = serializers.CharField(source="by.name", read_only=True, default="")
+
+    class Meta:
+        model = PenaltyDecision
+        fields = ["id", "action", "by", "by_name", "at", "points_before", "points_after", "reason"]
+        read_only_fields = fields
+
+
+class PenaltySerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    source_type = serializers.SerializerMethodField()
+    decided_by_name = serializers.CharField(source="decided_by.name", read_only=True, default="")
+    withdrawn_by_name = serializers.CharField(source="withdrawn_by.name", read_only=True, default="")
+    dismissal_flag = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Penalty
+        fields = [
+            "id", "person", "person_name", "rule", "joint_role", "joint_of", "source_type", "source_id", "source_label",
+            "source_url", "reason", "suggested_points", "points", "min_points", "max_points", "dismissal", "status",
+            "occurred_on", "parameter", "parameter_version", "serious", "proposed_at", "proposed_by", "decided_at",
+            "decided_by", "decided_by_name", "decision_reason", "withdrawn_at", "withdrawn_by", "withdrawn_by_name",
+            "withdraw_reason", "dismissal_flag", "decisions",
+        ]
+        read_only_fields = fields
+
+    def get_source_type(self, obj) -> str:
+        ct = ContentType.objects.get_for_id(obj.source_type_id)  # cached: no query per row
+        return f"{ct.app_label}.{ct.model}"
+
+    def get_dismissal_flag(self, obj) -> dict | None:
+        flag = getattr(obj, "dismissal_flag", None) if hasattr(obj, "dismissal_flag") else None
+        if flag is None:
+            return None
+        return {"id": flag.pk, "status": flag.status, "decision": flag.decision, "reason": flag.reason}
+
+
+class ConfirmSerializer(serializers.Serializer):
+    points = serializers.IntegerField(required=False, allow_null=True, default=None)
+    serious = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=Staff.objects.filter(active=True), required=False, allow_null=True, default=None,
+        help_text="P8: the supervising leader jointly liable (optional)",
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ChangeSerializer(serializers.Serializer):
+    points = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class BulkConfirmSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    confirmed = serializers.ListField(child=serializers.IntegerField())
+    refused = serializers.ListField(child=serializers.DictField())
+
+
+class MonthlyPointsSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="person_id")
+    person_name = serializers.CharField()
+    month = serializers.SerializerMethodField()
+    points = serializers.IntegerField()
+    penalties = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    yuan_per_point = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    parameter_versions = serializers.ListField(child=serializers.IntegerField())
+
+    def get_month(self, obj) -> str:
+        return obj.month.strftime("%Y-%m")
+
+
+class DismissalFlagSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    decided_by_name = serializers.CharField(source="decided_by.name", read_only=True, default="")
+
+    class Meta:
+        model = DismissalFlag
+        fields = [
+            "id", "person", "person_name", "penalty", "raised_at", "reason", "status", "decision", "decided_by",
+            "decided_by_name", "decided_at", "decision_reason",
+        ]
+        read_only_fields = fields
+
+
+class DismissalDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=FlagDecision.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+# --------------------------------------------------------------------------- filters
+class PenaltyFilter(django_filters.FilterSet):
+    rule = django_filters.ChoiceFilter(choices=RULE_CHOICES)
+    status = django_filters.ChoiceFilter(choices=PenaltyStatus.choices)
+    person = django_filters.NumberFilter(field_name="person_id")
+    month = django_filters.CharFilter(method="filter_month", label="YYYY-MM")
+
+    class Meta:
+        model = Penalty
+        fields = ["rule", "status", "person", "month"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.in_month(parse_month(value))
+
+
+# --------------------------------------------------------------------------- views
+@extend_schema_view(
+    list=extend_schema(summary="Penalties (a manager sees all; others only their own)"),
+    retrieve=extend_schema(summary="One penalty with its decision history"),
+)
+class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Penalty.objects.none()
+    serializer_class = PenaltySerializer
+    permission_classes = [RolePermission]
+    read_roles = None
+    write_roles = MANAGERS
+    action_roles = {"confirm": MANAGERS, "reject": MANAGERS, "withdraw": MANAGERS, "change": MANAGERS,
+                    "bulk_confirm": MANAGERS, "monthly_totals": None}
+    filterset_class = PenaltyFilter
+
+    def get_queryset(self):
+        viewer = staff_of(self.request.user)
+        if viewer is None:  # a superuser without a Staff profile
+            return selectors.with_history(selectors._base()) if self.request.user.is_superuser else Penalty.objects.none()
+        return selectors.with_history(selectors.visible_to(viewer))
+
+    def _by(self):
+        by = staff_of(self.request.user)
+        if by is None:
+            raise exceptions.PermissionDenied(_("需要员工档案才能处理处罚。"))
+        return by
+
+    def _done(self, pen):
+        return Response(PenaltySerializer(self.get_queryset().get(pk=pen.pk)).data)
+
+    @extend_schema(request=ConfirmSerializer, responses=PenaltySerializer,
+                   summary="Confirm a pending proposal (points within the rule's range; serious → dismissal flag)")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        pen = self.get_object()
+        data = ConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with _Denied():
+            pen = services.confirm(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        return self._done(pen)
+
+    @extend_schema(request=ChangeSerializer, responses=PenaltySerializer, summary="Change the points within the range")
+    @action(detail=True, methods=["post"])
+    def change(self, request, pk=None):
+        pen = self.get_object()
+        data = ChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with _Denied():
+            pen = services.change_points(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        return self._done(pen)
+
+    @extend_schema(request=ReasonSerializer, responses=PenaltySerializer, summary="Reject a pending proposal")
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        pen = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with _Denied():
+            pen = services.reject(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        return self._done(pen)
+
+    @extend_schema(request=ReasonSerializer, responses=PenaltySerializer, summary="Withdraw a confirmed penalty")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        pen = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with _Denied():
+            pen = services.withdraw(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        return self._done(pen)
+
+    @extend_schema(request=BulkConfirmSerializer, responses=BulkResultSerializer,
+                   summary="Confirm several pending proposals at their suggested points")
+    @action(detail=False, methods=["post"], url_path="bulk-confirm")
+    def bulk_confirm(self, request):
+        data = BulkConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rows = list(self.get_queryset().filter(pk__in=data.validated_data["ids"]).order_by("pk"))
+        with _Denied():
+            result = services.bulk_confirm(penalties=rows, by=self._by(), now=timezone.now())
+        return Response({
+            "confirmed": [p.pk for p in result.confirmed],
+            "refused": [{"id": p.pk, "detail": msg} for p, msg in result.refused],
+        })
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, description="YYYY-MM (default: this month)"),
+            OpenApiParameter("person", int, description="managers: one person; others always see only themselves"),
+        ],
+        responses=MonthlyPointsSerializer(many=True),
+        summary="Confirmed points per person for a month and their ¥ amount (R-N3)",
+    )
+    @action(detail=False, methods=["get"], url_path="monthly-totals", filterset_class=None, pagination_class=None)
+    def monthly_totals(self, request):
+        month = parse_month(request.query_params.get("month")) or timezone.localdate().replace(day=1)
+        viewer = staff_of(request.user)
+        person = request.query_params.get("person")
+        if request.user.is_superuser or selectors.is_manager(viewer):
+            if person:
+                try:
+                    person = int(person)
+                except ValueError:
+                    raise serializers.ValidationError({"person": [_("人员编号应为整数。")]})
+            else:
+                person = None
+        else:
+            person = viewer.pk  # a technician only ever sees their own totals
+        rows = selectors.monthly_points(month, person=person)
+        return Response(MonthlyPointsSerializer(rows, many=True).data)
+
+
+@extend_schema_view(list=extend_schema(summary="Dismissal flags (R-N2), managers only"))
+class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = DismissalFlag.objects.select_related("person", "decided_by").order_by("status", "-raised_at")
+    serializer_class = DismissalFlagSerializer
+    permission_classes = [RolePermission]
+    read_roles = MANAGERS
+    write_roles = MANAGERS
+    filterset_fields = ["status", "person"]
+
+    @extend_schema(request=DismissalDecisionSerializer, responses=DismissalFlagSerializer,
+                   summary="Record the manager's decision (kept / dismissed); nothing automatic happens")
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        flag = self.get_object()
+        data = DismissalDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with _Denied():
+            flag = services.decide_dismissal(flag=flag, by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(DismissalFlagSerializer(flag).data)

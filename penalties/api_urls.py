@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from .api import DismissalFlagViewSet, PenaltyViewSet
+
+router = SimpleRouter()
+# registered first so "dismissal-flags" is not read as a penalty id
+router.register("penalties/dismissal-flags", DismissalFlagViewSet, basename="penalty-dismissal-flag")
+router.register("penalties", PenaltyViewSet, basename="penalty")
+urlpatterns = router.urls

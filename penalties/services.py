@@ -1,0 +1,328 @@
+"""Penalty writes (SPEC §7, R-N1–R-N4). Every function validates, writes in one transaction and
+returns the object; views, the API and other apps call these and repeat none of their rules.
+
+Other apps call `propose(...)` when an event deserves a penalty; nothing is deducted until a
+manager confirms it.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicedesk.choices import Role
+from servicedesk.errors import ConflictError, DomainError
+
+from .choices import DecisionAction, DismissalMark, FlagStatus, FlagDecision, JointRole, PenaltyStatus
+from .models import DismissalFlag, Penalty, PenaltyDecision
+from .rules import check_rule, rule_terms
+
+__all__ = [
+    "BulkResult", "bulk_confirm", "change_points", "confirm", "decide_dismissal", "propose", "propose_joint", "reject",
+    "withdraw",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+def _points(value, field_name: str) -> int:
+    try:
+        pts = int(value)
+        if str(pts) != str(value).strip() and not isinstance(value, int):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise DomainError(_("扣分须为整数,收到“%(v)s”。") % {"v": value}, field=field_name)
+    return pts
+
+
+def _check_range(points: int, lo: int, hi: int, rule: str, field_name: str) -> None:
+    if not (lo <= points <= hi):
+        if lo == hi:
+            msg = _("%(rule)s 的扣分为 %(lo)s 分,收到 %(p)s 分。") % {"rule": rule, "lo": lo, "p": points}
+        else:
+            msg = _("%(rule)s 的扣分须在 %(lo)s–%(hi)s 分之间,收到 %(p)s 分。") % {
+                "rule": rule, "lo": lo, "hi": hi, "p": points,
+            }
+        raise DomainError(msg, field=field_name, code="out_of_range")
+
+
+def _required_reason(reason: str, field_name: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写原因。"), field=field_name)
+    return reason
+
+
+def _source_snapshot(source) -> tuple[str, str]:
+    label = str(source)[:200]
+    try:
+        url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+    except Exception:  # a source without a page is fine; the label is enough
+        url = ""
+    return label, (url or "")[:300]
+
+
+def can_decide(by) -> bool:
+    """Only a department manager (or a superuser) decides penalties (R-N1)."""
+    return bool(by is not None and by.active and (by.user.is_superuser or by.has_role(Role.MANAGER)))
+
+
+def _check_decider(penalty: Penalty, by) -> None:
+    if not can_decide(by):
+        raise PermissionDenied(_("只有部门经理可以处理处罚。"))
+    if penalty.person_id == by.pk:
+        raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理处理。"))
+
+
+def _locked(penalty: Penalty) -> Penalty:
+    return Penalty.objects.select_for_update().select_related("person", "person__user").get(pk=penalty.pk)
+
+
+def _log(pen: Penalty, action: str, *, by, at, before=None, after=None, reason="") -> PenaltyDecision:
+    return PenaltyDecision.objects.create(
+        penalty=pen, action=action, by=by, at=at, points_before=before, points_after=after, reason=reason
+    )
+
+
+# --------------------------------------------------------------------------- R-N1 proposals
+def propose(
+    *,
+    person,
+    rule: str,
+    source,
+    reason: str,
+    suggested_points=None,
+    on: date,
+    by=None,
+    joint_role: str = "",
+    joint_of: Penalty | None = None,
+    now: datetime | None = None,
+) -> Penalty:
+    """R-N1: a pending proposal for `person` under `rule`, linked to `source` (any model instance).
+
+    Idempotent per (source, rule, person): a re-run — even a concurrent one — returns the
+    existing proposal (UniqueConstraint + get_or_create). `suggested_points` defaults to the
+    rule's minimum on `on`; outside the range it is refused (field "suggested_points").
+    """
+    if person is None:
+        raise DomainError(_("请指定责任人。"), field="person")
+    if source is None or getattr(source, "pk", None) is None:
+        raise DomainError(_("处罚必须关联来源记录。"), field="source")
+    rule = check_rule(rule)
+    reason = _required_reason(reason)
+    terms = rule_terms(rule, on=on, joint_role=joint_role)
+    points = terms.min_points if suggested_points is None else _points(suggested_points, "suggested_points")
+    _check_range(points, terms.min_points, terms.max_points, rule, "suggested_points")
+    now = now or timezone.now()
+    label, url = _source_snapshot(source)
+    ct = ContentType.objects.get_for_model(source)
+    with transaction.atomic():
+        penalty, created = Penalty.objects.get_or_create(
+            source_type=ct,
+            source_id=source.pk,
+            rule=rule,
+            person=person,
+            defaults=dict(
+                joint_role=joint_role, joint_of=joint_of, source_label=label, source_url=url, reason=reason,
+                suggested_points=points, min_points=terms.min_points, max_points=terms.max_points,
+                dismissal=terms.dismissal, occurred_on=on, parameter=terms.parameter, parameter_version=terms.version,
+                proposed_at=now, proposed_by=by,
+            ),
+        )
+        if created:
+            _log(penalty, DecisionAction.PROPOSE, by=by, at=now, after=points, reason=reason)
+    return penalty
+
+
+def propose_joint(*, penalty: Penalty, by, now: datetime, supervisor=None) -> list[Penalty]:
+    """P8 joint liability (SPEC §7): pending proposals, each with its role's range from penalty.P8.joint,
+    linked to the same source as the complaint's penalty. Idempotent.
+
+    Decisions: the *technical team lead* is the person's `Staff.team_lead`. The *department manager*
+    is the confirming manager (a superuser confirming without the manager role → the first active
+    manager by name); never the person themselves. The *supervising leader* is `supervisor` when
+    given, else the only active supervisor (or the only one in the person's area); none when ambiguous.
+    """
+    from servicedesk.models import Staff
+
+    pen = penalty
+    person = pen.person
+    people: list[tuple[Staff, str]] = []
+    lead = person.team_lead
+    if lead is not None and lead.active and lead.pk != person.pk:
+        people.append((lead, JointRole.TEAM_LEAD))
+    if by is not None and Role.MANAGER in by.roles and by.pk != person.pk:
+        manager = by
+    else:
+        manager = Staff.objects.active().with_role(Role.MANAGER).exclude(pk=person.pk).order_by("name", "pk").first()
+    if manager is not None:
+        people.append((manager, JointRole.MANAGER))
+    if supervisor is None:
+        supervisors = list(Staff.objects.active().with_role(Role.SUPERVISOR).exclude(pk=person.pk).order_by("name", "pk"))
+        same_area = [s for s in supervisors if person.area and s.area == person.area]
+        if len(supervisors) == 1:
+            supervisor = supervisors[0]
+        elif len(same_area) == 1:
+            supervisor = same_area[0]
+    elif not supervisor.has_role(Role.SUPERVISOR):
+        raise DomainError(_("%(name)s 不是监督组长。") % {"name": supervisor.name}, field="supervisor")
+    if supervisor is not None and supervisor.pk != person.pk:
+        people.append((supervisor, JointRole.SUPERVISOR))
+    created = []
+    for who, role in people:
+        created.append(
+            propose(
+                person=who, rule="P8", source=pen.source, joint_role=role, joint_of=pen, on=pen.occurred_on, by=by,
+                now=now,
+                reason=_("P8 连带责任(%(role)s,监管不力):%(name)s 被投诉 — %(reason)s")
+                % {"role": JointRole(role).label, "name": person.name, "reason": pen.reason[:300]},
+            )
+        )
+    return created
+
+
+# --------------------------------------------------------------------------- decisions
+def confirm(
+    *, penalty: Penalty, by, now: datetime, points=None, serious: bool = False, reason: str = "", supervisor=None
+) -> Penalty:
+    """A manager confirms a pending proposal at `points` (default: the suggested points) within the rule's range.
+
+    R-N2: raises a DismissalFlag when the rule's dismissal mark applies (P10 always; P2/P8/P9 when
+    `serious`; the second confirmed P3). P8 (the person's own complaint) offers the joint-liability proposals.
+    """
+    with transaction.atomic():
+        pen = _locked(penalty)
+        _check_decider(pen, by)
+        if not pen.can_confirm():
+            raise ConflictError(_("该处罚已是“%(s)s”,不能再确认。") % {"s": pen.get_status_display()})
+        pts = pen.suggested_points if points in (None, "") else _points(points, "points")
+        _check_range(pts, pen.min_points, pen.max_points, pen.rule, "points")
+        reason = (reason or "").strip()
+        if pts != pen.suggested_points and not reason:
+            raise DomainError(_("改动建议扣分时请填写原因。"), field="reason")
+        pen.points, pen.status, pen.serious = pts, PenaltyStatus.CONFIRMED, bool(serious)
+        pen.decided_by, pen.decided_at, pen.decision_reason = by, now, reason
+        pen.save()
+        _log(pen, DecisionAction.CONFIRM, by=by, at=now, before=pen.suggested_points, after=pts, reason=reason)
+        _raise_dismissal_flag(pen, now=now)
+        if pen.rule == "P8" and not pen.joint_role:
+            propose_joint(penalty=pen, by=by, now=now, supervisor=supervisor)
+    return pen
+
+
+def _raise_dismissal_flag(pen: Penalty, *, now: datetime) -> DismissalFlag | None:
+    """R-N2: a flag for the manager's decision — never an automatic action on the account."""
+    mark = pen.dismissal
+    flag_reason = ""
+    if mark == DismissalMark.ALWAYS:
+        flag_reason = _("%(rule)s:严重违反职业道德,按条例应辞退,请经理决定。") % {"rule": pen.rule}
+    elif mark == DismissalMark.SERIOUS and pen.serious:
+        flag_reason = _("%(rule)s 情节严重,按条例可辞退,请经理决定。") % {"rule": pen.rule}
+    elif mark == DismissalMark.SECOND_TIME:
+        from servicedesk.models import Staff
+
+        # serialise confirmations for this person so two concurrent P3s both see each other
+        Staff.objects.select_for_update().filter(pk=pen.person_id).first()
+        n = Penalty.objects.filter(person_id=pen.person_id, rule=pen.rule, status=PenaltyStatus.CONFIRMED).count()
+        if n >= 2:
+            flag_reason = _("第 %(n)s 次 %(rule)s,按条例第二次应辞退,请经理决定。") % {"n": n, "rule": pen.rule}
+    if not flag_reason:
+        return None
+    flag, _created = DismissalFlag.objects.get_or_create(
+        penalty=pen, defaults=dict(person_id=pen.person_id, raised_at=now, reason=flag_reason)
+    )
+    return flag
+
+
+def change_points(*, penalty: Penalty, points, by, now: datetime, reason: str) -> Penalty:
+    """A manager changes the points within the rule's range, with a reason: the suggestion of a pending
+    proposal, or the points of a confirmed penalty (a correction, kept in the history)."""
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        pen = _locked(penalty)
+        _check_decider(pen, by)
+        pts = _points(points, "points")
+        _check_range(pts, pen.min_points, pen.max_points, pen.rule, "points")
+        if pen.status == PenaltyStatus.PENDING:
+            before, pen.suggested_points = pen.suggested_points, pts
+        elif pen.status == PenaltyStatus.CONFIRMED:
+            before, pen.points = pen.points, pts
+            pen.decided_by, pen.decided_at, pen.decision_reason = by, now, reason
+        else:
+            raise ConflictError(_("该处罚已是“%(s)s”,不能改分。") % {"s": pen.get_status_display()})
+        pen.save()
+        _log(pen, DecisionAction.CHANGE, by=by, at=now, before=before, after=pts, reason=reason)
+    return pen
+
+
+def reject(*, penalty: Penalty, by, now: datetime, reason: str) -> Penalty:
+    """A manager rejects a pending proposal; the record stays with who/when/why (R-N1, R-N4)."""
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        pen = _locked(penalty)
+        _check_decider(pen, by)
+        if pen.status != PenaltyStatus.PENDING:
+            raise ConflictError(_("该处罚已是“%(s)s”,不能驳回。") % {"s": pen.get_status_display()})
+        pen.status, pen.decided_by, pen.decided_at, pen.decision_reason = PenaltyStatus.REJECTED, by, now, reason
+        pen.save()
+        _log(pen, DecisionAction.REJECT, by=by, at=now, before=pen.suggested_points, reason=reason)
+    return pen
+
+
+def withdraw(*, penalty: Penalty, by, now: datetime, reason: str) -> Penalty:
+    """R-N4: a confirmed penalty is withdrawn, never deleted; the confirmation and the withdrawal both stay."""
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        pen = _locked(penalty)
+        _check_decider(pen, by)
+        if not pen.can_withdraw():
+            raise ConflictError(_("只有已确认的处罚可以撤销,该处罚是“%(s)s”。") % {"s": pen.get_status_display()})
+        pen.status, pen.withdrawn_by, pen.withdrawn_at, pen.withdraw_reason = PenaltyStatus.WITHDRAWN, by, now, reason
+        pen.save()
+        _log(pen, DecisionAction.WITHDRAW, by=by, at=now, before=pen.points, reason=reason)
+    return pen
+
+
+@dataclass
+class BulkResult:
+    confirmed: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (penalty, message)
+
+
+def bulk_confirm(*, penalties, by, now: datetime) -> BulkResult:
+    """The review queue's bulk action: confirm each selected pending proposal at its suggested points.
+
+    Each confirmation is its own transaction; proposals the manager may not confirm (their own,
+    already decided) are reported back, not half-saved.
+    """
+    if not can_decide(by):
+        raise PermissionDenied(_("只有部门经理可以处理处罚。"))
+    result = BulkResult()
+    for pen in penalties:
+        try:
+            result.confirmed.append(confirm(penalty=pen, by=by, now=now))
+        except (DomainError, PermissionDenied) as exc:
+            result.refused.append((pen, str(getattr(exc, "message", exc))))
+    return result
+
+
+def decide_dismissal(*, flag: DismissalFlag, decision: str, by, now: datetime, reason: str) -> DismissalFlag:
+    """R-N2: the manager records the decision on a dismissal flag (kept / dismissed). The decision is a
+    record only: nothing is done to the person's user account here."""
+    reason = _required_reason(reason)
+    if decision not in FlagDecision.values:
+        raise DomainError(_("未知的决定:%(d)s") % {"d": decision}, field="decision")
+    with transaction.atomic():
+        row = DismissalFlag.objects.select_for_update().get(pk=flag.pk)
+        if not can_decide(by):
+            raise PermissionDenied(_("只有部门经理可以处理处罚。"))
+        if row.person_id == by.pk:
+            raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理处理。"))
+        if row.status != FlagStatus.OPEN:
+            raise ConflictError(_("该辞退提示已有决定。"))
+        row.status, row.decision = FlagStatus.DECIDED, decision
+        row.decided_by, row.decided_at, row.decision_reason = by, now, reason
+        row.save()
+    return row
