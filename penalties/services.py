@@ -6,6 +6,7 @@ manager confirms it.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
 
-from .choices import DecisionAction, DismissalMark, FlagStatus, FlagDecision, JointRole, PenaltyStatus
+from .choices import DecisionAction, DismissalMark, FlagDecision, FlagStatus, JointRole, PenaltyStatus
 from .models import DismissalFlag, Penalty, PenaltyDecision
 from .rules import check_rule, rule_terms
 
@@ -29,12 +30,14 @@ __all__ = [
 # --------------------------------------------------------------------------- helpers
 def _points(value, field_name: str) -> int:
     try:
-        pts = int(value)
-        if str(pts) != str(value).strip() and not isinstance(value, int):
+        if isinstance(value, bool):
             raise ValueError
-    except (TypeError, ValueError):
+        number = Decimal(str(value).strip())
+        if number != number.to_integral_value():
+            raise ValueError
+        return int(number)
+    except (TypeError, ValueError, InvalidOperation):
         raise DomainError(_("扣分须为整数,收到“%(v)s”。") % {"v": value}, field=field_name)
-    return pts
 
 
 def _check_range(points: int, lo: int, hi: int, rule: str, field_name: str) -> None:

@@ -266,3 +266,10 @@ def test_bulk_confirm_confirms_pending_at_suggested_points_and_reports_the_rest(
     assert (b.status, b.points) == (PenaltyStatus.CONFIRMED, 8) and own.status == PenaltyStatus.PENDING
     with pytest.raises(PermissionDenied):
         services.bulk_confirm(penalties=[own], by=technician, now=now)
+
+
+@pytest.mark.parametrize("raw", ["abc", "7.5", True])
+def test_r_n1_points_must_be_a_whole_number(technician, source, day, raw):
+    with pytest.raises(DomainError) as exc:
+        services.propose(person=technician, rule="P1", source=source, reason="x", suggested_points=raw, on=day)
+    assert exc.value.field == "suggested_points"
