@@ -1,4 +1,4 @@
-"""Billing API (shared/API.md "Quote preview"): preview a quote, read recorded charges, disputes (R-B9),
+"""Billing API (API reference /api/docs/, "Quote preview"): preview a quote, read recorded charges, disputes (R-B9),
 repair-plan decisions (R-B6/R-B7). Thin: services decide."""
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from servicedesk.choices import Role
 from servicedesk.models import Client, Equipment
+from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
@@ -27,7 +28,7 @@ MONEY = dict(max_digits=12, decimal_places=2)
 class QuoteLineInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LineKind.choices)
     item = serializers.ChoiceField(choices=LineItem.choices, required=False, default=LineItem.OTHER)
-    cost = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=0, required=False, allow_null=True, default=None)
+    cost = MoneyField(allow_zero=True, required=False, allow_null=True, default=None)  # plain decimal, 2 places
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY, required=False, default=1)
     installed = serializers.BooleanField(required=False, default=False)
 

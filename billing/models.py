@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.templatetags.money import format_yuan
+
 from .choices import ChargeStatus, DecisionAction, LineItem, LineKind, RepairPlanStatus
 
 MONEY = dict(max_digits=12, decimal_places=2)
@@ -44,7 +46,7 @@ class VisitCharge(models.Model):
         ordering = ["-recorded_at"]
 
     def __str__(self):
-        return f"{self.work_order} ¥{self.total}"
+        return f"{self.work_order} {format_yuan(self.total)}"
 
     def billed_total(self, live_lines) -> Decimal:
         """The amount due after dispute and repair-plan decisions (the recorded `total` never changes)."""
@@ -81,7 +83,7 @@ class ChargeLine(models.Model):
         ordering = ["visit_charge", "superseded", "position", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ¥{self.amount} ({self.rule})"
+        return f"{self.get_kind_display()} {format_yuan(self.amount)} ({self.rule})"
 
     @property
     def plan(self):
@@ -149,7 +151,7 @@ class RepairPlan(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.work_order} ¥{self.cost} {self.get_status_display()}"
+        return f"{self.work_order} {format_yuan(self.cost)} {self.get_status_display()}"
 
 
 class SoftwareVisitSlot(models.Model):

@@ -57,12 +57,19 @@ def awaiting_repair_plans(*, viewer):
     return _own(qs, viewer, "client__").order_by("created_at")
 
 
+QUEUE_ROWS = 100
+
+
 def salesperson_queue(*, viewer) -> dict:
     """R-B9 disputes and R-B6/R-B7 repair plans awaiting a decision: own clients for a salesperson, all for a manager."""
+    # bounded screen (issue 14): the oldest QUEUE_ROWS of each list, with the count of all
+    lines, charges, plans = disputed_lines(viewer=viewer), disputed_visit_charges(viewer=viewer), awaiting_repair_plans(viewer=viewer)
     return {
-        "lines": list(disputed_lines(viewer=viewer)),
-        "charges": list(disputed_visit_charges(viewer=viewer)),
-        "plans": list(awaiting_repair_plans(viewer=viewer)),
+        "lines": list(lines[:QUEUE_ROWS]),
+        "charges": list(charges[:QUEUE_ROWS]),
+        "plans": list(plans[:QUEUE_ROWS]),
+        "counts": {"lines": lines.count(), "charges": charges.count(), "plans": plans.count()},
+        "queue_rows": QUEUE_ROWS,
     }
 
 

@@ -3,7 +3,7 @@ repair-plan decisions (R-B6/R-B7). Plain functions, keyword-only arguments, one 
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Client, WorkOrder
+from servicedesk.money import parse_money
 from servicedesk.params import UnknownParameterError, get_params
 
 from . import entitlements, pricing
@@ -72,14 +73,11 @@ def _clean_cost(raw, n: int) -> Decimal | None:
     if isinstance(raw, (bool, float)):
         # Money never passes through float (SPEC: "Never float").
         raise _line_error(n, _("成本须为数字字符串,如 \"200.00\"。"))
+    # Plain decimals only (issue 14): no exponent, NaN, non-ASCII digits; the column holds 4 places, < MAX_COST.
     try:
-        cost = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise _line_error(n, _("成本“%(v)s”不是有效的金额。") % {"v": raw})
-    if not cost.is_finite():
-        raise _line_error(n, _("成本“%(v)s”不是有效的金额。") % {"v": raw})
-    if cost < 0:
-        raise _line_error(n, _("成本不能为负数。"))
+        cost = parse_money(raw, field="cost", label=_("成本"), max_digits=12, decimal_places=4, allow_zero=True)
+    except DomainError as exc:
+        raise _line_error(n, exc.message)
     if cost >= MAX_COST:
         raise _line_error(n, _("成本过大。"))
     return cost
@@ -462,11 +460,17 @@ def decide_dispute(*, visit_charge: VisitCharge, line=None, decision: str, reaso
             raise ConflictError(_("该收费没有争议,无需决定。"), field="status")
         target.status = ChargeStatus.CHARGED if decision == Decision.CHARGE else ChargeStatus.WAIVED
         target.save(update_fields=["status"])
-        return ChargeDecision.objects.create(
+        record = ChargeDecision.objects.create(
             visit_charge=charge, line=target if target is not charge else None,
             action=DecisionAction.CHARGE if decision == Decision.CHARGE else DecisionAction.WAIVE,
             reason=reason, by=by, at=now,
         )
+        # R-S1/R-B9: the visit's sales confirmation follows through a correction with history.
+        from receivables.services import follow_charge_decision
+
+        follow_charge_decision(work_order=charge.work_order, rule="R-B9", reason=reason, by=by, now=now,
+                               source={"charge_decision": record.pk, "decision": decision})
+        return record
 
 
 def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now: datetime) -> RepairPlan:
@@ -487,9 +491,14 @@ def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now:
         plan.status = RepairPlanStatus.CHARGE if decision == Decision.CHARGE else RepairPlanStatus.WAIVE
         plan.decided_by, plan.decided_at, plan.reason = by, now, reason
         plan.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-        ChargeDecision.objects.create(
+        record = ChargeDecision.objects.create(
             visit_charge_id=plan.line.visit_charge_id, line=plan.line,
             action=DecisionAction.CHARGE if decision == Decision.CHARGE else DecisionAction.WAIVE,
             reason=reason, by=by, at=now,
         )
+        # R-S1/R-B6/R-B7: the agreed amount reaches the visit's sales confirmation (created or corrected).
+        from receivables.services import follow_charge_decision
+
+        follow_charge_decision(work_order=plan.work_order, rule=plan.rule or "R-B6", reason=reason, by=by, now=now,
+                               source={"charge_decision": record.pk, "repair_plan": plan.pk, "decision": decision})
         return plan

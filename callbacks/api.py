@@ -1,4 +1,4 @@
-"""Callbacks API (shared/API.md): the queue, recording a call, the monthly figures. Coordinators and managers only."""
+"""Callbacks API (API reference /api/docs/): the queue, recording a call, the monthly figures. Coordinators and managers only."""
 from datetime import date
 
 from django.utils import timezone

@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _complaints_reply_overdue(viewer, now):
+    """R-K10: complaints not replied to by their deadline (one query)."""
+    from .models import Complaint
+
+    return Complaint.objects.filter(replied_at__isnull=True, reply_due_at__lt=now).count()
+
+
 class CallbacksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "callbacks"
@@ -10,6 +17,7 @@ class CallbacksConfig(AppConfig):
     def ready(self):
         from servicedesk.choices import Role
         from servicedesk.context_processors import register_nav
+        from servicedesk.todos import register_todo
         from servicedesk.views import WORK_ORDER_PANELS
 
         from .selectors import work_order_panel
@@ -17,6 +25,8 @@ class CallbacksConfig(AppConfig):
         register_nav("callbacks:queue", _("回访"), {Role.COORDINATOR, Role.MANAGER})
         register_nav("callbacks:figures", _("回访统计"), {Role.COORDINATOR, Role.MANAGER})
         register_nav("callbacks:complaints", _("客户投诉"), {Role.MANAGER})
+        register_todo({Role.MANAGER}, _("答复已逾期的投诉"), "callbacks:complaints", _complaints_reply_overdue,
+                      key="complaints_reply_overdue", tone="bad")
         entry = ("callbacks/panel.html", work_order_panel)
         if entry not in WORK_ORDER_PANELS:
             WORK_ORDER_PANELS.append(entry)

@@ -13,9 +13,10 @@ class CallbackStatus(models.TextChoices):
 class WindowRule(models.TextChoices):
     """R-K2: which rule set the window (the earliest deadline wins)."""
 
-    FIRST_SERVICE = "first_service", _("首次服务:24–72 小时内")
-    SECOND_SERVICE = "second_service", _("二次服务:24 小时内")
-    PART_REPLACED = "part_replaced", _("更换配件:24 小时内")
+    # the hours are parameters (callback.*_hours): pages show each callback's own window, never fixed numbers
+    FIRST_SERVICE = "first_service", _("首次服务")
+    SECOND_SERVICE = "second_service", _("二次服务")
+    PART_REPLACED = "part_replaced", _("更换配件")
 
 
 class Satisfaction(models.TextChoices):
@@ -39,3 +40,15 @@ class Question(models.TextChoices):
 class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     HANDLED = "handled", _("已处理")
+    # R-K10: replied (root cause and agreed fix given) → the client confirms
+    REPLIED = "replied", _("已答复")
+    CONFIRMED = "confirmed", _("客户已确认")
+
+
+class ComplaintChannel(models.TextChoices):
+    """R-K10: a complaint comes from any channel."""
+
+    PHONE = "phone", _("电话")
+    WALK_IN = "walk_in", _("来访")
+    CALLBACK = "callback", _("回访")
+    SIGNED_LINK = "signed_link", _("客户签名链接")

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CallbackStatus, ComplaintStatus, Question, Satisfaction, WindowRule
+from .choices import CallbackStatus, ComplaintChannel, ComplaintStatus, Question, Satisfaction, WindowRule
 
 OPEN_STATUSES = (CallbackStatus.PENDING, CallbackStatus.DUE, CallbackStatus.OVERDUE)
 
@@ -100,30 +100,76 @@ class CallbackViolation(models.Model):
         return f"{self.callback.work_order.number} · {self.get_item_display()}"
 
 
+class ComplaintQuerySet(models.QuerySet):
+    def reply_overdue(self, *, now):
+        """R-K10: not replied by the deadline and not yet alerted (the partial index's rows)."""
+        return self.filter(replied_at__isnull=True, overdue_at__isnull=True, reply_due_at__lt=now)
+
+
 class Complaint(models.Model):
-    """R-K5: a dissatisfied client or a complaint during the callback, for the manager (P8 proposal)."""
+    """R-K5/R-K10: a client's complaint from any channel, with an owner and a reply deadline (a row the beat scans).
+
+    `technician` set = a complaint about that person's own work (P8 proposal, counts for R-M2)."""
 
     callback = models.OneToOneField(
         Callback, verbose_name=_("回访"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaint_record"
     )
-    work_order = models.ForeignKey("servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="complaints")
+    channel = models.CharField(_("渠道"), max_length=16, choices=ComplaintChannel.choices, default=ComplaintChannel.CALLBACK)
+    work_order = models.ForeignKey(
+        "servicedesk.WorkOrder", verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
     client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="complaints")
-    technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("被投诉技术员"), on_delete=models.PROTECT, related_name="complaints")
+    technician = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("被投诉技术员"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
     words = models.TextField(_("客户原话"))
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
     created_at = models.DateTimeField(_("登记时间"), db_index=True)
-    created_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("空 = 客户通过签名链接自行提交"),
+    )
     status = models.CharField(_("状态"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
     handled_by = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolution = models.TextField(_("处理结果"), blank=True)
+    # R-K10
+    owner = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("负责人"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_owned"
+    )
+    reply_due_at = models.DateTimeField(_("答复期限"), null=True, blank=True)
+    reply_explanation = models.JSONField(_("期限说明"), default=dict, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
+    root_cause = models.TextField(_("根本原因"), blank=True)
+    agreed_fix = models.TextField(_("商定的解决办法"), blank=True)
+    fix_due_on = models.DateField(_("解决日期"), null=True, blank=True)
+    client_confirmed_at = models.DateTimeField(_("客户确认时间"), null=True, blank=True)
+    client_confirmation = models.TextField(_("客户确认意见"), blank=True)
+    serious = models.BooleanField(_("情节严重"), default=False)
+    gm_reported_at = models.DateTimeField(_("上报总经办时间"), null=True, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("客户投诉")
         verbose_name_plural = _("客户投诉")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["reply_due_at"], condition=Q(replied_at__isnull=True, overdue_at__isnull=True),
+                name="complaint_reply_due_open",
+            )
+        ]
 
     def __str__(self):
         return f"{self.client} · {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return f"/callbacks/complaints/{self.pk}/"
+
+    @property
+    def is_reply_overdue(self) -> bool:
+        return self.overdue_at is not None and self.replied_at is None

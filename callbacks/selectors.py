@@ -40,6 +40,16 @@ def queue(*, statuses=None):
     return qs.queue()
 
 
+def queue_counts() -> dict[str, int]:
+    """How many open callbacks there are by status, for the queue's header (one query)."""
+    from .models import OPEN_STATUSES
+
+    rows = Callback.objects.filter(status__in=OPEN_STATUSES).values("status").annotate(n=Count("pk")).order_by()
+    counts = {r["status"]: r["n"] for r in rows}
+    counts["total"] = sum(counts.values())
+    return counts
+
+
 @dataclass(frozen=True)
 class TechnicianMonth:
     technician_id: int
@@ -65,7 +75,8 @@ def technician_month_figures(month: date, *, technician_ids=None) -> dict[int, T
         very=Count("pk", filter=Q(status=CallbackStatus.DONE, satisfaction=Satisfaction.VERY_SATISFIED)),
         unreachable=Count("pk", filter=Q(status=CallbackStatus.UNREACHABLE)),
     )
-    complaints_qs = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    # R-K10: only complaints about a person's own work count for them (R-M2)
+    complaints_qs = Complaint.objects.filter(created_at__gte=start, created_at__lt=end, technician__isnull=False)
     if technician_ids is not None:
         complaints_qs = complaints_qs.filter(technician_id__in=technician_ids)
     complaints = {
@@ -101,16 +112,34 @@ class DepartmentMonth:
         return self.coverage is not None and self.coverage < self.target
 
 
+SERVED_ACTIONS = ("resolve", "return_device")
+
+
 def department_month_figures(month: date) -> DepartmentMonth:
-    """R-K8 coverage (clients called back ÷ clients served, target ≥ 30 %) and overdue callbacks. One query."""
+    """R-K8 coverage (clients called back ÷ clients served, target ≥ `callback.coverage_target_percent`) and
+    overdue callbacks. Two queries.
+
+    Clients *served* come from the month's work itself — work orders resolved on site or carry-in devices
+    returned in the month (their `WorkOrderEvent`) — together with the clients of the month's callbacks;
+    counting only the clients that already have a callback row made coverage 100 % by construction
+    (issue 13, defect 11). Decision: a carry-in device returned to its client is a service too."""
+    from servicedesk.models import WorkOrderEvent
+
     start, end = month_bounds(month)
     agg = Callback.objects.filter(completed_at__gte=start, completed_at__lt=end).aggregate(
-        served=Count("client", distinct=True),
         called=Count("client", distinct=True, filter=Q(status=CallbackStatus.DONE)),
         overdue=Count("pk", filter=Q(overdue_at__isnull=False)),
     )
+    # a UNION of two index range scans (events by time, callbacks by completion), not an OR across two joins
+    served = (
+        WorkOrderEvent.objects.filter(action__in=SERVED_ACTIONS, at__gte=start, at__lt=end)
+        .values_list("work_order__client_id", flat=True)
+        .order_by()
+        .union(Callback.objects.filter(completed_at__gte=start, completed_at__lt=end).values_list("client_id", flat=True).order_by())
+        .count()
+    )
     target = get_param("callback.coverage_target_percent", on=(end - timedelta(days=1)).date())
-    return DepartmentMonth(agg["served"], agg["called"], agg["overdue"], target.value, target.version)
+    return DepartmentMonth(served, agg["called"], agg["overdue"], target.value, target.version)
 
 
 def work_order_panel(work_order, request) -> dict:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import WorkOrderStatus
 from servicedesk.errors import ConflictError, DomainError
-from servicedesk.notifications import department_heads, notify
+from servicedesk.notifications import department_heads, notify, notify_many
 from servicedesk.params import get_param
 
 from .choices import CallbackStatus, Question, Satisfaction, WindowRule
@@ -101,22 +101,26 @@ def open_due_callbacks(*, now: datetime) -> int:
 def mark_overdue(*, now: datetime) -> list[Callback]:
     """R-K7: callbacks not done by their deadline become overdue; coordinator and manager are alerted once."""
     with transaction.atomic():
-        rows = list(Callback.objects.select_for_update().newly_overdue(now=now).select_related("work_order", "client"))
+        rows = list(Callback.objects.select_for_update(of=("self",)).newly_overdue(now=now).select_related("work_order", "client"))
         Callback.objects.filter(pk__in=[c.pk for c in rows]).update(status=CallbackStatus.OVERDUE, overdue_at=now)
     if rows:
-        heads = department_heads()
-        for cb in rows:
-            notify(
-                recipients=heads,
-                key=f"callback-overdue-{cb.pk}",
-                text=_("回访逾期:%(client)s 工单 %(number)s,截止 %(due)s") % {
-                    "client": cb.client.name,
-                    "number": cb.work_order.number,
-                    "due": timezone.localtime(cb.due_at).strftime("%Y-%m-%d %H:%M"),
-                },
-                link=f"/callbacks/{cb.pk}/",
-                now=now,
-            )
+        heads = department_heads()  # once per scan, then every alert in one bulk write (issue 14)
+        notify_many(
+            alerts=[
+                (
+                    heads,
+                    f"callback-overdue-{cb.pk}",
+                    _("回访逾期:%(client)s 工单 %(number)s,截止 %(due)s") % {
+                        "client": cb.client.name,
+                        "number": cb.work_order.number,
+                        "due": timezone.localtime(cb.due_at).strftime("%Y-%m-%d %H:%M"),
+                    },
+                    f"/callbacks/{cb.pk}/",
+                )
+                for cb in rows
+            ],
+            now=now,
+        )
     return rows
 
 
@@ -137,7 +141,7 @@ def _check_caller(callback: Callback, by) -> None:
 def record_no_answer(*, callback: Callback, by, now: datetime) -> Callback:
     """R-K6: an unanswered call is an attempt; the third makes the callback unreachable."""
     with transaction.atomic():
-        cb = Callback.objects.select_for_update().select_related("work_order").get(pk=callback.pk)
+        cb = Callback.objects.select_for_update(of=("self",)).select_related("work_order").get(pk=callback.pk)
         _check_caller(cb, by)
         if not cb.is_open:
             raise ConflictError(_("该回访已是“%(s)s”,不能再记录。") % {"s": cb.get_status_display()})
@@ -147,6 +151,16 @@ def record_no_answer(*, callback: Callback, by, now: datetime) -> Callback:
             cb.status = CallbackStatus.UNREACHABLE
         cb.save(update_fields=["attempts", "status"])
     return cb
+
+
+def _violation_points(on):
+    """R-K4: the P6 points proposed for each "no", from callback.violation_points_per_item, kept inside
+    the range of penalty.P6 in force on `on` (the manager still decides within that range)."""
+    from penalties.rules import rule_terms
+
+    terms = rule_terms("P6", on=on)
+    wanted = int(get_param("callback.violation_points_per_item", on=on).value)
+    return max(terms.min_points, min(terms.max_points, wanted))
 
 
 def record_call(
@@ -174,10 +188,12 @@ def record_call(
         raise DomainError(_("未知的满意度:“%(v)s”。") % {"v": satisfaction}, field="satisfaction")
     from penalties.services import propose
 
+    from .complaints import intake_defaults
+
     complaint = (complaint or "").strip()
     on = timezone.localtime(now).date()
     with transaction.atomic():
-        cb = Callback.objects.select_for_update().select_related("work_order").get(pk=callback.pk)
+        cb = Callback.objects.select_for_update(of=("self",)).select_related("work_order").get(pk=callback.pk)
         _check_caller(cb, by)
         if not cb.is_open:
             raise ConflictError(_("该回访已是“%(s)s”,不能重复记录。") % {"s": cb.get_status_display()})
@@ -191,14 +207,18 @@ def record_call(
         cb.late = not (cb.window_opens_at <= now <= cb.due_at)
         cb.status = CallbackStatus.DONE
         cb.save()
+        p6_points = None
         for item in Question.values:
             if answers[item] is False:
+                if p6_points is None:
+                    p6_points = _violation_points(on)
                 violation, _created = CallbackViolation.objects.get_or_create(callback=cb, item=item)
                 propose(
                     person=cb.technician,
                     rule="P6",
                     source=violation,
                     reason=_("回访:%(q)s — 客户回答“否”(工单 %(n)s)") % {"q": Question(item).label, "n": cb.work_order.number},
+                    suggested_points=p6_points,
                     on=on,
                     by=by,
                 )
@@ -213,6 +233,7 @@ def record_call(
                     satisfaction=satisfaction,
                     created_at=now,
                     created_by=by,
+                    **intake_defaults(by=by, now=now),  # R-K10: owner and reply deadline
                 ),
             )
             propose(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.paging import page_of, query_without_page
 from servicedesk.permissions import require_role, staff_of
 
 from . import selectors, services
@@ -23,8 +24,11 @@ CALLERS = (Role.COORDINATOR, Role.MANAGER)
 def queue(request):
     require_role(request.user, *CALLERS)
     now = timezone.now()
-    rows = list(selectors.queue())
-    return render(request, "callbacks/queue.html", {"rows": rows, "now": now})
+    page = page_of(request, selectors.queue())  # bounded: one page, most urgent first (issue 14)
+    return render(
+        request, "callbacks/queue.html",
+        {"rows": page.object_list, "page": page, "keep": query_without_page(request), "counts": selectors.queue_counts(), "now": now},
+    )
 
 
 @login_required

@@ -1,10 +1,11 @@
-"""REST actions on work orders (shared/API.md): POST /api/work-orders/{id}/<action>/. Thin: services decide.
+"""REST actions on work orders (API reference /api/docs/): POST /api/work-orders/{id}/<action>/. Thin: services decide.
 
 409 for illegal transitions, double dispatch and stale versions (`version` is optional on every action and
 refused when it no longer matches); 403 when a technician acts on a work order that is not theirs.
 R-W8 decision: dispatching beyond the day's visit limit answers 409 with `code: "load_limit"` and
 `suggestions` (the least-loaded technicians of the same area); repeat with `"force": true` to confirm.
 """
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -13,13 +14,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from servicedesk.api import WorkOrderSerializer
+from servicedesk.api_errors import ErrorSerializer as _SharedErrorSerializer
 from servicedesk.choices import Role, WorkOrderStatus
 from servicedesk.models import Staff, WorkOrder
-from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.money import MoneyField
+from servicedesk.permissions import RolePermission, sees_all_work_orders, staff_of
 
 from . import services
 from billing.choices import LineItem, LineKind
-from .models import CloseOut, Deadline, Refusal
+from .models import Assignment, CloseOut, Deadline, Refusal
 
 DESK = {Role.COORDINATOR, Role.MANAGER}
 
@@ -27,7 +30,7 @@ DESK = {Role.COORDINATOR, Role.MANAGER}
 # ---------------------------------------------------------------- serializers
 class DeadlineSerializer(serializers.ModelSerializer):
     # plain string in the schema: a `kind` enum would collide with the client's `kind` (drf-spectacular naming)
-    kind = serializers.CharField(read_only=True, help_text="mobile_depart | contact_client | resident_arrive | resident_answer | carry_in_return")
+    kind = serializers.CharField(read_only=True, help_text="mobile_depart | mobile_arrive | contact_client | resident_arrive | resident_answer | carry_in_return")
 
     class Meta:
         model = Deadline
@@ -55,9 +58,7 @@ class WorkOrderStateSerializer(WorkOrderSerializer):
         return [str(w) for w in self.context.get("warnings", [])]
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+ErrorSerializer = _SharedErrorSerializer  # one "Error" component in the schema (servicedesk.api_errors)
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -95,7 +96,8 @@ class LineSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LineKind.choices)
     item = serializers.ChoiceField(choices=LineItem.choices, default=LineItem.OTHER)
     description = serializers.CharField(allow_blank=True, required=False, default="")
-    cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    # plain decimal, 2 places; the sign is left to billing.clean_lines so every close-out error is named at once
+    cost = MoneyField(allow_zero=True, allow_negative=True, required=False, allow_null=True, default=None)
     quantity = serializers.IntegerField(required=False, default=1)
     installed = serializers.BooleanField(required=False, default=False)
 
@@ -111,6 +113,10 @@ class ResolveSerializer(VersionSerializer):
     started_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     ended_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     signature_name = serializers.CharField(allow_blank=True, required=False, default="", help_text=_("客户签名(姓名)"))
+    signature_drawing = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=True,
+        help_text=_("客户手写签名:SVG 图像的 data URL(data:image/svg+xml;base64,…),可选"),
+    )
     completed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
@@ -153,7 +159,7 @@ class CloseOutSerializer(serializers.ModelSerializer):
         model = CloseOut
         fields = [
             "id", "work_order", "technician", "work_done", "fault_cause", "advice", "software_installed", "lines",
-            "started_at", "ended_at", "signature_name", "completed_at", "over_duration", "second_service_of",
+            "started_at", "ended_at", "signature_name", "signature_drawing", "completed_at", "over_duration", "second_service_of",
             "explanation", "irregular", "irregular_by", "irregular_at", "irregular_reason",
         ]
 
@@ -182,7 +188,12 @@ class WorkOrderActionViewSet(viewsets.GenericViewSet):
     action_roles = {"dispatch_order": DESK, "cancel": DESK, "close": DESK, "return_device": DESK, "client_chase": DESK}
 
     def get_queryset(self):
-        return WorkOrder.objects.all()
+        # a technician gets 404, not 403, on someone else's order: its existence is not revealed (issue 14)
+        # (orders they once held stay known to them: a stale step there answers 409 "refresh")
+        viewer = staff_of(self.request.user)
+        if viewer is None or sees_all_work_orders(viewer):
+            return WorkOrder.objects.all()
+        return WorkOrder.objects.filter(Q(technician=viewer) | Q(pk__in=Assignment.objects.filter(technician=viewer).values("work_order_id")))
 
     def _run(self, request, serializer_class, fn, **extra):
         wo = self.get_object()

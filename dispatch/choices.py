@@ -7,6 +7,7 @@ class DeadlineKind(models.TextChoices):
     """R-W4…R-W7 response deadlines and the R-W13 return deadline."""
 
     MOBILE_DEPART = "mobile_depart", _("流动服务出发时限")  # R-W4
+    MOBILE_ARRIVE = "mobile_arrive", _("预约上门到达时限")  # R-W4 decision: booked jobs, arrive by the required time
     CONTACT_CLIENT = "contact_client", _("联系客户时限")  # R-W6
     RESIDENT_ARRIVE = "resident_arrive", _("驻点到达时限")  # R-W5
     RESIDENT_ANSWER = "resident_answer", _("驻点电话答复时限")  # R-W5
@@ -16,6 +17,7 @@ class DeadlineKind(models.TextChoices):
 # SLA kinds whose breach is a late response (R-W7 → P7).
 SLA_KINDS = (
     DeadlineKind.MOBILE_DEPART,
+    DeadlineKind.MOBILE_ARRIVE,
     DeadlineKind.CONTACT_CLIENT,
     DeadlineKind.RESIDENT_ARRIVE,
     DeadlineKind.RESIDENT_ANSWER,

@@ -3,11 +3,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.choices import LineItem, LineKind
-from servicedesk.models import Staff, WorkOrder
+from servicedesk.errors import DomainError
+from servicedesk.models import Client, Staff, WorkOrder
+from servicedesk.money import parse_money
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-LINE_ROWS = 3
+LINE_ROWS = 1  # rows shown on a fresh close-out form; "add line" adds more (issue 13 §4)
+MAX_LINES = 30
+REQUIRED_AT_TOLERANCE_MINUTES = 15  # a call taken a few minutes ago may be typed in now (not a SPEC number)
 
 
 class IntakeForm(forms.ModelForm):
@@ -21,8 +25,9 @@ class IntakeForm(forms.ModelForm):
         ]
         widgets = {"client": forms.HiddenInput, "required_at": DT_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, new_client: bool = False, now=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.now = now
         self.fields["required_at"].input_formats = DT_FORMATS
         self.fields["cooperation_chargeable"].widget = forms.Select(
             choices=[("", _("无配合单")), ("true", _("配合单:收费")), ("false", _("配合单:不收费"))]
@@ -33,9 +38,52 @@ class IntakeForm(forms.ModelForm):
         qs_eq = self.fields["equipment"].queryset
         self.fields["site"].queryset = qs_site.filter(client_id=client_id) if client_id else qs_site.none()
         self.fields["equipment"].queryset = qs_eq.filter(client_id=client_id) if client_id else qs_eq.none()
+        if new_client:  # issue 13 §10: the client and its site are created with the order
+            self.fields["client"].required = False
+            self.fields["site"].required = False
+
+    def clean_required_at(self):
+        """Issue 13 §10: a required time in the past (beyond a few minutes of typing) is refused."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("required_at")
+        now = self.now or timezone.now()
+        if value and value < now - timedelta(minutes=REQUIRED_AT_TOLERANCE_MINUTES):
+            raise forms.ValidationError(
+                _("要求上门时间 %(at)s 已经过去,请填写现在或以后的时间。")
+                % {"at": timezone.localtime(value).strftime("%Y-%m-%d %H:%M")},
+                code="past",
+            )
+        return value
 
     def _post_clean(self):  # model validation happens in the service (create_work_order)
         pass
+
+
+class NewClientForm(forms.ModelForm):
+    """Issue 13 §10: a caller who is not yet a client, entered at intake by the coordinator (client + first site)."""
+
+    site_name = forms.CharField(label=_("网点名称"), max_length=120)
+    address = forms.CharField(label=_("地址"), max_length=200)
+    area = forms.CharField(label=_("区域"), max_length=40, help_text=_("区/县,用于派单推荐"))
+    site_contact = forms.CharField(label=_("联系人"), max_length=40)
+    site_phone = forms.CharField(label=_("联系电话"), max_length=24)
+
+    class Meta:
+        model = Client
+        fields = ["name", "kind", "department", "phone"]
+
+    def _post_clean(self):  # validated by the service (save_record → full_clean), errors named per field
+        pass
+
+    def client_fields(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("name", "kind", "department", "phone")}
+
+    def site_fields(self) -> dict:
+        d = self.cleaned_data
+        return {"name": d["site_name"], "address": d["address"], "area": d["area"], "contact_name": d["site_contact"], "phone": d["site_phone"]}
 
 
 class DispatchForm(forms.Form):
@@ -75,14 +123,30 @@ class CloseOutForm(forms.Form):
     started_at = forms.DateTimeField(label=_("开始时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     ended_at = forms.DateTimeField(label=_("结束时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     signature_name = forms.CharField(label=_("客户签名(姓名)"), max_length=40, required=False)
+    # the drawn signature (signature_pad → SVG data URL); validated by services.clean_signature_drawing
+    signature_drawing = forms.CharField(required=False, widget=forms.HiddenInput)
     completed_at = forms.DateTimeField(label=_("完成时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-def line_rows(data=None, n=LINE_ROWS) -> list[dict]:
-    """The close-out's line rows as entered (line-<i>-kind/item/description/cost/quantity/installed)."""
+def line_indexes(data) -> list[int]:
+    """The row numbers present in the posted data (rows can be removed, so numbers may have gaps)."""
+    found = set()
+    for key in (data or {}):
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "line" and parts[1].isdigit():
+            found.add(int(parts[1]))
+    return sorted(found)[:MAX_LINES]
+
+
+def line_rows(data=None, n=None) -> list[dict]:
+    """The close-out's line rows as entered (line-<i>-kind/item/description/cost/quantity/installed):
+    every row present in `data`, else `n` (default LINE_ROWS) empty rows."""
     rows = []
-    for i in range(n):
+    indexes = line_indexes(data) if data is not None else []
+    if not indexes:
+        indexes = list(range(LINE_ROWS if n is None else n))
+    for i in indexes:
         get = (lambda k: (data or {}).get(f"line-{i}-{k}", ""))
         rows.append(
             {
@@ -101,16 +165,29 @@ def line_rows(data=None, n=LINE_ROWS) -> list[dict]:
 def lines_from(data) -> list[dict]:
     """Filled rows only, shaped for billing (cost strings, never float)."""
     out = []
-    for row in line_rows(data):
+    for n, row in enumerate(line_rows(data), start=1):
         if not row["kind"]:
             continue
         q = row["quantity"]
+        cost = (row["cost"] or "").strip() or None
+        if cost is not None:  # plain decimal, 2 places (issue 14); DomainError names the row
+            try:
+                cost = str(parse_money(cost, field="lines", label=_("成本"), allow_zero=True))
+            except DomainError as exc:
+                raise DomainError(_("第 %(n)s 行:%(msg)s") % {"n": n, "msg": exc.message}, field="lines") from exc
+        item = row["item"]
+        if row["kind"] in LineKind.values:
+            from billing.choices import ITEMS_BY_KIND
+
+            allowed = ITEMS_BY_KIND[LineKind(row["kind"])]
+            if item not in allowed and len(allowed) == 1:  # parts/consumables have one item: the row's item follows its kind
+                item = next(iter(allowed))
         out.append(
             {
                 "kind": row["kind"],
-                "item": row["item"],
+                "item": item,
                 "description": row["description"],
-                "cost": row["cost"] or None,
+                "cost": cost,
                 "quantity": int(q) if str(q).strip().isdigit() else q,
                 "installed": row["installed"],
             }
@@ -120,3 +197,48 @@ def lines_from(data) -> list[dict]:
 
 LINE_KINDS = LineKind.choices
 LINE_ITEMS = LineItem.choices
+
+
+def line_item_options() -> list[tuple[str, str, str]]:
+    """(kind, item, human label) for every item a kind allows — the item list is filtered by kind on the page
+    (issue 13 §4: never "类别 part 没有项目“os_install”")."""
+    from billing.choices import ITEMS_BY_KIND
+
+    out = []
+    for kind, _kind_label in LineKind.choices:
+        allowed = ITEMS_BY_KIND[LineKind(kind)]
+        for item, label in LineItem.choices:
+            if item in allowed:
+                if item == LineItem.OTHER:
+                    label = _("按成本计价")
+                out.append((kind, item, label))
+    return out
+
+
+def line_errors(rows) -> list[str]:
+    """Human errors for a kind/item pair that does not go together (named by row number and labels)."""
+    from billing.choices import ITEMS_BY_KIND
+
+    errors = []
+    n = 0
+    for row in rows:
+        if not row["kind"]:
+            continue
+        n += 1
+        if row["kind"] not in LineKind.values:
+            errors.append(_("第 %(n)s 行:请选择类别。") % {"n": n})
+            continue
+        allowed = ITEMS_BY_KIND[LineKind(row["kind"])]
+        if row["item"] not in allowed:
+            if len(allowed) == 1:  # the only item of the kind: take it
+                row["item"] = next(iter(allowed))
+                continue
+            errors.append(
+                _("第 %(n)s 行:“%(kind)s”类不能选“%(item)s”,请重新选择项目。")
+                % {
+                    "n": n,
+                    "kind": LineKind(row["kind"]).label,
+                    "item": LineItem(row["item"]).label if row["item"] in LineItem.values else row["item"],
+                }
+            )
+    return errors

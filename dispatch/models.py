@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.localtime import local_dt
+
 from .choices import AssignmentEnd, DeadlineKind
 
 
@@ -31,7 +33,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.work_order_id} → {self.technician_id} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} → {self.technician_id} @ {local_dt(self.at)}"
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -70,10 +72,20 @@ class Deadline(models.Model):
         verbose_name = _("时限")
         verbose_name_plural = _("时限")
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["kind", "due_at"])]
+        indexes = [
+            models.Index(fields=["kind", "due_at"]),
+            # The every-minute R-W7 scan reads only the rows that can still breach: not breached, not
+            # cancelled, and not met in time — the index stays small however long the history (issue 14).
+            models.Index(
+                fields=["due_at"],
+                condition=Q(breached_at__isnull=True, cancelled_at__isnull=True)
+                & (Q(met_at__isnull=True) | Q(met_at__gt=models.F("due_at"))),
+                name="deadline_breach_scan",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.work_order_id} @ {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.work_order.number} @ {local_dt(self.due_at)}"
 
     @property
     def is_open(self) -> bool:
@@ -102,7 +114,7 @@ class Refusal(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.work_order_id} {self.technician_id} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.technician_id} @ {local_dt(self.at)}"
 
 
 class HandOver(models.Model):
@@ -134,6 +146,8 @@ class CloseOut(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"))
     signature_name = models.CharField(_("客户签名"), max_length=40)
+    # Issue 13 §14: the client's drawn signature (signature_pad, SVG data URL), beside the typed name.
+    signature_drawing = models.TextField(_("客户手写签名"), blank=True)
     completed_at = models.DateTimeField(_("完成时间"))
     recorded_at = models.DateTimeField(_("提交时间"))
     over_duration = models.BooleanField(_("超过时长上限"), default=False)  # R-W10: flagged, not refused
@@ -152,7 +166,7 @@ class CloseOut(models.Model):
         ordering = ["-completed_at"]
 
     def __str__(self):
-        return f"{self.work_order_id} {self.completed_at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {local_dt(self.completed_at)}"
 
     @property
     def part_replaced(self) -> bool:
@@ -195,3 +209,10 @@ class ClientChase(models.Model):
         verbose_name = _("客户来电催问")
         verbose_name_plural = _("客户来电催问")
         ordering = ["-at"]
+
+
+# Issue 11: resident sites, team projects and maintenance contracts live in sub-packages; imported here
+# so the dispatch app (and its migrations) owns their models.
+from .contracts.models import *  # noqa: E402,F401,F403
+from .projects.models import *  # noqa: E402,F401,F403
+from .resident.models import *  # noqa: E402,F401,F403

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
 from servicedesk.choices import OPEN_STATUSES, Channel, Role, WorkOrderStatus
@@ -69,19 +69,28 @@ class Suggestion:
         }
 
 
-def suggest_technicians(*, work_order: WorkOrder, on: date, limit: int, exclude_ids=(), candidates=None, visits=None, usual_id=None):
+def suggest_technicians(*, work_order: WorkOrder, on: date, limit: int, exclude_ids=(), candidates=None, visits=None, usual_id=None,
+                        on_leave=None):
     """R-W8: same area/district and the client's usual technician first, then the least loaded.
 
-    Technicians already at the day's limit go last. Pass `candidates`/`visits`/`usual_id` to reuse
-    what a page already loaded (constant queries)."""
+    Technicians already at the day's limit go last. Pass `candidates`/`visits`/`usual_id`/`on_leave` to reuse
+    what a page already loaded (constant queries). Issue 11: a technician on leave that day (attendance
+    sheet, R-R1) is never proposed, nor a resident technician for a mobile job."""
+    from servicedesk.choices import ServiceMode
+
+    from .resident.services import on_leave_ids
+
     area = work_order.site.area if work_order.site_id else ""
     candidates = list(candidates if candidates is not None else technicians())
     visits = visits if visits is not None else visits_by_technician(on=on, technician_ids=[s.pk for s in candidates])
     if usual_id is None:
         usual_id = usual_technician_id(client_id=work_order.client_id)
+    if on_leave is None:
+        on_leave = on_leave_ids(on=on)
+    mobile = work_order.service_mode == ServiceMode.MOBILE
     out = []
     for s in candidates:
-        if s.pk in exclude_ids:
+        if s.pk in exclude_ids or s.pk in on_leave or (mobile and s.resident_site_id):
             continue
         n = visits.get(s.pk, 0)
         out.append(Suggestion(s, n, bool(area) and s.area == area, s.pk == usual_id, n >= limit))
@@ -110,13 +119,27 @@ class Board:
     unassigned_total: int = 0
     suggestions: dict = field(default_factory=dict)  # work order id → list[Suggestion] (top 3)
     refusals: list = field(default_factory=list)  # R-W9 refusals waiting for the coordinator's judgement
+    assigned_total: int = 0
 
 
 STATE_ORDER = {WorkOrderStatus.ON_SITE: 3, WorkOrderStatus.EN_ROUTE: 2, WorkOrderStatus.CONTACTED: 1, WorkOrderStatus.ACCEPTED: 1, WorkOrderStatus.DISPATCHED: 0}
 
 
-def board(*, now: datetime, unassigned_limit: int = 200) -> Board:
-    """The coordinator's board in a fixed number of queries (≈7) whatever the number of work orders."""
+BOARD_ROWS = 50  # bounded screen (issue 14): the most urgent rows of each list, with the counts of the rest
+
+
+def board_version(*, now: datetime) -> str:
+    """A cheap fingerprint of everything the board shows (3 index-only reads): the last work-order event
+    (every dispatch and transition writes one), the refusals, and the minute (countdowns move with it).
+    The 5-second poll answers "nothing changed" (204) while it is the same."""
+    last_event = WorkOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    refusals = Refusal.objects.aggregate(m=Max("pk"), open=Count("pk", filter=Q(judged_at__isnull=True)))
+    return f"{last_event}.{refusals['m'] or 0}.{refusals['open']}.{timezone.localtime(now):%H%M}"
+
+
+def board(*, now: datetime, unassigned_limit: int = BOARD_ROWS) -> Board:
+    """The coordinator's board in a fixed number of queries whatever the number of work orders; each list
+    shows the most urgent `unassigned_limit` rows (required time first, then waiting longest) plus counts."""
     from servicedesk.params import param
 
     on = timezone.localtime(now).date()
@@ -124,7 +147,7 @@ def board(*, now: datetime, unassigned_limit: int = 200) -> Board:
     unassigned = list(
         WorkOrder.objects.filter(status=WorkOrderStatus.NEW)
         .select_related("client", "site", "equipment")
-        .order_by("created_at", "id")[:unassigned_limit]
+        .order_by(F("required_at").asc(nulls_last=True), "created_at", "id")[:unassigned_limit]
     )
     unassigned_total = WorkOrder.objects.filter(status=WorkOrderStatus.NEW).count()
     assigned = list(
@@ -136,17 +159,21 @@ def board(*, now: datetime, unassigned_limit: int = 200) -> Board:
     refusals = list(
         Refusal.objects.filter(judged_at__isnull=True).select_related("work_order", "technician").order_by("-at")[:50]
     )
-    techs = list(technicians().order_by("area", "name"))
+    assigned_total = WorkOrder.objects.filter(
+        status__in=[WorkOrderStatus.DISPATCHED, WorkOrderStatus.ACCEPTED, WorkOrderStatus.CONTACTED]
+    ).count()
+    # each technician's current job chosen in SQL (the most advanced open one), then those jobs in one query
+    state_rank = Case(*[When(status=st, then=Value(rank)) for st, rank in STATE_ORDER.items()], default=Value(-1))
+    current = (
+        WorkOrder.objects.filter(technician=OuterRef("pk"), status__in=list(STATE_ORDER))
+        .annotate(rank=state_rank)
+        .order_by("-rank", "created_at")
+        .values("pk")[:1]
+    )
+    techs = list(technicians().annotate(current_job_id=Subquery(current)).order_by("area", "name"))
     visits = visits_by_technician(on=on)
-    active = {}
-    for wo in (
-        WorkOrder.objects.filter(technician__in=[t.pk for t in techs], status__in=list(STATE_ORDER))
-        .select_related("client")
-        .order_by("created_at")
-    ):
-        prev = active.get(wo.technician_id)
-        if prev is None or STATE_ORDER[wo.status] > STATE_ORDER[prev.status]:
-            active[wo.technician_id] = wo
+    jobs = WorkOrder.objects.select_related("client").in_bulk([t.current_job_id for t in techs if t.current_job_id])
+    active = {t.pk: jobs[t.current_job_id] for t in techs if t.current_job_id in jobs}
     rows = []
     for t in techs:
         job = active.get(t.pk)
@@ -170,25 +197,31 @@ def board(*, now: datetime, unassigned_limit: int = 200) -> Board:
         .order_by("work_order__client_id", "-n", "technician_id")
     ):
         usual.setdefault(row["work_order__client_id"], row["technician_id"])
+    from .resident.services import on_leave_ids
+
+    on_leave = on_leave_ids(on=on)  # issue 11: one query for the whole board
     suggestions = {
-        wo.pk: suggest_technicians(work_order=wo, on=on, limit=limit, candidates=techs, visits=visits, usual_id=usual.get(wo.client_id, 0))[:3]
+        wo.pk: suggest_technicians(
+            work_order=wo, on=on, limit=limit, candidates=techs, visits=visits, usual_id=usual.get(wo.client_id, 0), on_leave=on_leave
+        )[:3]
         for wo in unassigned
     }
     for wo in unassigned:
         wo.suggested = suggestions[wo.pk]
-    return Board(unassigned, assigned, rows, limit, now, unassigned_total, suggestions, refusals)
+    return Board(unassigned, assigned, rows, limit, now, unassigned_total, suggestions, refusals, assigned_total)
 
 
 # ---------------------------------------------------------------- technician's phone
 def my_work(*, technician: Staff, now: datetime):
-    """"我的工作": the technician's open work orders plus those resolved today (2 queries)."""
+    """"我的工作": the technician's open work orders plus those resolved today, the most urgent first.
+    A queryset: the page shows one bounded page of it (issue 14)."""
     start, end = day_bounds(timezone.localtime(now).date())
-    return list(
+    return (
         WorkOrder.objects.filter(technician=technician)
         .filter(Q(status__in=OPEN_STATUSES) | Q(close_out__completed_at__gte=start, close_out__completed_at__lt=end))
         .select_related("client", "site", "equipment")
         .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.open().order_by("due_at")))
-        .order_by("required_at", "created_at")
+        .order_by(F("required_at").asc(nulls_last=True), "created_at", "pk")
     )
 
 

@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "start_testing": gettext_lazy("开始测试"),
     "finish_testing": gettext_lazy("测试完成"),
     "return_device": gettext_lazy("返还设备"),
+    "mark_irregular": gettext_lazy("判定服务单不规范"),
+    "client_chase": gettext_lazy("客户来电催问"),
 }
 
 
@@ -187,9 +189,28 @@ SLA_PARAMS = {
 }
 
 
+def booked_for_later(*, work_order: WorkOrder, now: datetime) -> dict | None:
+    """R-W4 decision: a mobile job whose required time is after dispatch + the set-off minutes + the travel
+    allowance is booked for later. Returns the parameters read and the two due times, else None."""
+    if work_order.service_mode != ServiceMode.MOBILE or lifecycle.is_carry_in(work_order) or not work_order.required_at:
+        return None
+    params = get_params(["sla.mobile_depart_minutes", "sla.travel_allowance_minutes"], on=_local_date(now))
+    depart, allowance = params["sla.mobile_depart_minutes"], params["sla.travel_allowance_minutes"]
+    required = work_order.required_at
+    if required <= now + timedelta(minutes=int(depart.value)) + timedelta(minutes=int(allowance.value)):
+        return None
+    return {
+        "required_at": required,
+        "depart_due": required - timedelta(minutes=int(allowance.value)),
+        "parameters": [depart.as_explanation(), allowance.as_explanation()],
+        "allowance": int(allowance.value),
+    }
+
+
 def sla_kinds_for(*, work_order: WorkOrder, technician: Staff) -> tuple[list, bool]:
     """Which response deadlines a dispatch opens (decision):
-    mobile → set off (R-W4) and call the client (R-W6);
+    mobile → set off (R-W4) and call the client (R-W6); a job booked for later also gets an arrival
+    deadline at the required time (R-W4 decision, see `booked_for_later`);
     resident → arrive in 5 min (R-W5), or, when the technician is busy on site with another repair,
     answer by phone in 1 min; team projects and carry-in repairs have none."""
     if lifecycle.is_carry_in(work_order):
@@ -207,10 +228,23 @@ def _open_sla_deadlines(wo: WorkOrder, technician: Staff, *, now) -> list[Deadli
     if not kinds:
         return []
     params = get_params([SLA_PARAMS[k][0] for k in kinds], on=_local_date(now))
+    booked = booked_for_later(work_order=wo, now=now) if DeadlineKind.MOBILE_DEPART in kinds else None
+    inputs = {"dispatched_at": now.isoformat(), "service_mode": wo.service_mode, "technician_busy": busy}
     rows = []
     for kind in kinds:
         name, rule = SLA_PARAMS[kind]
         p = params[name]
+        due = now + timedelta(minutes=int(p.value))
+        text = _("%(rule)s:派单后 %(n)s 分钟内") % {"rule": rule, "n": p.value}
+        parameters = [p.as_explanation()]
+        row_inputs = inputs
+        if kind == DeadlineKind.MOBILE_DEPART and booked:
+            due = booked["depart_due"]
+            parameters = booked["parameters"]
+            row_inputs = {**inputs, "required_at": booked["required_at"].isoformat()}
+            text = _("%(rule)s:预约上门,要求到达时间 %(at)s 前 %(n)s 分钟出发") % {
+                "rule": rule, "at": _fmt(booked["required_at"]), "n": booked["allowance"]
+            }
         rows.append(
             Deadline(
                 work_order=wo,
@@ -218,12 +252,25 @@ def _open_sla_deadlines(wo: WorkOrder, technician: Staff, *, now) -> list[Deadli
                 rule=rule,
                 technician=technician,
                 starts_at=now,
-                due_at=now + timedelta(minutes=int(p.value)),
+                due_at=due,
+                explanation={"rule": rule, "inputs": row_inputs, "parameters": parameters, "text": text},
+            )
+        )
+    if booked:
+        # R-W4 decision: arriving after the required time is also a late response (scanned like the others).
+        rows.append(
+            Deadline(
+                work_order=wo,
+                kind=DeadlineKind.MOBILE_ARRIVE,
+                rule="R-W4",
+                technician=technician,
+                starts_at=now,
+                due_at=booked["required_at"],
                 explanation={
-                    "rule": rule,
-                    "inputs": {"dispatched_at": now.isoformat(), "service_mode": wo.service_mode, "technician_busy": busy},
-                    "parameters": [p.as_explanation()],
-                    "text": _("%(rule)s:派单后 %(n)s 分钟内") % {"rule": rule, "n": p.value},
+                    "rule": "R-W4",
+                    "inputs": {**inputs, "required_at": booked["required_at"].isoformat()},
+                    "parameters": booked["parameters"],
+                    "text": _("R-W4:预约上门,须在要求到达时间 %(at)s 前到达") % {"at": _fmt(booked["required_at"])},
                 },
             )
         )
@@ -315,6 +362,31 @@ def dispatch_work_order(
         return DispatchResult(wo, assignment, deadlines, warnings, suggestions)
 
 
+NEW_SITE_FIELDS = {"name": "site_name", "address": "address", "area": "area", "contact_name": "site_contact", "phone": "site_phone"}
+
+
+def intake_new_client(*, client_fields: dict, site_fields: dict, order_fields: dict, by: Staff, now: datetime) -> WorkOrder:
+    """Issue 13 §10 (R-W1): a caller who is not yet a client — the coordinator creates the client, its first
+    site and the work order in one transaction; any invalid field rolls all three back."""
+    from servicedesk.models import Client, Site
+    from servicedesk.services import create_work_order, save_record
+
+    _require_desk(by)
+    with transaction.atomic():
+        client = save_record(Client(), **client_fields)
+        try:
+            site = save_record(Site(client=client), **site_fields)
+        except ValidationError as exc:  # named as the intake page names them
+            raise ValidationError({NEW_SITE_FIELDS.get(k, k): v for k, v in exc.message_dict.items()})
+        fields = {k: v for k, v in order_fields.items() if k not in ("client", "site", "equipment")}
+        fields.setdefault("contact_name", site.contact_name)
+        if not fields.get("contact_name"):
+            fields["contact_name"] = site.contact_name
+        if not fields.get("contact_phone"):
+            fields["contact_phone"] = site.phone
+        return create_work_order(by=by, now=now, client=client, site=site, **fields)
+
+
 def accept(*, work_order, by: Staff, now: datetime, version: int | None = None) -> WorkOrder:
     with transaction.atomic():
         wo, t = _begin(work_order, "accept", by=by, version=version)
@@ -363,7 +435,7 @@ def depart(*, work_order, by: Staff, now: datetime, version: int | None = None) 
 def arrive(*, work_order, by: Staff, now: datetime, version: int | None = None) -> WorkOrder:
     with transaction.atomic():
         wo, t = _begin(work_order, "arrive", by=by, version=version)
-        _meet(wo, [DeadlineKind.RESIDENT_ARRIVE, DeadlineKind.RESIDENT_ANSWER], now=now)
+        _meet(wo, [DeadlineKind.RESIDENT_ARRIVE, DeadlineKind.RESIDENT_ANSWER, DeadlineKind.MOBILE_ARRIVE], now=now)
         _stamp(wo, t, by=by, now=now)
         return wo
 
@@ -388,6 +460,40 @@ def clean_lines(lines) -> list[dict]:
         return [line.fingerprint() for line in billing_clean_lines(list(lines or []))]
     except DomainError as exc:
         raise ValidationError({"lines": [str(exc.message)]})
+
+
+SIGNATURE_PREFIX = "data:image/svg+xml;base64,"
+SIGNATURE_MAX_CHARS = 200_000  # technical bound of the stored data URL (~150 KB of SVG), not a SPEC number
+_SIGNATURE_FORBIDDEN = (b"<script", b"javascript:", b"<foreignobject", b"<iframe", b"<image", b"<use", b"href", b"<!entity", b"<!doctype")
+
+
+def clean_signature_drawing(value) -> str:
+    """Issue 13 §14: the client's drawn signature is an SVG data URL (signature_pad `toDataURL("image/svg+xml")`)
+    of bounded size whose SVG holds only drawing: no script, no event handler, no external reference.
+    Empty = not drawn (the typed name stays the required signature, R-W10). It is only ever shown as
+    `<img src="data:…">`, never inlined into a page."""
+    import base64
+    import binascii
+    import re
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) > SIGNATURE_MAX_CHARS:
+        raise DomainError(_("手写签名过大,请清除后重新签名。"), field="signature_drawing")
+    if not value.startswith(SIGNATURE_PREFIX):
+        raise DomainError(_("手写签名格式无效(须为 SVG 图像)。"), field="signature_drawing")
+    try:
+        svg = base64.b64decode(value[len(SIGNATURE_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError(_("手写签名格式无效(须为 SVG 图像)。"), field="signature_drawing")
+    head = svg.lstrip()[:200].lower()
+    lowered = svg.lower()
+    if not (head.startswith(b"<svg") or head.startswith(b"<?xml")) or b"</svg>" not in lowered:
+        raise DomainError(_("手写签名格式无效(须为 SVG 图像)。"), field="signature_drawing")
+    if any(bad in lowered for bad in _SIGNATURE_FORBIDDEN) or re.search(rb"\son[a-z]+\s*=", lowered):
+        raise DomainError(_("手写签名含有不允许的内容。"), field="signature_drawing")
+    return value
 
 
 def find_previous_visit(*, work_order: WorkOrder, completed_at: datetime) -> CloseOut | None:
@@ -425,6 +531,7 @@ def resolve(
     signature_name: str = "",
     completed_at: datetime | None = None,
     version: int | None = None,
+    signature_drawing: str = "",
 ) -> CloseOut:
     """R-W10 close-out: every required item present (missing ones named), times consistent with the
     arrival, lines priced and recorded by billing in the same transaction; R-W14 second service marked.
@@ -468,6 +575,10 @@ def resolve(
         except ValidationError as exc:
             errors.update(exc.message_dict)
             clean = []
+        try:
+            drawing = clean_signature_drawing(signature_drawing)
+        except DomainError as exc:
+            errors.setdefault("signature_drawing", []).append(str(exc.message))
         if errors:
             raise ValidationError(errors)
         on = _local_date(completed_at)
@@ -485,6 +596,7 @@ def resolve(
             started_at=started_at,
             ended_at=ended_at,
             signature_name=values["signature_name"],
+            signature_drawing=drawing,
             completed_at=completed_at,
             recorded_at=now,
             over_duration=over,
@@ -511,6 +623,10 @@ def resolve(
         )
         # R-K1: the callback row is written in the same transaction as the resolution.
         schedule_callback(work_order=wo, completed_at=completed_at, part_replaced=close_out.part_replaced)
+        # R-S1: a charged visit becomes its sales confirmation in the same transaction (none when free, never twice).
+        from receivables.services import sale_from_visit
+
+        sale_from_visit(work_order=wo, technician=by, completed_on=on, now=now)
         return close_out
 
 
@@ -764,78 +880,5 @@ def record_client_chase(*, work_order, by: Staff, note: str, now: datetime) -> C
 
 
 # ---------------------------------------------------------------- the beat scan (R-W7, R-W13)
-def mark_breaches(*, now: datetime) -> list[Deadline]:
-    """R-W7: every SLA deadline past due and not met in time is a late response → one P7 proposal.
-
-    Idempotent: `breached_at` is set under a row lock and `propose` is idempotent per (source, rule,
-    person); a late run catches up everything (rows met late are breached too)."""
-    marked = []
-    for pk in list(Deadline.objects.breach_candidates(now=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            row = Deadline.objects.select_for_update().get(pk=pk)
-            if row.breached_at is not None or row.cancelled_at is not None:
-                continue
-            row.breached_at = now
-            row.save(update_fields=["breached_at"])
-            if row.technician_id:
-                wo = WorkOrder.objects.get(pk=row.work_order_id)
-                _propose(
-                    person=Staff.objects.get(pk=row.technician_id),
-                    rule="P7",
-                    source=row,
-                    reason=_("R-W7:响应不及时,%(kind)s(%(rule)s)截止 %(due)s,工单 %(number)s")
-                    % {"kind": row.get_kind_display(), "rule": row.rule, "due": _fmt(row.due_at), "number": wo.number},
-                    on=_local_date(row.due_at),
-                    by=None,
-                )
-            marked.append(row)
-    return marked
-
-
-def scan_return_deadlines(*, now: datetime) -> dict:
-    """R-W13: warn the coordinators before a finished device's return deadline, escalate to the managers after."""
-    from servicedesk.notifications import department_heads, notify
-
-    warned = escalated = 0
-    base = Deadline.objects.open().filter(kind=DeadlineKind.CARRY_IN_RETURN)
-    for pk in list(base.filter(escalated_at__isnull=True, due_at__lt=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            row = Deadline.objects.select_for_update().select_related("work_order").get(pk=pk)
-            if row.escalated_at is not None or not row.is_open:
-                continue
-            row.escalated_at = row.breached_at = now
-            row.save(update_fields=["escalated_at", "breached_at"])
-            heads = department_heads()
-            managers = [s for s in heads if s.has_role(Role.MANAGER)] or heads
-            notify(
-                recipients=managers,
-                key=f"dispatch.return-overdue.{row.pk}",
-                text=_("R-W13 超期:送修设备(工单 %(number)s)已修好超过期限 %(due)s 仍未返还客户。")
-                % {"number": row.work_order.number, "due": _fmt(row.due_at)},
-                now=now,
-            )
-            escalated += 1
-    for pk in list(base.filter(warned_at__isnull=True, escalated_at__isnull=True, warn_at__lte=now, due_at__gte=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            row = Deadline.objects.select_for_update().select_related("work_order").get(pk=pk)
-            if row.warned_at is not None:
-                continue
-            row.warned_at = now
-            row.save(update_fields=["warned_at"])
-            coordinators = [s for s in department_heads() if s.has_role(Role.COORDINATOR)]
-            notify(
-                recipients=coordinators,
-                key=f"dispatch.return-warning.{row.pk}",
-                text=_("R-W13 提醒:送修设备(工单 %(number)s)须在 %(due)s 前返还客户。")
-                % {"number": row.work_order.number, "due": _fmt(row.due_at)},
-                now=now,
-            )
-            warned += 1
-    return {"warned": warned, "escalated": escalated}
-
-
-def scan_deadlines(*, now: datetime) -> dict:
-    breached = mark_breaches(now=now)
-    out = scan_return_deadlines(now=now)
-    out["breached"] = len(breached)
-    return out
+# In bulk, in dispatch/scans.py (issue 14); re-exported here for the tasks and callers.
+from .scans import mark_breaches, scan_deadlines, scan_return_deadlines  # noqa: E402,F401

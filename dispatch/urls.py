@@ -1,5 +1,5 @@
 """Pages of dispatch, mounted at /dispatch/ (namespace "dispatch")."""
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("my/<int:pk>/handover/", views.handover, name="handover"),
     path("my/<int:pk>/close-out/", views.close_out, name="close_out"),
     path("my/<int:pk>/quote/", views.quote, name="quote"),
+    path("work-orders/<int:pk>/service-form/", views.service_form, name="service_form"),
+    # issue 11: resident service, team projects, maintenance contracts
+    path("resident/", include("dispatch.resident.urls", namespace="resident")),
+    path("projects/", include("dispatch.projects.urls", namespace="projects")),
+    path("contracts/", include("dispatch.contracts.urls", namespace="contracts")),
 ]

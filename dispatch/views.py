@@ -2,21 +2,38 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import HttpResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicedesk import services as core_services
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, WorkOrder
+from servicedesk.paging import page_of
 from servicedesk.permissions import require_role, staff_of
 
 from . import lifecycle, selectors, services
-from .forms import LINE_ITEMS, LINE_KINDS, CloseOutForm, ContactForm, DispatchForm, HandoverForm, IntakeForm, RefuseForm, line_rows, lines_from
+from .forms import (
+    LINE_ITEMS,
+    LINE_KINDS,
+    CloseOutForm,
+    ContactForm,
+    DispatchForm,
+    HandoverForm,
+    IntakeForm,
+    NewClientForm,
+    RefuseForm,
+    line_errors,
+    line_item_options,
+    line_rows,
+    lines_from,
+)
 from .models import Assignment, CarryInRepair, CloseOut, Deadline, HandOver, Refusal
 
 DESK = (Role.COORDINATOR, Role.MANAGER)
@@ -49,14 +66,23 @@ def _add_errors(form, exc):
 @login_required
 def board(request):
     require_role(request.user, *DESK)
-    return render(request, "dispatch/board.html", {"board": selectors.board(now=timezone.now())})
+    now = timezone.now()
+    return render(
+        request, "dispatch/board.html",
+        {"board": selectors.board(now=now), "version": selectors.board_version(now=now), "all_technicians": selectors.technicians().order_by("area", "name")},
+    )
 
 
 @login_required
 def board_partial(request):
-    """Polled by htmx every 5 s so two coordinators see the same truth within seconds."""
+    """Polled by htmx every 5 s so two coordinators see the same truth within seconds. When nothing the board
+    shows has changed since the version the page holds, the answer is an empty 204 (htmx keeps the page)."""
     require_role(request.user, *DESK)
-    return render(request, "dispatch/_board.html", {"board": selectors.board(now=timezone.now())})
+    now = timezone.now()
+    version = selectors.board_version(now=now)
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return render(request, "dispatch/_board.html", {"board": selectors.board(now=now), "version": version})
 
 
 @login_required
@@ -112,20 +138,54 @@ def judge(request, pk):
 @login_required
 def intake(request):
     require_role(request.user, *DESK)
-    form = IntakeForm(request.POST or None)
+    now = timezone.now()
+    is_new_client = request.method == "POST" and request.POST.get("new_client") == "1"
+    form = IntakeForm(request.POST or None, new_client=is_new_client, now=now)
+    new_form = NewClientForm(request.POST if is_new_client else None, prefix="new")
     picked = None
     if request.method == "POST":
-        if form.data.get("client"):
+        if form.data.get("client") and not is_new_client:
             picked = Client.objects.filter(pk=form.data.get("client")).first()
-        if form.is_valid():
+        if form.is_valid() and (not is_new_client or new_form.is_valid()):
             try:
-                wo = core_services.create_work_order(by=_me(request), now=timezone.now(), **form.cleaned_data)
+                if is_new_client:  # issue 13 §10: client + site + order in one transaction
+                    wo = services.intake_new_client(
+                        client_fields=new_form.client_fields(), site_fields=new_form.site_fields(),
+                        order_fields=form.cleaned_data, by=_me(request), now=now,
+                    )
+                else:
+                    wo = core_services.create_work_order(by=_me(request), now=now, **form.cleaned_data)
             except (DomainError, ValidationError) as exc:
-                _add_errors(form, exc)
+                _add_intake_errors(form, new_form, exc)
             else:
                 messages.success(request, _("已受理工单 %(number)s。") % {"number": wo.number})
+                # issue 11, R-R5: a big job is proposed as a team project (logic in dispatch/projects/services.py)
+                from .projects.services import team_project_proposal_from_input
+
+                proposal = team_project_proposal_from_input(request.POST, on=timezone.localdate())
+                if proposal:
+                    messages.warning(request, proposal["text"])
+                    return redirect(f"{reverse('dispatch:projects:create')}?work_order={wo.pk}")
                 return redirect("dispatch:board")
-    return render(request, "dispatch/intake.html", {"form": form, "picked": picked, "today": timezone.localdate()})
+    return render(
+        request,
+        "dispatch/intake.html",
+        {"form": form, "new_form": new_form, "new_client": is_new_client, "picked": picked, "today": timezone.localdate()},
+    )
+
+
+def _add_intake_errors(form, new_form, exc):
+    """Errors of the new client / site go to the new-client fields (the service names them so), the rest to the order."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if new_form.is_bound and field in new_form.fields:
+                new_form.add_error(field, errors)
+            elif field in form.fields:
+                form.add_error(field, errors)
+            else:
+                form.add_error(None, errors)
+    else:
+        _add_errors(form, exc)
 
 
 @login_required
@@ -159,7 +219,20 @@ def pick(request):
 @login_required
 def my_work(request):
     me = _me(request)
-    return render(request, "mobile/my_work.html", {"orders": selectors.my_work(technician=me, now=timezone.now()), "now": timezone.now()})
+    page = page_of(request, selectors.my_work(technician=me, now=timezone.now()), per_page=30)  # bounded (issue 14)
+    return render(request, "mobile/my_work.html", {"orders": page.object_list, "page": page, "keep": "", "now": timezone.now()})
+
+
+def _known_orders(me):
+    """Orders whose existence `me` may learn (issue 14): all for the department-wide roles; for a technician
+    the ones they hold or once held. Anything else answers 404, not 403."""
+    from django.db.models import Q
+
+    from servicedesk.permissions import sees_all_work_orders
+
+    if sees_all_work_orders(me):
+        return WorkOrder.objects.all()
+    return WorkOrder.objects.filter(Q(technician=me) | Q(pk__in=Assignment.objects.filter(technician=me).values("work_order_id")))
 
 
 def _my_order(request, pk):
@@ -167,19 +240,21 @@ def _my_order(request, pk):
     try:
         return me, *selectors.work_order_for_phone(pk=pk, technician=me)
     except WorkOrder.DoesNotExist:
-        if WorkOrder.objects.filter(pk=pk).exists():
+        # 404, not 403, for a technician: someone else's order is not revealed (issue 14)
+        if _known_orders(me).filter(pk=pk).exists():
             raise PermissionDenied(_("只能操作由您本人负责的工单。"))
         raise Http404
 
 
+# lazy: translated per request in the user's language (issue 13 §7 — the phone's "接单" stayed Chinese)
 STEP_LABELS = {
-    "accept": _("接单"),
-    "contact": _("已联系客户"),
-    "depart": _("出发"),
-    "arrive": _("到达现场"),
-    "diagnose": _("开始检测"),
-    "start_repair": _("开始维修"),
-    "start_testing": _("开始测试"),
+    "accept": gettext_lazy("接单"),
+    "contact": gettext_lazy("已联系客户"),
+    "depart": gettext_lazy("出发"),
+    "arrive": gettext_lazy("到达现场"),
+    "diagnose": gettext_lazy("开始检测"),
+    "start_repair": gettext_lazy("开始维修"),
+    "start_testing": gettext_lazy("开始测试"),
 }
 
 
@@ -208,7 +283,7 @@ def mobile_order(request, pk):
 @require_POST
 def step(request, pk, action):
     me = _me(request)
-    wo = get_object_or_404(WorkOrder, pk=pk)
+    wo = get_object_or_404(_known_orders(me), pk=pk)
     version = request.POST.get("version") or None
     now = timezone.now()
     kwargs = {"work_order": wo, "by": me, "now": now, "version": version}
@@ -279,17 +354,28 @@ def handover(request, pk):
 
 
 @login_required
+@never_cache
 def close_out(request, pk):
-    """R-W10 close-out on the phone; lines priced live by billing (htmx → quote)."""
+    """R-W10 close-out on the phone; lines priced live by billing (htmx → quote).
+
+    A dynamic list of lines ("add line" / "remove", items filtered by kind). Never cached, and once the visit
+    is resolved the page shows the resolved visit: going back after resolving never shows a blank form."""
     me, wo, _history = _my_order(request, pk)
+    if CloseOut.objects.filter(work_order=wo).exists():
+        return redirect("dispatch:service_form", pk=wo.pk)
     now = timezone.localtime()
     arrived = next((e.at for e in reversed(list(wo.events.all())) if e.action == "arrive"), None)
     initial = {"version": wo.version, "started_at": arrived or now, "ended_at": now, "completed_at": now}
     form = CloseOutForm(request.POST or None, initial=initial)
     rows = line_rows(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "add_line" in request.POST:  # without JavaScript: one more row, nothing saved
+        rows.append({**line_rows(None, n=1)[0], "i": max([r["i"] for r in rows], default=-1) + 1})
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        errors = line_errors(rows)
         try:
+            if errors:
+                raise ValidationError({"lines": errors})
             services.resolve(
                 work_order=wo,
                 by=me,
@@ -301,11 +387,64 @@ def close_out(request, pk):
             _add_errors(form, exc)
         else:
             messages.success(request, _("服务单已提交,工单已解决。"))
-            return redirect("dispatch:my_work")
+            return redirect("dispatch:service_form", pk=wo.pk)
     return render(
         request,
         "mobile/close_out.html",
-        {"wo": wo, "form": form, "rows": rows, "kinds": LINE_KINDS, "items": LINE_ITEMS, "arrived": arrived},
+        {
+            "wo": wo,
+            "form": form,
+            "rows": rows,
+            "kinds": LINE_KINDS,
+            "item_options": line_item_options(),
+            "arrived": arrived,
+            "next_index": max([r["i"] for r in rows], default=-1) + 1,
+            "blank_row": {**line_rows(None, n=1)[0], "i": "__i__"},
+        },
+    )
+
+
+@login_required
+def service_form(request, pk):
+    """The visit's service form (R-W10), printable: what was done, the priced lines, the client's typed and
+    drawn signature. Seen by whoever may see the work order, and by the technician who filled it."""
+    viewer = _me(request)
+    close_out_row = get_object_or_404(
+        CloseOut.objects.select_related("work_order", "work_order__client", "work_order__site", "work_order__equipment", "technician"),
+        work_order_id=pk,
+    )
+    visible = WorkOrder.objects.visible_to(viewer).filter(pk=pk).exists() or close_out_row.technician_id == viewer.pk
+    if not visible:
+        raise Http404  # not revealed (issue 14)
+    from billing.selectors import visit_charge_for
+
+    charge = visit_charge_for(close_out_row.work_order)  # what the client pays (never the internal cost)
+    amounts = {line.position: line for line in (charge.live_lines if charge else [])}
+    drawing = close_out_row.signature_drawing
+    if drawing:
+        try:  # render only a validated SVG data URL, as an <img>
+            drawing = services.clean_signature_drawing(drawing)
+        except DomainError:
+            drawing = ""
+    return render(
+        request,
+        "dispatch/service_form.html",
+        {
+            "co": close_out_row,
+            "wo": close_out_row.work_order,
+            "lines": [
+                {
+                    **line,
+                    "kind_label": dict(LINE_KINDS).get(line.get("kind"), ""),
+                    "item_label": dict(LINE_ITEMS).get(line.get("item"), ""),
+                    "charge": amounts.get(n),
+                }
+                for n, line in enumerate(close_out_row.lines, start=1)
+            ],
+            "charge": charge,
+            "drawing": drawing,
+            "is_holder": close_out_row.work_order.technician_id == viewer.pk,
+        },
     )
 
 
@@ -370,6 +509,12 @@ def desk_step(request, pk, action):
         elif action == "close":
             services.close(version=request.POST.get("version") or None, **kwargs)
         elif action == "cancel":
+            if request.POST.get("confirmed") != "1":  # issue 13 §10: a confirmation step before cancelling
+                return render(
+                    request,
+                    "dispatch/cancel_confirm.html",
+                    {"wo": wo, "reason": request.POST.get("reason", ""), "version": request.POST.get("version", "")},
+                )
             services.cancel(reason=request.POST.get("reason", ""), version=request.POST.get("version") or None, **kwargs)
         elif action == "client_chase":
             services.record_client_chase(note=request.POST.get("note", ""), **kwargs)

@@ -20,7 +20,7 @@ from servicedesk.models import Staff
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
-from .choices import RULE_CHOICES, FlagDecision, PenaltyStatus
+from .choices import RULE_CHOICES, FlagDecision, JointRole, PenaltyStatus
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
 MANAGERS = {Role.MANAGER}
@@ -64,6 +64,8 @@ class PenaltySerializer(serializers.ModelSerializer):
     withdrawn_by_name = serializers.CharField(source="withdrawn_by.name", read_only=True, default="")
     dismissal_flag = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, read_only=True)
+    # "" for a person's own penalty: the published schema says so (issue 14)
+    joint_role = serializers.ChoiceField(choices=JointRole.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Penalty

@@ -176,3 +176,35 @@ class DismissalFlag(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_status_display()}"
+
+
+class RecordedOffence(models.Model):
+    """R-N5: an offence no event reveals, recorded by a manager, supervisor, team lead or coordinator.
+
+    It is the source of one pending Penalty (the proposal the manager confirms like any other);
+    like every penalty record it is never deleted.
+    """
+
+    person = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("当事人"), on_delete=models.PROTECT, related_name="recorded_offences"
+    )
+    rule = models.CharField(_("条款"), max_length=8, choices=RULE_CHOICES)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    observed = models.TextField(_("所见情况"))
+    photo = models.FileField(_("照片"), upload_to="offences/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="offences_recorded"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("违规记录")
+        verbose_name_plural = _("违规记录")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.rule} · {self.person} · {self.occurred_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return f"/penalties/offences/{self.pk}/"

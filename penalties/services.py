@@ -22,7 +22,8 @@ from .models import DismissalFlag, Penalty, PenaltyDecision
 from .rules import check_rule, rule_terms
 
 __all__ = [
-    "BulkResult", "bulk_confirm", "change_points", "confirm", "decide_dismissal", "propose", "propose_joint", "reject",
+    "BulkResult", "Proposal", "bulk_confirm", "change_points", "confirm", "decide_dismissal", "propose", "propose_joint",
+    "propose_many", "reject",
     "withdraw",
 ]
 
@@ -72,21 +73,36 @@ def can_decide(by) -> bool:
     return bool(by is not None and by.active and (by.user.is_superuser or by.has_role(Role.MANAGER)))
 
 
-def _check_decider(penalty: Penalty, by) -> None:
+def _check_decider(penalty: Penalty, by, now=None) -> None:
     if not can_decide(by):
         raise PermissionDenied(_("只有部门经理可以处理处罚。"))
     if penalty.person_id == by.pk:
         raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理处理。"))
+    _check_not_grantee(penalty.person, by, now)
+
+
+def _check_not_grantee(person, by, now=None) -> None:
+    """Issue 14: nor by an account the person concerned created or promoted recently (security.grantor_conflict_days)."""
+    from servicedesk.permissions import grantor_conflict
+
+    if grantor_conflict(decider=by, person=person, on=now or timezone.now()):
+        raise PermissionDenied(
+            _("该账号由当事人创建或授予角色不久,不能处理其处罚,请由其他经理处理。")
+        )
 
 
 def _locked(penalty: Penalty) -> Penalty:
-    return Penalty.objects.select_for_update().select_related("person", "person__user").get(pk=penalty.pk)
+    return Penalty.objects.select_for_update(of=("self",)).select_related("person", "person__user").get(pk=penalty.pk)
 
 
 def _log(pen: Penalty, action: str, *, by, at, before=None, after=None, reason="") -> PenaltyDecision:
-    return PenaltyDecision.objects.create(
+    row = PenaltyDecision.objects.create(
         penalty=pen, action=action, by=by, at=at, points_before=before, points_after=after, reason=reason
     )
+    from .offences import on_decision  # R-N5/R-K10: the person concerned is told of every step
+
+    on_decision(row)
+    return row
 
 
 # --------------------------------------------------------------------------- R-N1 proposals
@@ -197,7 +213,7 @@ def confirm(
     """
     with transaction.atomic():
         pen = _locked(penalty)
-        _check_decider(pen, by)
+        _check_decider(pen, by, now)
         if not pen.can_confirm():
             raise ConflictError(_("该处罚已是“%(s)s”,不能再确认。") % {"s": pen.get_status_display()})
         pts = pen.suggested_points if points in (None, "") else _points(points, "points")
@@ -228,9 +244,13 @@ def _raise_dismissal_flag(pen: Penalty, *, now: datetime) -> DismissalFlag | Non
 
         # serialise confirmations for this person so two concurrent P3s both see each other
         Staff.objects.select_for_update().filter(pk=pen.person_id).first()
+        from servicedesk.params import param
+
         n = Penalty.objects.filter(person_id=pen.person_id, rule=pen.rule, status=PenaltyStatus.CONFIRMED).count()
-        if n >= 2:
-            flag_reason = _("第 %(n)s 次 %(rule)s,按条例第二次应辞退,请经理决定。") % {"n": n, "rule": pen.rule}
+        limit = param(f"penalty.{pen.rule}_dismissal_count", on=timezone.localdate(now))
+        if n >= limit:
+            flag_reason = _("第 %(n)s 次 %(rule)s,按条例第 %(limit)s 次应辞退,请经理决定。") % {
+                "n": n, "rule": pen.rule, "limit": limit}
     if not flag_reason:
         return None
     flag, _created = DismissalFlag.objects.get_or_create(
@@ -245,7 +265,7 @@ def change_points(*, penalty: Penalty, points, by, now: datetime, reason: str) -
     reason = _required_reason(reason)
     with transaction.atomic():
         pen = _locked(penalty)
-        _check_decider(pen, by)
+        _check_decider(pen, by, now)
         pts = _points(points, "points")
         _check_range(pts, pen.min_points, pen.max_points, pen.rule, "points")
         if pen.status == PenaltyStatus.PENDING:
@@ -265,7 +285,7 @@ def reject(*, penalty: Penalty, by, now: datetime, reason: str) -> Penalty:
     reason = _required_reason(reason)
     with transaction.atomic():
         pen = _locked(penalty)
-        _check_decider(pen, by)
+        _check_decider(pen, by, now)
         if pen.status != PenaltyStatus.PENDING:
             raise ConflictError(_("该处罚已是“%(s)s”,不能驳回。") % {"s": pen.get_status_display()})
         pen.status, pen.decided_by, pen.decided_at, pen.decision_reason = PenaltyStatus.REJECTED, by, now, reason
@@ -279,7 +299,7 @@ def withdraw(*, penalty: Penalty, by, now: datetime, reason: str) -> Penalty:
     reason = _required_reason(reason)
     with transaction.atomic():
         pen = _locked(penalty)
-        _check_decider(pen, by)
+        _check_decider(pen, by, now)
         if not pen.can_withdraw():
             raise ConflictError(_("只有已确认的处罚可以撤销,该处罚是“%(s)s”。") % {"s": pen.get_status_display()})
         pen.status, pen.withdrawn_by, pen.withdrawn_at, pen.withdraw_reason = PenaltyStatus.WITHDRAWN, by, now, reason
@@ -323,9 +343,71 @@ def decide_dismissal(*, flag: DismissalFlag, decision: str, by, now: datetime, r
             raise PermissionDenied(_("只有部门经理可以处理处罚。"))
         if row.person_id == by.pk:
             raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理处理。"))
+        _check_not_grantee(row.person, by, now)
         if row.status != FlagStatus.OPEN:
             raise ConflictError(_("该辞退提示已有决定。"))
         row.status, row.decision = FlagStatus.DECIDED, decision
         row.decided_by, row.decided_at, row.decision_reason = by, now, reason
         row.save()
     return row
+
+
+# --------------------------------------------------------------------------- bulk proposals (beat scans)
+@dataclass(frozen=True)
+class Proposal:
+    """One proposal of `propose_many`: what `propose` takes, for a scan that proposes many at once."""
+
+    person_id: int
+    rule: str
+    source: object
+    reason: str
+    on: date
+    suggested_points: int | None = None  # None: the rule's minimum on `on`
+
+
+def propose_many(*, proposals: list[Proposal], now: datetime, by=None) -> list[Penalty]:
+    """R-N1 for the beat scans (issue 14): the same pending proposals as `propose`, each at its rule's minimum,
+    in a fixed number of queries however many there are (points default to the rule's minimum). Idempotent per (source, rule, person) like `propose`:
+    proposals that already exist are left as they are. Returns the penalties created."""
+    if not proposals:
+        return []
+    terms_cache: dict[tuple[str, date], object] = {}
+    ct_cache: dict[type, ContentType] = {}
+    rows: dict[tuple[int, int, str, int], Penalty] = {}
+    for p in proposals:
+        rule = check_rule(p.rule)
+        terms = terms_cache.get((rule, p.on)) or terms_cache.setdefault((rule, p.on), rule_terms(rule, on=p.on))
+        ct = ct_cache.get(type(p.source)) or ct_cache.setdefault(type(p.source), ContentType.objects.get_for_model(p.source))
+        label, url = _source_snapshot(p.source)
+        points = terms.min_points if p.suggested_points is None else _points(p.suggested_points, "suggested_points")
+        _check_range(points, terms.min_points, terms.max_points, rule, "suggested_points")
+        rows.setdefault(
+            (ct.pk, p.source.pk, rule, p.person_id),
+            Penalty(
+                person_id=p.person_id, rule=rule, source_type=ct, source_id=p.source.pk, source_label=label, source_url=url,
+                reason=_required_reason(p.reason), suggested_points=points, min_points=terms.min_points,
+                max_points=terms.max_points, dismissal=terms.dismissal, occurred_on=p.on, parameter=terms.parameter,
+                parameter_version=terms.version, proposed_at=now, proposed_by=by,
+            ),
+        )
+    with transaction.atomic():
+        existing = set(
+            Penalty.objects.filter(
+                source_type_id__in={k[0] for k in rows}, source_id__in={k[1] for k in rows}, rule__in={k[2] for k in rows}
+            ).values_list("source_type_id", "source_id", "rule", "person_id")
+        )
+        fresh = [pen for key, pen in rows.items() if key not in existing]
+        Penalty.objects.bulk_create(fresh, ignore_conflicts=True)
+        created = list(
+            Penalty.objects.filter(
+                source_type_id__in={p.source_type_id for p in fresh}, source_id__in={p.source_id for p in fresh},
+                proposed_at=now,
+            ).filter(decisions__isnull=True)
+        ) if fresh else []
+        wanted = {(p.source_type_id, p.source_id, p.rule, p.person_id) for p in fresh}
+        created = [p for p in created if (p.source_type_id, p.source_id, p.rule, p.person_id) in wanted]
+        PenaltyDecision.objects.bulk_create(
+            PenaltyDecision(penalty=p, action=DecisionAction.PROPOSE, by=by, at=now, points_after=p.suggested_points, reason=p.reason)
+            for p in created
+        )
+    return created

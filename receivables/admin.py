@@ -2,10 +2,12 @@
 from django.contrib import admin
 
 from .models import (
+    ConfirmationCorrection,
     ConfirmationLine,
     DueDateChange,
     DueDateExtension,
     ExportJob,
+    ImportJob,
     MonthlyStatement,
     OverdueReview,
     OverdueReviewItem,
@@ -103,3 +105,23 @@ class OverdueReviewAdmin(NoDelete, admin.ModelAdmin):
 class ExportJobAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["created_at", "requested_by", "status", "done", "total", "file"]
     readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "requested_by", "status", "done", "total"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+
+@admin.register(ConfirmationCorrection)
+class ConfirmationCorrectionAdmin(NoDelete, admin.ModelAdmin):
+    """Corrections are the history of an amount: read-only, never deleted."""
+
+    list_display = ["at", "confirmation", "old_amount", "new_amount", "rule", "by"]
+    readonly_fields = [f.name for f in ConfirmationCorrection._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,14 +1,19 @@
 """REST API of sales and receivables (thin: services decide). Finance and managers see all; a technician only
 their own confirmations (others' answer 404); coordinators register delivery copies."""
+from decimal import Decimal
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
-from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.money import MoneyField
+from servicedesk.permissions import RolePermission, has_role, staff_of
 
 from . import selectors, services
 from .choices import (
@@ -21,8 +26,11 @@ from .choices import (
     ReceivableStatus,
     StatementStatus,
 )
+from .imports import ImportRejected
 from .models import (
+    ConfirmationCorrection,
     ConfirmationLine,
+    ImportJob,
     DueDateChange,
     DueDateExtension,
     MonthlyStatement,
@@ -66,13 +74,21 @@ class DueDateChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConfirmationCorrection
+        fields = ["old_amount", "new_amount", "rule", "reason", "source", "by", "at"]
+        read_only_fields = fields
+
+
 class ConfirmationSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     technician_name = serializers.CharField(source="technician.name", read_only=True)
-    salesperson_name = serializers.CharField(source="salesperson.name", read_only=True, default=None)
+    salesperson_name = serializers.CharField(source="salesperson.name", read_only=True, default=None, allow_null=True)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     lines = LineSerializer(many=True, read_only=True)
     due_date_changes = DueDateChangeSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(many=True, read_only=True)
     status = enum_field(ConfirmationStatus.choices, read_only=True)
     payment_terms = enum_field(PaymentTerms.choices, read_only=True)
 
@@ -83,15 +99,15 @@ class ConfirmationSerializer(serializers.ModelSerializer):
             "salesperson", "salesperson_name", "sold_on", "payment_terms", "amount", "received_amount", "outstanding",
             "due_date", "original_due_date", "due_rule", "status", "technician_signed_at", "client_signed_at",
             "client_signatory", "registered_at", "registered_by", "ledger_recorded_at", "statement", "imported", "lines",
-            "due_date_changes",
+            "due_date_changes", "from_visit", "invoice_number", "corrections",
         ]
         read_only_fields = fields
 
 
 class LineInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=200)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    unit_price = MoneyField(max_digits=14, decimal_places=2, allow_zero=True)
     price_source = enum_field(PriceSource.choices, default=PriceSource.TYPED)
 
 
@@ -136,6 +152,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class PaymentSerializer(serializers.ModelSerializer):
     method = enum_field(PaymentMethod.choices, default=PaymentMethod.TRANSFER)
+    amount = MoneyField(max_digits=14, decimal_places=2)
 
     class Meta:
         model = Payment
@@ -159,6 +176,26 @@ class StatementSerializer(serializers.ModelSerializer):
 class CompileSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="该月任一日期,如 2026-10-01")
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all(), required=False, allow_null=True)
+    again = serializers.BooleanField(default=True, help_text="false:该月已汇总则拒绝(409),不重复汇总")
+
+
+class CollectSerializer(serializers.Serializer):
+    method = enum_field([(PaymentMethod.CASH, PaymentMethod.CASH.label), (PaymentMethod.TRANSFER, PaymentMethod.TRANSFER.label)])
+    invoice_number = serializers.CharField(max_length=40)
+
+
+class SignaturesSerializer(serializers.Serializer):
+    signatory = serializers.CharField(max_length=40)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    job = serializers.IntegerField(allow_null=True, help_text="后台任务编号(大文件);小文件直接导入时为空")
+    payments = serializers.IntegerField(allow_null=True)
+    total = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
 
 
 class CompileResultSerializer(serializers.Serializer):
@@ -175,7 +212,7 @@ class LedgerRowSerializer(serializers.Serializer):
     client_kind = serializers.CharField()
     technician = serializers.IntegerField(source="technician_id")
     technician_name = serializers.CharField(source="technician.name")
-    salesperson_name = serializers.CharField(source="salesperson.name", default=None)
+    salesperson_name = serializers.CharField(source="salesperson.name", default=None, allow_null=True)
     invoiced = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2)
     received = serializers.DecimalField(source="received_amount", max_digits=14, decimal_places=2)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -196,7 +233,7 @@ class LedgerRowSerializer(serializers.Serializer):
 class OverdueItemSerializer(serializers.ModelSerializer):
     confirmation_number = serializers.CharField(source="confirmation.number", read_only=True)
     client_name = serializers.CharField(source="confirmation.client.name", read_only=True)
-    follow_up_owner_name = serializers.CharField(source="follow_up_owner.name", read_only=True, default=None)
+    follow_up_owner_name = serializers.CharField(source="follow_up_owner.name", read_only=True, default=None, allow_null=True)
     week_of = serializers.DateField(source="review.week_of", read_only=True)
     cause = enum_field(OverdueCause.choices, read_only=True)
 
@@ -250,8 +287,12 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def get_queryset(self):
         qs = selectors.confirmations_for(staff_of(self.request.user))
-        qs = qs.prefetch_related("due_date_changes")
+        qs = qs.prefetch_related("due_date_changes", "corrections")
         params = self.request.query_params
+        if params.get("work_order"):
+            if not params["work_order"].isdigit():
+                raise serializers.ValidationError({"work_order": ["应为工单编号(整数)。"]})
+            qs = qs.filter(work_order_id=int(params["work_order"]))
         if params.get("status"):
             if params["status"] not in ConfirmationStatus.values:
                 raise serializers.ValidationError({"status": [f"未知的状态:{params['status']}"]})
@@ -266,7 +307,8 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return ConfirmationSerializer
 
     @extend_schema(parameters=[OpenApiParameter("status", enum=ConfirmationStatus.values, required=False),
-                               OpenApiParameter("number", str, required=False)])
+                               OpenApiParameter("number", str, required=False),
+                               OpenApiParameter("work_order", int, required=False, description="工单 id:该次上门生成的确认书(R-S1)")])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -308,6 +350,24 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         data.is_valid(raise_exception=True)
         conf = services.register_delivery_copy(number=data.validated_data["number"], by=staff_of(request.user), now=timezone.now())
         return Response(ConfirmationSerializer(conf).data)
+
+    @extend_schema(request=SignaturesSerializer, responses=ConfirmationSerializer)
+    @action(detail=True, methods=["post"], url_path="record-signatures")
+    def record_signatures(self, request, pk=None):
+        """The phone's one step: the technician signs (if not yet) and records the client's signature name."""
+        data = SignaturesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conf = services.record_signatures(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(ConfirmationSerializer(conf).data)
+
+    @extend_schema(request=CollectSerializer, responses={201: PaymentSerializer})
+    @action(detail=True, methods=["post"])
+    def collect(self, request, pk=None):
+        """R-S3: collected on the spot (cash or transfer, invoice number): the whole outstanding amount."""
+        data = CollectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = services.collect_on_the_spot(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExtensionRequestSerializer, responses={201: ExtensionSerializer})
     @action(detail=True, methods=["post"], url_path="request-extension")
@@ -357,6 +417,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     permission_classes = [RolePermission]
     read_roles = ALL_STAFF
     write_roles = {Role.FINANCE, Role.MANAGER, Role.TECHNICIAN, Role.COORDINATOR}
+    action_roles = {"import_file": {Role.FINANCE}}
 
     def get_queryset(self):
         return selectors.payments_for(staff_of(self.request.user))
@@ -375,6 +436,23 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             by=by, now=timezone.now(),
         )
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportResultSerializer, 202: ImportResultSerializer})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_file(self, request):
+        """Finance's payments file (.xlsx): all rows or nothing (400 lists every bad row and column); a large
+        file becomes a background job (202 with its id, progress on the import page)."""
+        if not has_role(request.user, Role.FINANCE):
+            raise PermissionDenied
+        data = ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = services.start_import(kind=ImportJob.Kind.PAYMENTS, file=data.validated_data["file"], by=staff_of(request.user), now=timezone.now())
+        except ImportRejected as exc:
+            return Response({"file": [str(exc.message)], "errors": [e.as_dict() for e in exc.errors[:500]]}, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(result, ImportJob):
+            return Response({"job": result.pk, "payments": None, "total": None}, status=status.HTTP_202_ACCEPTED)
+        return Response(ImportResultSerializer({"job": None, "payments": result.payments, "total": result.total}).data, status=status.HTTP_201_CREATED)
 
 
 class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -398,10 +476,11 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         by, now = staff_of(request.user), timezone.now()
         client = data.validated_data.get("client")
         if client is not None:
-            stmt = services.compile_statement(client=client, month=data.validated_data["month"], now=now, by=by)
+            stmt = services.compile_statement(client=client, month=data.validated_data["month"], now=now, by=by,
+                                              again=data.validated_data["again"])
             result = {"compiled": [stmt.pk] if stmt else [], "refused": []}
         else:
-            result = services.compile_month(month=data.validated_data["month"], now=now, by=by)
+            result = services.compile_month(month=data.validated_data["month"], now=now, by=by, again=data.validated_data["again"])
         return Response(CompileResultSerializer(result).data)
 
     def _step(self, fn):

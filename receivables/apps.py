@@ -12,8 +12,12 @@ class ReceivablesConfig(AppConfig):
         from servicedesk.context_processors import register_nav
 
         register_nav("receivables:ledger", _("应收台账"), {Role.FINANCE, Role.MANAGER})
+        register_nav("receivables:payment_new", _("登记收款"), {Role.FINANCE})
+        register_nav("receivables:payments_import", _("收款导入"), {Role.FINANCE})
         register_nav("receivables:import", _("期初应收导入"), {Role.FINANCE})
         register_nav("receivables:statements", _("月结对账单"), {Role.FINANCE, Role.MANAGER, Role.COORDINATOR})
         register_nav("receivables:register", _("送货联登记"), {Role.COORDINATOR})
+        register_nav("receivables:reconciliation", _("销售台账对账"), {Role.COORDINATOR})
         register_nav("receivables:my_ledger", _("我的销售台账"), {Role.TECHNICIAN})
         register_nav("receivables:overdue_review", _("逾期回款周审"), {Role.MANAGER})
+        register_nav("receivables:extensions", _("延期审批"), {Role.MANAGER, Role.GM_OFFICE})

@@ -17,7 +17,7 @@ class PaymentTerms(models.TextChoices):
     """R-S2 / R-S3: how the sale is settled."""
 
     ON_THE_SPOT = "on_the_spot", _("现场收款")
-    WORKING_DAYS = "working_days", _("7个工作日内回款")
+    WORKING_DAYS = "working_days", _("工作日内回款")
     MONTHLY_STATEMENT = "monthly_statement", _("月结")
 
 
@@ -61,17 +61,6 @@ class ReceivableStatus(models.TextChoices):
     NOT_DUE = "not_due", _("未到期")
     OVERDUE = "overdue", _("已逾期")
     PAID = "paid", _("已收清")
-
-
-class AgeingBucket(models.TextChoices):
-    """R-S8 buckets; bounds come from param receivables.ageing_buckets ([30, 60, 90])."""
-
-    NOT_DUE = "not_due", _("未到期")
-    D1_30 = "1_30", _("逾期1–30天")
-    D31_60 = "31_60", _("逾期31–60天")
-    D61_90 = "61_90", _("逾期61–90天")
-    OVER_90 = "over_90", _("逾期90天以上")
-    SETTLED = "settled", _("已结清")
 
 
 class OverdueCause(models.TextChoices):

@@ -27,15 +27,21 @@ ZERO = Decimal("0.00")
 MONEY = dict(max_digits=14, decimal_places=2)
 
 
+# A confirmation is "open" while it is live (not void) and not fully received. The flag is kept by the
+# services (and guarded by a check constraint) so that scans filter on a plain column through the
+# partial index `confirmation_open_due` instead of comparing two columns row by row (issue 14, scale 2).
+OPEN_Q = Q(received_amount__lt=F("amount")) & ~Q(status=ConfirmationStatus.VOID)
+
+
 class ConfirmationQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status=ConfirmationStatus.VOID)
 
     def outstanding(self):
-        return self.live().filter(received_amount__lt=F("amount"))
+        return self.filter(is_open=True)
 
     def overdue(self, *, on):
-        return self.outstanding().filter(due_date__lt=on)
+        return self.filter(is_open=True, due_date__lt=on)
 
     def visible_to(self, staff):
         """Finance, managers, coordinators, GM office and sales see all; a technician only their own (R-S6)."""
@@ -76,6 +82,9 @@ class SalesConfirmation(models.Model):
     original_due_date = models.DateField(_("原到期日"))
     due_rule = models.JSONField(_("到期日依据"), default=dict, blank=True)
     status = models.CharField(_("单据状态"), max_length=20, choices=ConfirmationStatus.choices, default=ConfirmationStatus.DRAFT, db_index=True)
+    is_open = models.BooleanField(_("未收清"), default=True, help_text=_("未作废且未收清;由服务维护"))
+    from_visit = models.BooleanField(_("由上门服务生成"), default=False, help_text=_("R-S1:工单完工时按收费自动生成"))
+    invoice_number = models.CharField(_("发票号"), max_length=40, blank=True)
     technician_signed_at = models.DateTimeField(_("技术员签字时间"), null=True, blank=True)
     client_signed_at = models.DateTimeField(_("客户签字时间"), null=True, blank=True)
     client_signatory = models.CharField(_("客户签字人"), max_length=40, blank=True)
@@ -107,12 +116,20 @@ class SalesConfirmation(models.Model):
             models.Index(fields=["technician", "sold_on"]),
             models.Index(fields=["client", "sold_on"]),
             models.Index(fields=["status", "due_date"]),
+            # The Monday overdue review and the ledger's "outstanding" views scan only open rows.
+            models.Index(fields=["due_date"], condition=Q(is_open=True), name="confirmation_open_due"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(received_amount__gte=0) & Q(received_amount__lte=F("amount")),
                 name="confirmation_received_within_invoiced",
             ),
+            models.CheckConstraint(
+                condition=(Q(is_open=True) & OPEN_Q) | (Q(is_open=False) & ~OPEN_Q),
+                name="confirmation_open_flag_consistent",
+            ),
+            # R-S1: a resolved visit makes at most one sales confirmation, whatever re-runs.
+            models.UniqueConstraint(fields=["work_order"], condition=Q(from_visit=True), name="confirmation_one_per_visit"),
         ]
 
     def __str__(self):
@@ -125,6 +142,37 @@ class SalesConfirmation(models.Model):
     @property
     def is_registered(self) -> bool:
         return self.registered_at is not None
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("receivables:confirmation_detail", args=[self.pk])
+
+    def compute_open(self) -> bool:
+        return self.status != ConfirmationStatus.VOID and self.received_amount < self.amount
+
+
+class ConfirmationCorrection(models.Model):
+    """A change of a registered confirmation's amount after the fact (R-B9 dispute decision, R-B6/R-B7
+    salesperson decision): who, when, why, old and new amount. The confirmation's lines stay as they
+    were written; its `amount` is the last correction's `new_amount`."""
+
+    confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="corrections")
+    old_amount = models.DecimalField(_("原金额"), **MONEY)
+    new_amount = models.DecimalField(_("新金额"), **MONEY)
+    rule = models.CharField(_("依据规则"), max_length=16)
+    reason = models.TextField(_("原因"))
+    source = models.JSONField(_("来源"), default=dict, blank=True)
+    by = models.ForeignKey("servicedesk.Staff", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("确认书金额更正")
+        verbose_name_plural = _("确认书金额更正")
+        ordering = ["confirmation", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.confirmation_id}: {self.old_amount} → {self.new_amount}"
 
 
 class ConfirmationLine(models.Model):
@@ -242,6 +290,8 @@ class Payment(models.Model):
         verbose_name_plural = _("收款")
         ordering = ["-received_on", "-pk"]
         constraints = [
+            # A bank reference / invoice number is recorded once: a second use is refused.
+            models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="payment_reference_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
                 condition=(Q(confirmation__isnull=False) & Q(statement__isnull=True))
@@ -251,7 +301,9 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"¥{self.amount} {self.received_on}"
+        from servicedesk.templatetags.money import format_yuan
+
+        return f"{format_yuan(self.amount)} {self.received_on}"
 
 
 class PaymentAllocation(models.Model):
@@ -330,6 +382,37 @@ class OverdueReviewItem(models.Model):
         verbose_name_plural = _("逾期明细")
         ordering = ["review", "-days_overdue"]
         constraints = [models.UniqueConstraint(fields=["review", "confirmation"], name="overdue_item_once_per_review")]
+
+
+class ImportJob(models.Model):
+    """A large Excel import (receivables opening balances or payments) run in Celery with progress."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATIONS = "confirmations", _("期初应收导入")
+        PAYMENTS = "payments", _("收款导入")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    file = models.CharField(_("文件"), max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    message = models.TextField(_("结果"), blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    @property
+    def progress(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
 
 
 class ExportJob(models.Model):

@@ -3,13 +3,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from servicedesk.params import get_param
 
 from .choices import ReceivableStatus
-from .models import MonthlyStatement, OverdueReviewItem, Payment, SalesConfirmation
+from .models import DueDateExtension, MonthlyStatement, OverdueReviewItem, Payment, PaymentAllocation, SalesConfirmation
 
 ZERO = Decimal("0.00")
 
@@ -40,7 +40,7 @@ SETTLED = Bucket("settled", _("已结清"), None, None)
 
 def bucket_expression(*, as_of: date, buckets: list[Bucket]):
     """Case/When on the due date: days overdue = as_of − due_date, so 'd ≤ N days overdue' ⇔ due_date ≥ as_of − N."""
-    whens = [When(received_amount__gte=F("amount"), then=Value(SETTLED.key)), When(due_date__gte=as_of, then=Value("not_due"))]
+    whens = [When(is_open=False, then=Value(SETTLED.key)), When(due_date__gte=as_of, then=Value("not_due"))]
     for b in buckets[1:-1]:
         whens.append(When(due_date__gte=as_of - timedelta(days=b.high), then=Value(b.key)))
     return Case(*whens, default=Value(buckets[-1].key), output_field=CharField())
@@ -81,9 +81,14 @@ class LedgerFilters:
                     raise DomainError(_("应为编号(整数)。"), field=name)
         status = data.get("status") or None
         if status and status not in ReceivableStatus.values:
-            raise DomainError(_("未知的状态:%(s)s") % {"s": status}, field="status")
+            raise DomainError(_("未知的状态:%(s)s") % {"s": str(status)[:30]}, field="status")
         out.status = status
-        out.kind = data.get("kind") or None
+        kind = data.get("kind") or None
+        from servicedesk.choices import ClientKind
+
+        if kind and kind not in ClientKind.values:
+            raise DomainError(_("未知的客户类型:%(k)s") % {"k": str(kind)[:30]}, field="kind")
+        out.kind = kind
         return out
 
     def as_dict(self) -> dict:
@@ -109,27 +114,84 @@ def ledger(*, as_of: date, filters: LedgerFilters | None = None, viewer=None, bu
         qs = qs.filter(salesperson_id=f.salesperson)
     if f.kind:
         qs = qs.filter(client_kind=f.kind)
+    # `is_open` (not void, not fully received) instead of comparing two columns: the partial index serves it.
     if f.status == ReceivableStatus.PAID:
-        qs = qs.filter(received_amount__gte=F("amount"))
+        qs = qs.filter(is_open=False)
     elif f.status == ReceivableStatus.OUTSTANDING:
-        qs = qs.filter(received_amount__lt=F("amount"))
+        qs = qs.filter(is_open=True)
     elif f.status == ReceivableStatus.OVERDUE:
-        qs = qs.filter(received_amount__lt=F("amount"), due_date__lt=as_of)
+        qs = qs.filter(is_open=True, due_date__lt=as_of)
     elif f.status == ReceivableStatus.NOT_DUE:
-        qs = qs.filter(received_amount__lt=F("amount"), due_date__gte=as_of)
+        qs = qs.filter(is_open=True, due_date__gte=as_of)
     return qs.annotate(outstanding_amount=OUTSTANDING, bucket=bucket_expression(as_of=as_of, buckets=buckets))
 
 
 LEDGER_VALUES = [
     "id", "number", "sold_on", "client__name", "client_kind", "site__name", "technician__name", "salesperson__name",
     "amount", "received_amount", "due_date", "original_due_date", "bucket", "status", "registered_at",
-    "payment_terms",
+    "payment_terms", "work_order__number", "invoice_number", "site_id", "site__resident", "client__salesperson__name",
+    "last_paid_on", "extension_status",
 ]
 
 
 def ledger_rows(*, as_of: date, filters=None, viewer=None, buckets=None):
-    """`.values()` of the ledger for streaming exports (no model instances, one query)."""
-    return ledger(as_of=as_of, filters=filters, viewer=viewer, buckets=buckets).order_by("client__name", "sold_on", "number").values(*LEDGER_VALUES)
+    """`.values()` of the ledger for streaming exports (no model instances, one query): the last payment
+    date and the latest extension request's status come as correlated subqueries (indexed by confirmation)."""
+    last_paid = (
+        PaymentAllocation.objects.filter(confirmation=OuterRef("pk")).order_by("-payment__received_on").values("payment__received_on")[:1]
+    )
+    extension = DueDateExtension.objects.filter(confirmation=OuterRef("pk")).order_by("-requested_at", "-pk").values("status")[:1]
+    return (
+        ledger(as_of=as_of, filters=filters, viewer=viewer, buckets=buckets)
+        .annotate(last_paid_on=Subquery(last_paid), extension_status=Subquery(extension))
+        .order_by("client__name", "sold_on", "number")
+        .values(*LEDGER_VALUES)
+    )
+
+
+def resident_owners() -> dict[int, str]:
+    """R-S7: resident site id → the resident technician who chases its debts (first active by name). One query."""
+    from servicedesk.models import Staff
+
+    owners: dict[int, str] = {}
+    for site_id, name in (
+        Staff.objects.filter(active=True, resident_site__isnull=False).order_by("-name").values_list("resident_site_id", "name")
+    ):
+        owners[site_id] = name
+    return owners
+
+
+def follow_up_name(row: dict, residents: dict[int, str]) -> str:
+    """R-S7 on a ledger `.values()` row: the resident technician for a resident site, else the salesperson."""
+    if row["site__resident"] and row["site_id"] in residents:
+        return residents[row["site_id"]]
+    return row["client__salesperson__name"] or row["salesperson__name"] or ""
+
+
+def filters_text(filters: "LedgerFilters | None") -> list[tuple[str, str]]:
+    """The filters as (label, value) pairs for the workbook and the file name (names looked up in ≤ 2 queries)."""
+    from servicedesk.choices import ClientKind
+    from servicedesk.models import Client, Staff
+
+    f = filters or LedgerFilters()
+    out: list[tuple[str, str]] = []
+    if f.date_from:
+        out.append((_("销售日期起"), f.date_from.isoformat()))
+    if f.date_to:
+        out.append((_("销售日期止"), f.date_to.isoformat()))
+    if f.client:
+        out.append((_("客户"), Client.objects.filter(pk=f.client).values_list("name", flat=True).first() or f"#{f.client}"))
+    ids = [i for i in (f.technician, f.salesperson) if i]
+    names = dict(Staff.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    if f.technician:
+        out.append((_("技术员"), names.get(f.technician, f"#{f.technician}")))
+    if f.salesperson:
+        out.append((_("业务员"), names.get(f.salesperson, f"#{f.salesperson}")))
+    if f.status:
+        out.append((_("状态"), str(dict(ReceivableStatus.choices).get(f.status, f.status))))
+    if f.kind:
+        out.append((_("客户类型"), str(dict(ClientKind.choices).get(f.kind, f.kind))))
+    return out
 
 
 def ageing_totals(*, qs) -> list[dict]:
@@ -202,3 +264,98 @@ def payments_for(viewer):
 
 def statements():
     return MonthlyStatement.objects.select_related("client", "reviewed_by", "checked_by", "sent_by", "compiled_by")
+
+
+# --------------------------------------------------------------------------- pages (fixed queries, bounded lists)
+
+
+def technician_sales(*, technician, as_of: date):
+    """R-S6 on the phone: every confirmation the technician sold, newest first, with ageing and the last
+    on-the-spot receipt (method, invoice number) annotated — one query."""
+    last = Payment.objects.filter(allocations__confirmation=OuterRef("pk")).order_by("-received_on", "-pk")
+    return (
+        technician_ledger(technician=technician, as_of=as_of)
+        .annotate(last_method=Subquery(last.values("method")[:1]), last_paid_on=Subquery(last.values("received_on")[:1]))
+    )
+
+
+def technician_sales_counts(*, technician, as_of: date) -> dict:
+    from django.db.models import Count
+
+    qs = SalesConfirmation.objects.live().filter(technician=technician)
+    agg = qs.aggregate(
+        open=Count("id", filter=Q(is_open=True)),
+        overdue=Count("id", filter=Q(is_open=True, due_date__lt=as_of)),
+        unsigned=Count("id", filter=Q(client_signed_at__isnull=True, registered_at__isnull=True)),
+        invoiced=Sum("amount", filter=Q(is_open=True)),
+        received=Sum("received_amount", filter=Q(is_open=True)),
+    )
+    # outstanding in Decimal, never the backend's float arithmetic (SQLite)
+    agg["outstanding"] = (agg.pop("invoiced") or ZERO) - (agg.pop("received") or ZERO)
+    return agg
+
+
+def technician_sale(*, technician):
+    return (
+        SalesConfirmation.objects.filter(technician=technician)
+        .select_related("client", "site", "work_order", "salesperson")
+        .prefetch_related("lines", "payments", "corrections__by", "extensions", "due_date_changes")
+    )
+
+
+def confirmation_page(viewer):
+    return confirmations_for(viewer).select_related("work_order", "created_by").prefetch_related(
+        "due_date_changes__by", "extensions__requested_by", "extensions__manager_by", "extensions__gm_by",
+        "payments__recorded_by", "corrections__by",
+    )
+
+
+def unregistered(*, limit: int):
+    """Live confirmations whose delivery copy has not come back (oldest first), and how many in all."""
+    qs = SalesConfirmation.objects.live().filter(registered_at__isnull=True)
+    rows = list(qs.select_related("client", "technician").order_by("sold_on", "number")[:limit])
+    return rows, qs.count()
+
+
+def recently_registered(*, limit: int):
+    return list(
+        SalesConfirmation.objects.filter(registered_at__isnull=False).select_related("client", "technician").order_by("-registered_at")[:limit]
+    )
+
+
+def latest_reconciliations() -> list:
+    """Each technician's most recent reconciliation, with its number of differences (two queries)."""
+    from django.db.models import Count, Max
+
+    from .models import Reconciliation
+
+    latest = Reconciliation.objects.values("technician_id").annotate(w=Max("week_of"))
+    keys = {(r["technician_id"], r["w"]) for r in latest}
+    if not keys:
+        return []
+    q = Q()
+    for tech, week in keys:
+        q |= Q(technician_id=tech, week_of=week)
+    return list(
+        Reconciliation.objects.filter(q).select_related("technician").annotate(n_differences=Count("differences"))
+        .order_by("-n_differences", "technician__name")
+    )
+
+
+def reconciliation_differences(rec):
+    return rec.differences.select_related("confirmation__client").order_by("kind", "confirmation__sold_on")
+
+
+def extensions(*, statuses):
+    return (
+        DueDateExtension.objects.filter(status__in=statuses)
+        .select_related("confirmation__client", "confirmation__technician", "requested_by", "manager_by", "gm_by")
+        .order_by("-requested_at")
+    )
+
+
+def overdue_now(*, on: date, limit: int = 0) -> dict:
+    """The overdue open confirmations as the ledger is now (partial index on open rows by due date)."""
+    qs = SalesConfirmation.objects.overdue(on=on)
+    agg = qs.aggregate(n=Count("id"), a=Sum("amount"), r=Sum("received_amount"))
+    return {"count": agg["n"], "outstanding": (agg["a"] or ZERO) - (agg["r"] or ZERO)}

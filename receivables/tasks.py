@@ -1,6 +1,6 @@
 """Celery jobs of sales and receivables: thin `<thing>_task` wrappers around services (R-S2, R-S6, R-S8).
 
-Beat entries (servicedesk/beat.py is the lead's): see the module docstring of each task.
+Beat entries live in servicedesk/beat.py (see the docstring of each task for its schedule).
 """
 from datetime import date, timedelta
 
@@ -23,6 +23,8 @@ def compile_statements_task(month: str | None = None) -> dict:
         target = today.replace(day=1)
     elif (today + timedelta(days=1)).day == 1:
         target = today.replace(day=1)
+    elif today.day == 1:
+        target = (today - timedelta(days=1)).replace(day=1)
     else:
         return {"skipped": today.isoformat()}
     result = services.compile_month(month=target, now=timezone.now())
@@ -39,10 +41,11 @@ def weekly_reconciliation_task(on: str | None = None) -> dict:
 
 @shared_task(name="receivables.tasks.overdue_review_task")
 def overdue_review_task(on: str | None = None) -> dict:
-    """R-S6/R-S7/R-S5, Monday morning: crontab(minute=30, hour=7, day_of_week="mon")."""
+    """R-S6/R-S7/R-S5, Monday morning: crontab(minute=30, hour=7, day_of_week="mon"); re-run daily at 07:35
+    it refreshes this week's review from the ledger as it is now (idempotent)."""
     day = _day(on)
-    review = services.prepare_overdue_review(on=day, now=timezone.now())
-    return {"week_of": day.isoformat(), "items": review.items.count()}
+    review = services.prepare_overdue_review(on=services.monday_of(day) if not on else day, now=timezone.now())
+    return {"week_of": review.week_of.isoformat(), "items": review.items.count()}
 
 
 @shared_task(name="receivables.tasks.export_ledger_task")
@@ -50,3 +53,22 @@ def export_ledger_task(job_id: int) -> dict:
     """R-S8: a large ledger export written to MEDIA_ROOT, with progress on the ExportJob row."""
     job = services.run_export_job(job_id=job_id)
     return {"job": job.pk, "status": job.status, "rows": job.done}
+
+
+@shared_task(name="receivables.tasks.import_task")
+def import_task(job_id: int) -> dict:
+    """A large Excel import (opening balances or payments) with progress on the ImportJob row."""
+    job = services.run_import_job(job_id=job_id)
+    return {"job": job.pk, "status": job.status, "rows": job.done}
+
+
+@shared_task(name="receivables.tasks.requeue_stale_jobs_task")
+def requeue_stale_jobs_task() -> dict:
+    """Every 5 minutes: run export/import jobs whose message was lost (Redis down) — never "queued" forever."""
+    return services.requeue_stale_jobs(now=timezone.now())
+
+
+@shared_task(name="receivables.tasks.missing_visit_sales_task")
+def missing_visit_sales_task() -> dict:
+    """R-S1 catch-up, daily 03:30 (after the calendar sync): charged visits still without their confirmation."""
+    return {"created": services.create_missing_visit_sales(now=timezone.now())}

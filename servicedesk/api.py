@@ -1,15 +1,18 @@
-"""REST API of the core (shared/API.md): clients, sites, equipment, staff, work orders. Thin: services write."""
+"""REST API of the core (API reference /api/docs/): clients, sites, equipment, staff, work orders. Thin: services write."""
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from . import selectors, services
+from .api_errors import ErrorSerializer
 from .choices import Role
 from .models import Client, Equipment, Site, Staff, WorkOrder
-from .permissions import INTAKE, MASTER_DATA_EDITORS, STAFF_EDITORS, RolePermission, staff_of
+from .permissions import ANY_STAFF, INTAKE, MASTER_DATA_EDITORS, STAFF_EDITORS, RolePermission, staff_of
 
 
 class ServiceSaveMixin:
@@ -45,9 +48,15 @@ class EquipmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
 
 
 class StaffSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username")
+    """Roles are granted only by someone with authority over them, never to oneself (issue 14); the password
+    is given only when creating an account (Django's validators) — later through `set-password`."""
+
+    username = serializers.CharField(source="user.username", max_length=150)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"},
+        help_text=gettext_lazy("仅在创建账号时填写;修改密码请用 POST /api/staff/{id}/set-password/"),
+    )
 
     class Meta:
         model = Staff
@@ -55,21 +64,37 @@ class StaffSerializer(serializers.ModelSerializer):
 
     def validate_username(self, value):
         User = get_user_model()
-        qs = User.objects.filter(username=value)
         if self.instance is not None:
-            qs = qs.exclude(pk=self.instance.user_id)
-        if qs.exists():
+            if value != self.instance.user.username:
+                raise serializers.ValidationError(_("用户名创建后不能修改。"))
+            return value
+        if User.objects.filter(username=value).exists():
             raise serializers.ValidationError(_("用户名已存在。"))
         return value
 
+    def validate(self, attrs):
+        if self.instance is not None and "password" in self.initial_data:
+            raise serializers.ValidationError(
+                {"password": [_("不能在这里修改密码,请使用 POST /api/staff/%(id)s/set-password/。") % {"id": self.instance.pk}]}
+            )
+        return attrs
+
     def create(self, validated_data):
         user = validated_data.pop("user")
-        return services.create_staff(username=user["username"], **validated_data)
+        return services.create_staff(username=user["username"], by=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
         validated_data.pop("user", None)
         validated_data.pop("password", None)
-        return services.update_staff(staff=instance, **validated_data)
+        return services.update_staff(staff=instance, by=self.context["request"].user, **validated_data)
+
+
+class SetPasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, style={"input_type": "password"}, help_text=gettext_lazy("新密码"))
+    current_password = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, style={"input_type": "password"},
+        help_text=gettext_lazy("修改自己的密码时必填"),
+    )
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
@@ -145,19 +170,39 @@ class EquipmentViewSet(_Base, viewsets.ModelViewSet):
 
 
 class StaffViewSet(_Base, viewsets.ModelViewSet):
-    """Everyone reads the staff list (names for dispatch); only managers and admin change it."""
+    """Everyone reads the staff list (names for dispatch); only managers and admin change it, and roles only
+    within their authority (permissions.ROLE_GRANTORS)."""
 
     serializer_class = StaffSerializer
     read_roles = None
     write_roles = STAFF_EDITORS
+    action_roles = {"set_password": ANY_STAFF}
     filterset_fields = ["area", "team", "active"]
 
     def get_queryset(self):
         return selectors.staff_list()
 
+    @extend_schema(
+        request=SetPasswordSerializer,
+        responses={204: None, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        operation_id="staff_set_password",
+    )
+    @action(detail=True, methods=["post"], url_path="set-password")
+    def set_password(self, request, pk=None):
+        """Set a password (Django's validators). One's own needs the current password; someone else's needs
+        authority over them. Their API tokens are revoked."""
+        staff = self.get_object()
+        data = SetPasswordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_password(
+            staff=staff, password=data.validated_data["password"], by=request.user,
+            current_password=data.validated_data.get("current_password") or None,
+        )
+        return Response(status=204)
+
 
 class WorkOrderViewSet(_Base, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A technician lists and reads only their own work orders (DEVELOPERS.md rule 6)."""
+    """A technician lists and reads only their own work orders (docs/developers.md rule 6)."""
 
     serializer_class = WorkOrderSerializer
     read_roles = None
@@ -170,5 +215,67 @@ class WorkOrderViewSet(_Base, mixins.CreateModelMixin, mixins.ListModelMixin, mi
         return selectors.work_order_list(viewer=self.viewer)
 
 
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"} (shared/API.md)."""
+from .auth.views import TokenView  # noqa: E402,F401  (moved to servicedesk/auth.py: lockout, throttle, expiry)
+
+
+# --- rule parameters (issue 13, defect 2): list and schedule a new version; type/range checked by params.schedule_param ---
+
+
+class RuleParameterScheduleSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    value = serializers.JSONField(help_text=_("数值用字符串,如 \"300.00\";表格按其形状(见 spec)"))
+    effective_from = serializers.DateField()
+    note = serializers.CharField(max_length=200)
+
+
+class RuleParameterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    value = serializers.JSONField()
+    unit = serializers.CharField()
+    rule = serializers.CharField()
+    description = serializers.CharField()
+    effective_from = serializers.DateField()
+    note = serializers.CharField()
+    spec = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField())
+    def get_spec(self, row):
+        from .param_specs import spec_for
+
+        spec = spec_for(row.name, row.kind, unit=row.unit)
+        return {
+            "kind": spec.kind, "section": spec.section, "label": str(spec.label), "unit": spec.unit,
+            "min": None if spec.min is None or spec.is_table else str(spec.min),
+            "max": None if spec.max is None or spec.is_table else str(spec.max),
+        }
+
+
+class RuleParameterViewSet(_Base, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """GET: every version of every rule parameter (filter `name`); POST: schedule a new version
+    (managers). A value outside its type or range → 400 naming the parameter (`value`)."""
+
+    read_roles = frozenset({Role.MANAGER, Role.ADMIN})
+    write_roles = frozenset({Role.MANAGER})
+    filterset_fields = ["name", "rule"]
+
+    def get_serializer_class(self):
+        return RuleParameterScheduleSerializer if self.action == "create" else RuleParameterSerializer
+
+    def get_queryset(self):
+        from .models import RuleParameter
+
+        return RuleParameter.objects.order_by("name", "effective_from")
+
+    def create(self, request, *args, **kwargs):
+        from django.utils import timezone
+        from rest_framework import status
+        from rest_framework.response import Response
+
+        from .params import schedule_param
+
+        data = RuleParameterScheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = schedule_param(**data.validated_data, today=timezone.localdate(), by=request.user)
+        return Response(RuleParameterSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -1,7 +1,8 @@
-"""One mapping of domain and validation errors to API responses (shared/API.md error shapes)."""
+"""One mapping of domain and validation errors to API responses (the error shapes of the API reference, /api/docs/)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,12 +21,30 @@ def exception_handler(exc, context):
         body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
         body["code"] = exc.code
         return Response(body, status=exc.status_code)
+    elif isinstance(exc, OverflowError):
+        # a date or number too large for the column (issue 14): the input's fault, never a 500
+        from django.utils.translation import gettext as _
+
+        return Response({"detail": _("输入的数值或日期超出范围。"), "code": "overflow"}, status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, DjangoPermissionDenied):
         from rest_framework.exceptions import PermissionDenied
 
-        exc = PermissionDenied()
+        exc = PermissionDenied(str(exc) if str(exc) else None)  # keep the translated reason
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, dict):
         if "non_field_errors" in response.data:
             response.data["detail"] = response.data.pop("non_field_errors")
     return response
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+class MessagesField(serializers.JSONField):
+    """A message or a list of messages."""
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error body (shared/API.md): `{"detail": "…", "code": "…"}` for non-field errors, or
+    `{"<field>": ["message", …], "code": "…"}` naming the inputs; `detail` may be a list of messages."""
+
+    detail = MessagesField(required=False)
+    code = serializers.CharField(required=False)

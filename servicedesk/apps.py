@@ -9,6 +9,7 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("客服部基础数据")
 
     def ready(self):
+        from . import auth  # noqa: F401  (connects token revocation on logout)
         from .roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")

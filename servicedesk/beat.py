@@ -1,7 +1,7 @@
 """The beat schedule: every periodic scan of the department, in one place.
 
 Scans read due/overdue rows from the database, so a missed run (Redis or the
-worker down) is caught up by the next one (DEVELOPERS.md rule 3).
+worker down) is caught up by the next one (docs/developers.md rule 3).
 """
 from celery.schedules import crontab
 
@@ -16,6 +16,8 @@ BEAT_SCHEDULE = {
         "task": "callbacks.tasks.scan_callbacks_task",
         "schedule": crontab(minute="*/5"),
     },
+    # R-K10: complaints not replied within complaint.reply_hours (partial index on the open deadlines).
+    "callbacks-scan-complaints": {"task": "callbacks.tasks.scan_complaints_task", "schedule": crontab(minute="*/5")},
     # R-W4–R-W7, R-W13: SLA breaches (P7 once per breach) and carry-in return deadlines.
     "dispatch-scan-deadlines": {"task": "dispatch.tasks.scan_deadlines_task", "schedule": crontab(minute="*")},
     # R-S2: month-end statements (the task acts only on the last day of the month).
@@ -28,8 +30,39 @@ BEAT_SCHEDULE = {
         "task": "receivables.tasks.weekly_reconciliation_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="fri,sat"),
     },
+    # R-M9: compile last month's statements on the first working day of the month (PRC calendar; the
+    # task acts from that day on, once per month, so a missed run catches up).
+    "bonuses-compile-last-month": {
+        "task": "bonuses.tasks.compile_last_month_task",
+        "schedule": crontab(minute=15, hour=6, day_of_month="1-12"),
+    },
+    # R-T1: from the first working day of the month (PRC calendar), compile last month's report once.
+    "reports-compile-last-month": {
+        "task": "reports.tasks.compile_last_month_task",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    # R-R4 (issue 11): previous month's resident documents rows, daily reminder of overdue ones.
+    "resident-documents": {"task": "dispatch.resident.tasks.resident_documents_task", "schedule": crontab(minute=15, hour=8)},
+    # R-R6 (issue 11): inspection work orders ahead of time (idempotent per slot) and renewal reminders.
+    "contracts-inspections": {"task": "dispatch.contracts.tasks.inspections_task", "schedule": crontab(minute=0, hour=6)},
+    "contracts-renewals": {"task": "dispatch.contracts.tasks.renewals_task", "schedule": crontab(minute=30, hour=8)},
     "receivables-overdue-review": {
         "task": "receivables.tasks.overdue_review_task",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
+    # R-S6: the week's overdue review follows the ledger as it is now (payments, extensions) every morning.
+    "receivables-overdue-review-refresh": {
+        "task": "receivables.tasks.overdue_review_task",
+        "schedule": crontab(minute=35, hour=7, day_of_week="tue-fri"),
+    },
+    # R-S1: charged visits whose sale was deferred (calendar year missing) get it once the year is entered.
+    "receivables-missing-visit-sales": {
+        "task": "receivables.tasks.missing_visit_sales_task",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    # Issue 14: export/import jobs whose message was lost while Redis was down run now (never "queued" forever).
+    "receivables-requeue-stale-jobs": {
+        "task": "receivables.tasks.requeue_stale_jobs_task",
+        "schedule": crontab(minute="*/5"),
     },
 }

@@ -4,7 +4,7 @@ With REDIS_URL set, tasks go through Redis to a worker and beat schedules the
 deadline scans. Without it (the embedded SQLite default) tasks run eagerly in
 the web process and `manage.py rundemo` runs the beat schedule in a thread, so
 no deadline scan is lost either way: the scans read their due rows from the
-database (DEVELOPERS.md, rule 3).
+database (docs/developers.md rule 3).
 """
 import os
 

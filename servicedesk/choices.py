@@ -1,4 +1,4 @@
-"""Enumerations of the core, shared by models, API and forms (SPEC §1–3, API.md)."""
+"""Enumerations of the core, shared by models, API and forms (docs/rules.md §1–3; API reference: /api/docs/)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -2,7 +2,7 @@
 
 `manage.py rundemo` starts it. Every scan it runs is idempotent and reads its due
 rows from the database, so running each one at start-up catches up whatever was
-missed while the app was stopped (DEVELOPERS.md rule 3).
+missed while the app was stopped (docs/developers.md rule 3).
 """
 import logging
 import threading

@@ -6,35 +6,35 @@ from .choices import ParameterKind
 
 
 class ScheduleParameterForm(forms.Form):
+    """A new version of one rule parameter. Scalars post `value`; tables post one input per cell
+    (`value__min`, `value__2__pool`, see param_specs.value_from_post) — no JSON to type.
+    Type, range and unit come from servicedesk.param_specs; errors name the parameter and the cell."""
+
     name = forms.CharField(widget=forms.HiddenInput)
-    value = forms.CharField(label=_("新取值"), max_length=2000)
+    value = forms.CharField(label=_("新取值"), max_length=2000, required=False)
     effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("变更原因"), max_length=200)
 
     def __init__(self, *args, kind: str = ParameterKind.DECIMAL, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.error_cell = None  # the input that holds the error ("value", "value__min", …)
+        self.posted_value = None  # the raw table/scalar rebuilt from the inputs, to re-show
 
-    def clean_value(self):
-        import json
-        from decimal import Decimal, InvalidOperation
+    def clean(self):
+        from .param_specs import ParameterValueError, spec_for, validate, value_from_post
 
-        raw = self.cleaned_data["value"].strip()
-        if self.kind == ParameterKind.DECIMAL:
-            try:
-                Decimal(raw)
-            except InvalidOperation:
-                raise forms.ValidationError(_("请输入数字,如 1.25。"))
-            return raw
-        if self.kind == ParameterKind.INTEGER:
-            if not raw.lstrip("-").isdigit():
-                raise forms.ValidationError(_("请输入整数。"))
-            return int(raw)
+        data = super().clean()
+        name = data.get("name") or self.data.get("name", "")
+        spec = spec_for(name, self.kind)
         try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("表格参数须为 JSON:%(err)s") % {"err": exc})
-        return value
+            raw = value_from_post(spec, self.data)
+            self.posted_value = raw
+            data["value"] = validate(name, raw, kind=self.kind)
+        except ParameterValueError as exc:
+            self.error_cell = exc.cell
+            self.add_error("value", str(exc.message))
+        return data
 
 
 class CalendarUploadForm(forms.Form):

@@ -18,20 +18,43 @@ def department_heads() -> list[Staff]:
         Staff.objects.active()
         .filter(user__groups__name__in=[Role.COORDINATOR, Role.MANAGER])
         .select_related("user")
+        .prefetch_related("user__groups")
         .distinct()
     )
 
 
 def notify(*, recipients, key: str, text: str, link: str = "", now: datetime) -> list[Notification]:
     """Create the alert for each recipient who has not had it yet; e-mail those with an address. Idempotent."""
-    created = []
-    with transaction.atomic():
+    return notify_many(alerts=[(recipients, key, text, link)], now=now)
+
+
+def notify_many(*, alerts, now: datetime) -> list[Notification]:
+    """Many alerts at once — `alerts` is an iterable of (recipients, key, text, link) — in a fixed number
+    of queries whatever their number (the beat scans, issue 14). Idempotent per (key, recipient)."""
+    wanted: dict[tuple[str, int], Notification] = {}
+    for recipients, key, text, link in alerts:
         for staff in recipients:
-            note, was_new = Notification.objects.get_or_create(
-                key=key, recipient=staff, defaults={"text": text[:300], "link": link, "created_at": now}
+            wanted.setdefault(
+                (key, staff.pk),
+                Notification(key=key, recipient=staff, text=text[:300], link=(link or "")[:200], created_at=now),
             )
-            if was_new:
-                created.append(note)
+    if not wanted:
+        return []
+    keys = {k for k, _pk in wanted}
+    with transaction.atomic():
+        existing = set(
+            Notification.objects.filter(key__in=keys, recipient_id__in={pk for _k, pk in wanted}).values_list("key", "recipient_id")
+        )
+        fresh = [n for pair, n in wanted.items() if pair not in existing]
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+        # ignore_conflicts gives no ids: read back the rows this call created (a concurrent run may have won some).
+        created = list(
+            Notification.objects.filter(key__in={n.key for n in fresh}, created_at=now, emailed=False)
+            .filter(recipient_id__in={n.recipient_id for n in fresh})
+            .select_related("recipient__user")
+        ) if fresh else []
+        fresh_pairs = {(n.key, n.recipient_id) for n in fresh}
+        created = [n for n in created if (n.key, n.recipient_id) in fresh_pairs]
     emails = [(n, n.recipient.user.email) for n in created if n.recipient.user.email]
     if emails:
 

@@ -78,6 +78,7 @@ def schedule_param(*, name: str, value, effective_from: date, today: date, by=No
         current = RuleParameter.objects.filter(name=name).order_by("-effective_from").first()
         if current is None:
             raise UnknownParameterError(_("未知的规则参数:%(name)s") % {"name": name}, field="name")
+        value = _checked_value(name, value, current)
         row, _created = RuleParameter.objects.update_or_create(
             name=name,
             effective_from=effective_from,
@@ -99,3 +100,17 @@ def schedule_param(*, name: str, value, effective_from: date, today: date, by=No
             transaction.set_rollback(True)
             raise exc
         return row
+
+
+def _checked_value(name: str, value, current: RuleParameter):
+    """Type, range and unit of `name` (servicedesk.param_specs): a translated error naming the parameter and cell."""
+    from django.core.exceptions import ValidationError
+
+    from .param_specs import ParameterValueError, validate
+
+    try:
+        return validate(name, value, kind=current.kind, unit=current.unit, label=current.description)
+    except ParameterValueError as exc:
+        error = ValidationError({"value": [exc.message]})
+        error.cell = exc.cell  # the form input to mark ("value__min", "value__2__pool")
+        raise error from None

@@ -28,12 +28,22 @@ def save_record(instance, **fields):
 
 
 def create_staff(
-    *, username: str, name: str, roles: list[str], password: str | None = None, **profile
+    *, username: str, name: str, roles: list[str], password: str | None = None, by=None, now=None, **profile
 ) -> Staff:
-    """A user with a staff profile and role groups. Unknown roles are refused by name."""
+    """A user with a staff profile and role groups. Unknown roles are refused by name.
+
+    `by` (a User; None = the system) must hold the authority to grant every role (issue 14,
+    permissions.check_role_change); the password goes through Django's validators; the grant is audited."""
+    from django.contrib.auth import password_validation
+
+    from .models import RoleChange
+    from .permissions import check_role_change
+
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise ValidationError({"roles": _("未知的角色:%(roles)s") % {"roles": ", ".join(unknown)}})
+    if by is not None:
+        check_role_change(by, staff=None, old_roles=[], new_roles=roles)
     User = get_user_model()
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
@@ -41,6 +51,10 @@ def create_staff(
         user = User(username=username, first_name=name)
         user.full_clean(exclude=["password"])
         if password:
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages})
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -49,15 +63,29 @@ def create_staff(
         staff.full_clean()
         staff.save()
         user.groups.set(Group.objects.filter(name__in=roles))
+        RoleChange.objects.create(
+            at=now or timezone.now(), by=by, staff=staff, kind=RoleChange.Kind.CREATED,
+            old_roles=[], new_roles=[r for r in Role.values if r in roles],
+        )
     return staff
 
 
-def update_staff(*, staff: Staff, roles: list[str] | None = None, **fields) -> Staff:
+def update_staff(*, staff: Staff, roles: list[str] | None = None, by=None, now=None, **fields) -> Staff:
+    """Change a profile and/or roles. `by` (a User; None = the system) needs authority over the person and
+    over every role granted or revoked, never their own roles (issue 14); role changes are audited."""
+    from .models import RoleChange
+    from .permissions import check_role_change, check_staff_edit
+
     if roles is not None:
         unknown = [r for r in roles if r not in Role.values]
         if unknown:
             raise ValidationError({"roles": _("未知的角色:%(roles)s") % {"roles": ", ".join(unknown)}})
     with transaction.atomic():
+        old_roles = list(Staff.objects.get(pk=staff.pk).roles) if staff.pk else []
+        if by is not None:
+            check_staff_edit(by, staff=staff)
+            if roles is not None:
+                check_role_change(by, staff=staff, old_roles=old_roles, new_roles=roles)
         for name, value in fields.items():
             setattr(staff, name, value)
         staff.full_clean()
@@ -65,6 +93,40 @@ def update_staff(*, staff: Staff, roles: list[str] | None = None, **fields) -> S
         if roles is not None:
             staff.user.groups.set(Group.objects.filter(name__in=roles))
             staff.__dict__.pop("roles", None)
+            new_roles = [r for r in Role.values if r in roles]
+            if set(new_roles) != set(old_roles):
+                RoleChange.objects.create(
+                    at=now or timezone.now(), by=by, staff=staff, kind=RoleChange.Kind.CHANGED,
+                    old_roles=old_roles, new_roles=new_roles,
+                )
+    return staff
+
+
+def set_password(*, staff: Staff, password: str, by, current_password: str | None = None) -> Staff:
+    """Set a person's password through Django's validators (issue 14). Changing one's own password needs the
+    current one; someone else's needs authority over the person. Their API tokens are revoked."""
+    from django.contrib.auth import password_validation
+    from rest_framework.authtoken.models import Token
+
+    from .permissions import check_staff_edit
+
+    user = staff.user
+    if by is not None:
+        if by.pk == user.pk:
+            if not current_password or not user.check_password(current_password):
+                raise ValidationError({"current_password": _("当前密码不正确。")})
+        else:
+            check_staff_edit(by, staff=staff)
+    if not password:
+        raise ValidationError({"password": _("请填写新密码。")})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages})
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Token.objects.filter(user=user).delete()
     return staff
 
 

@@ -4,6 +4,7 @@ Profiles: the default is the embedded development/demo profile (SQLite file in
 the project folder, eager Celery when no REDIS_URL). `DJANGO_PROFILE=production`
 turns on every deployment safeguard; `manage.py check --deploy` is then clean.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -17,7 +18,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 PROFILE = env.str("DJANGO_PROFILE", default="development")
 PRODUCTION = PROFILE == "production"
 
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Issue 14: under the production profile DEBUG is always off, whatever DEBUG=… says.
+DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
 else:
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "axes",
     "servicedesk",
     "penalties",
     "billing",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "dispatch",
     "receivables",
     "bonuses",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +68,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last (django-axes): maps a lockout to servicedesk.auth.lockout_response
 ]
+
+# --- login lockout (issue 14; django-axes): AXES_FAILURE_LIMIT failed logins of one username from one
+# address lock that pair for AXES_COOLOFF_MINUTES, on the login page and on POST /api/auth/token/.
+AUTHENTICATION_BACKENDS = ["servicedesk.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "servicedesk.auth.lockout_response"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None  # 1 behind one reverse proxy
 
 ROOT_URLCONF = "servicedesk.urls"
 TEMPLATES = [
@@ -101,7 +118,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Chinese first (DEVELOPERS.md rule 7). Our own msgids are Chinese; the English
+# Chinese first (docs/developers.md rule 7). Our own msgids are Chinese; the English
 # catalogue in locale/en translates them.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -111,7 +128,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "servicedesk" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -124,23 +141,42 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
-# --- REST API (shared/API.md) ---
+# --- REST API (API reference /api/docs/) ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # token first: a refused or expired token answers 401 with WWW-Authenticate (issue 14)
+        "servicedesk.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["servicedesk.auth.AnonThrottle", "servicedesk.auth.UserThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["servicedesk.filters.SafeFilterBackend"],  # date/time filters never 500
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "servicedesk.api_errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# Throttles (issue 14): per client address for anonymous requests and the token endpoint, per user otherwise.
+# Counted in the default cache: set CACHE_URL=redis://… when several gunicorn workers serve.
+API_THROTTLE_ENABLED = env.bool("API_THROTTLE_ENABLED", default=True)
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+    "user": env.str("API_THROTTLE_USER", default="3000/min"),
+    "login": env.str("API_THROTTLE_LOGIN", default="30/min"),
+}
+API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=7 * 24))  # then POST /api/auth/token/ again
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The schema and its docs: public in development, login required in production unless API_DOCS_PUBLIC=1.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=not PRODUCTION)
+
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"]
+    if API_DOCS_PUBLIC
+    else ["rest_framework.permissions.IsAuthenticated"],
     "TITLE": "servicedesk API",
-    "DESCRIPTION": "After-sales / IT field-service department API. See shared/API.md for the stable names.",
+    "DESCRIPTION": "After-sales / IT field-service department API. The rules behind it: docs/rules.md in the repository.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -154,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "ChargeStatusEnum": "billing.choices.ChargeStatus",
         "ChargeDecisionEnum": "billing.choices.Decision",
         "DismissalDecisionEnum": "penalties.choices.FlagDecision",
+        "WorkOrderChannelEnum": "servicedesk.choices.Channel",
+        "ComplaintChannelEnum": "callbacks.choices.ComplaintChannel",
     },
 }
 

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from . import views
 
 # Each app owns its `urls.py` (pages) and `api_urls.py` (REST, under /api/).
-APPS = ["dispatch", "billing", "penalties", "callbacks", "receivables", "bonuses"]
+APPS = ["dispatch", "billing", "penalties", "callbacks", "receivables", "bonuses", "reports"]
 
 
 def _optional(module: str):
@@ -34,6 +34,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/", include("servicedesk.urls_api")),
 ]
+# issue 11: the clients' signed links (no account): /r/<token>/ resident report rating (R-R3), /s/<token>/ project survey (R-R5).
+urlpatterns += [path("", include("dispatch.resident.public_urls"))]
 for app in APPS:
     urlpatterns += [path("api/", include(_optional(f"{app}.api_urls")))]
     urlpatterns += [path(f"{app}/", include((_optional(f"{app}.urls"), app)))]

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from . import api
+from .auth import views as auth
 
 router = DefaultRouter()
 router.register("clients", api.ClientViewSet, basename="client")
@@ -9,8 +10,10 @@ router.register("sites", api.SiteViewSet, basename="site")
 router.register("equipment", api.EquipmentViewSet, basename="equipment")
 router.register("staff", api.StaffViewSet, basename="staff")
 router.register("work-orders", api.WorkOrderViewSet, basename="workorder")
+router.register("parameters", api.RuleParameterViewSet, basename="ruleparameter")
 
 urlpatterns = [
-    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("auth/token/", auth.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
     path("", include(router.urls)),
 ]

@@ -13,7 +13,7 @@ from .choices import CalendarSource, Role
 from .errors import DomainError
 from .forms import CalendarUploadForm, ScheduleParameterForm
 from .models import RuleParameter
-from .permissions import require_role, staff_of
+from .permissions import has_role, require_role, staff_of
 
 # Panels other apps add to the work-order page: (template, callable(work_order, request) -> context dict).
 WORK_ORDER_PANELS: list[tuple[str, object]] = []
@@ -26,22 +26,65 @@ def _viewer(request):
     return staff
 
 
+def calendar_banner(today) -> dict | None:
+    """Loud warning when this year's (or, in December, next year's) working-day table is missing (SPEC §11)."""
+    from .models import CalendarYear
+
+    years = [today.year, today.year + 1] if today.month == 12 else [today.year]
+    have = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    missing = [y for y in years if y not in have]
+    if not missing:
+        return None
+    year = missing[0]
+    if year == today.year:
+        text = _(
+            "工作日历缺少 %(year)s 年:请管理员立即在“工作日历”中录入或上传 %(year)s 年的节假日安排。"
+            "在此之前,需要按工作日计算的期限(回款期限、免费服务期、资料截止日等)会被拒绝,其他功能照常使用。"
+        ) % {"year": year}
+        return {"tone": "bad", "text": text, "year": year}
+    text = _("工作日历还没有 %(year)s 年:请管理员在年底前录入或上传 %(year)s 年的节假日安排。") % {"year": year}
+    return {"tone": "warn", "text": text, "year": year}
+
+
 @login_required
 def home(request):
+    """Each role's to-dos (servicedesk.todos) and its shortcuts; a fixed number of queries."""
+    from .todos import todos_for
+
     staff = staff_of(request.user)
-    counts = selectors.dashboard_counts(viewer=staff) if staff else {}
-    return render(request, "servicedesk/home.html", {"counts": counts, "staff": staff})
+    now = timezone.now()
+    todos = todos_for(staff, now=now) if staff else []
+    return render(
+        request,
+        "servicedesk/home.html",
+        {
+            "staff": staff,
+            "todos": todos,
+            "calendar_banner": calendar_banner(timezone.localdate(now)),
+            "can_fix_calendar": has_role(request.user, Role.MANAGER, Role.ADMIN),
+        },
+    )
 
 
 @login_required
 def work_order_list(request):
+    """All visible work orders, paged (50); technicians get a card list (375 px, no horizontal scroll)."""
+    from .choices import WorkOrderStatus
+    from .permissions import sees_all_work_orders
+
     viewer = _viewer(request)
     qs = selectors.work_order_list(viewer=viewer)
-    status = request.GET.get("status")
-    if status:
+    status = request.GET.get("status") or ""
+    if status in WorkOrderStatus.values:
         qs = qs.filter(status=status)
+    else:
+        status = ""
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "servicedesk/work_order_list.html", {"page": page, "status": status})
+    return render(
+        request,
+        "servicedesk/work_order_list.html",
+        {"page": page, "status": status, "statuses": WorkOrderStatus.choices, "cards_only": not sees_all_work_orders(viewer)},
+    )
 
 
 @login_required
@@ -55,6 +98,9 @@ def work_order_detail(request, pk):
 
 @login_required
 def parameters(request):
+    """Rule parameters grouped by SPEC section, each with a typed form (servicedesk.param_specs)."""
+    from . import param_specs
+
     require_role(request.user, Role.MANAGER, Role.ADMIN)
     today = timezone.localdate()
     can_edit = request.user.is_superuser or staff_of(request.user).has_role(Role.MANAGER)
@@ -64,7 +110,9 @@ def parameters(request):
             raise PermissionDenied
         kind = RuleParameter.objects.filter(name=request.POST.get("name")).values_list("kind", flat=True).first()
         form = ScheduleParameterForm(request.POST, kind=kind or "decimal")
-        if form.is_valid():
+        if kind is None:
+            form.add_error(None, _("未知的规则参数:%(name)s") % {"name": request.POST.get("name", "")})
+        elif form.is_valid():
             try:
                 row = params_service.schedule_param(
                     name=form.cleaned_data["name"],
@@ -77,19 +125,61 @@ def parameters(request):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             except ValidationError as exc:
+                form.error_cell = getattr(exc, "cell", None)
                 for field, errs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errs)
             else:
                 messages.success(
-                    request, _("%(name)s 的新取值将自 %(date)s 起生效。") % {"name": row.name, "date": row.effective_from}
+                    request,
+                    _("%(name)s 的新取值将自 %(date)s 起生效。")
+                    % {"name": row.name, "date": row.effective_from.strftime("%Y-%m-%d")},
                 )
-                return redirect("servicedesk:parameters")
-    overview = selectors.parameter_overview(today=today)
+                return redirect(f"{request.path}#p-{row.name}")
+    failed = request.POST.get("name") if form is not None else None
+    sections = _parameter_sections(selectors.parameter_overview(today=today), form=form, failed=failed)
     return render(
         request,
         "servicedesk/parameters.html",
-        {"overview": overview, "today": today, "can_edit": can_edit, "form": form, "failed_name": request.POST.get("name")},
+        {"sections": sections, "today": today, "can_edit": can_edit, "form": form, "failed_name": failed,
+         "dismissal": param_specs.DISMISSAL},
     )
+
+
+def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
+    """Group the overview by SPEC section (§3 … §10), naturally sorted (P2 before P10), with form inputs."""
+    from . import param_specs as ps
+
+    sections: dict[str, dict] = {}
+    for entry in overview:
+        info = entry["info"]
+        spec = ps.spec_for(entry["name"], info.kind, unit=info.unit, label=info.description)
+        latest = (entry["scheduled"] or [entry["current"]])[-1]
+        failing = failed == entry["name"]
+        value = form.posted_value if failing and form.posted_value is not None else latest.typed_value
+        rows = ps.form_rows(spec, value, extra=1)
+        if failing:
+            for row in rows:
+                for inp in row["inputs"]:
+                    inp["invalid"] = inp["name"] == (form.error_cell or "value")
+        item = {
+            **entry,
+            "spec": spec,
+            "rule": info.rule,
+            "label": spec.label if spec.explicit else info.description,
+            "unit": info.unit,
+            "current_display": ps.display(spec, entry["current"].typed_value) if entry["current"] else [],
+            "scheduled_display": [(row, ps.display(spec, row.typed_value)) for row in entry["scheduled"]],
+            "history": [(row, ps.display(spec, row.typed_value)) for row in reversed(entry["past"])],
+            "form_rows": rows,
+            "failing": failing,
+            "form_kind": spec.kind,
+            "headers": [c.label for c in spec.cells] if spec.kind == ps.ROWS else [],
+        }
+        section = sections.setdefault(spec.section, {"key": spec.section, "title": ps.SECTIONS.get(spec.section, spec.section), "items": []})
+        section["items"].append(item)
+    for section in sections.values():
+        section["items"].sort(key=lambda i: (ps.natural_key(i["rule"]), ps.natural_key(i["name"])))
+    return sorted(sections.values(), key=lambda s: ps.section_key(s["key"]))
 
 
 @login_required
@@ -131,7 +221,12 @@ def calendar(request):
     return render(
         request,
         "servicedesk/calendar.html",
-        {"years": selectors.calendar_years(), "form": form, "package_range": f"{known.start}–{known.stop - 1}"},
+        {
+            "years": selectors.calendar_years(),
+            "form": form,
+            "package_range": f"{known.start}–{known.stop - 1}",
+            "calendar_banner": calendar_banner(timezone.localdate()),
+        },
     )
 
 

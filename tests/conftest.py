@@ -2,7 +2,7 @@
 
 Tests that need PostgreSQL or Redis are marked `postgres` / `redis`; where the
 service is absent they skip with the reason, except under CI=true where the
-absence fails the run (DEVELOPERS.md).
+absence fails the run (docs/developers.md).
 """
 import os
 import socket
@@ -50,6 +50,14 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.usefixtures("_fail_missing_service"))
             else:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """API throttles (issue 14) count in the cache: every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -129,7 +137,11 @@ def _reseed_reference_data():
     for module in (
         "servicedesk.migrations.0002_seed_rule_parameters",
         "servicedesk.migrations.0003_seed_calendar",
+        "servicedesk.migrations.0007_grant_conflict_param",
         "receivables.migrations.0002_seed_key_account_due_param",
+        "bonuses.migrations.0002_seed_bonus_parameters",
+        "callbacks.migrations.0003_seed_complaint_reply_hours",
+        "dispatch.migrations.0005_seed_resident_project_params",
     ):
         importlib.import_module(module).seed(apps, None)
 

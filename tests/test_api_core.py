@@ -1,4 +1,4 @@
-"""REST API of the core (shared/API.md): names, error shapes, permissions per role."""
+"""REST API of the core (API reference /api/docs/): names, error shapes, permissions per role."""
 import pytest
 from rest_framework.authtoken.models import Token
 

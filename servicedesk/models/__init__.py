@@ -1,5 +1,6 @@
 """Core data of the department: clients, sites, equipment, staff, work orders,
 rule parameters and the working-day calendar."""
+from .audit import RoleChange
 from .calendar import CalendarDay, CalendarYear
 from .clients import Client, Contact, Equipment, Site
 from .notifications import Notification
@@ -16,6 +17,7 @@ __all__ = [
     "Equipment",
     "Notification",
     "NumberSequence",
+    "RoleChange",
     "RuleParameter",
     "Site",
     "Staff",

@@ -1,9 +1,9 @@
-"""Rule parameters with effective dates (every number of SPEC.md is data).
+"""Rule parameters with effective dates (every number of docs/rules.md is data).
 
 One row is one version of one parameter: `param(name, on=d)` takes the row with
 the latest `effective_from` not after `d`. Rows already in effect are never
 edited; a change is a new row with a future (or today's) effective date, so past
-computations keep the numbers they used (rule 2 of DEVELOPERS.md).
+computations keep the numbers they used (docs/developers.md rule 2).
 """
 from decimal import Decimal, InvalidOperation
 

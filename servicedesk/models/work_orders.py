@@ -14,7 +14,7 @@ class WorkOrderQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def visible_to(self, staff):
-        """DEVELOPERS.md rule 6: a technician sees only the work orders they are responsible for."""
+        """docs/developers.md rule 6: a technician sees only the work orders they are responsible for."""
         from ..permissions import sees_all_work_orders
 
         if staff is None:
@@ -116,4 +116,4 @@ class WorkOrderEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.work_order_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.action} @ {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -1,4 +1,4 @@
-"""POST /api/billing/quote-preview/ exactly as shared/API.md describes."""
+"""POST /api/billing/quote-preview/ exactly as the API reference (/api/docs/) describes."""
 from datetime import date
 
 import pytest

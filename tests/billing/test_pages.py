@@ -61,11 +61,11 @@ def _queue_items(n, salesperson, coordinator, technician):
 def test_salesperson_queue_constant_queries(n, salesperson, coordinator, technician, django_assert_max_num_queries):
     _queue_items(n, salesperson, coordinator, technician)
     c = browser(salesperson)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):  # 8 + the three counts of the bounded lists (issue 14)
         r = c.get("/billing/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert html.count("异议") >= 0 and RepairPlan.objects.count() == n
+    assert RepairPlan.objects.count() == n
     assert html.count('name="decision"') == n + n // 2 + n  # lines + whole visits + plans
 
 

@@ -46,10 +46,45 @@ def test_r_k8_coverage_below_30_percent_is_flagged(resolved_visit, coordinator):
     assert dept.coverage == Decimal("25.00") and dept.target == Decimal("30") and dept.below_target
 
 
+def test_r_k8_clients_served_come_from_the_months_work_not_from_existing_callbacks(coordinator, technician):
+    """Issue 13 §11: coverage was "1 / 1 = 100 %" because only clients with a callback row counted as served."""
+    from dispatch import services as dispatch_services
+    from servicedesk.choices import Channel
+    from tests.dispatch.helpers import close_out_fields, drive
+    from tests.factories import EquipmentFactory, WorkOrderFactory
+
+    resolved = []
+    for i in range(3):
+        eq = EquipmentFactory()
+        wo = WorkOrderFactory(client=eq.client, site=eq.site, equipment=eq)
+        arrived = drive(wo, to="on_site", coordinator=coordinator, technician=technician, now=MONDAY_10 + timedelta(hours=i))
+        fields = close_out_fields(arrived, lines=[])
+        dispatch_services.resolve(work_order=wo, by=technician, now=fields["completed_at"], **fields)
+        resolved.append(wo)
+    # a carry-in device returned to its client in the month: served, although it has no callback
+    eq = EquipmentFactory()
+    carry = WorkOrderFactory(client=eq.client, site=eq.site, equipment=eq, channel=Channel.CARRY_IN)
+    t = MONDAY_10
+    dispatch_services.dispatch_work_order(work_order=carry, technician=technician, by=coordinator, now=t)
+    dispatch_services.diagnose(work_order=carry, by=technician, now=t + timedelta(minutes=10))
+    dispatch_services.ask_consent(
+        work_order=carry, by=technician, diagnosis="主板损坏", expected_ready_on=t.date() + timedelta(days=2), now=t + timedelta(minutes=20)
+    )
+    dispatch_services.record_client_answer(work_order=carry, by=technician, continue_repair=False, now=t + timedelta(minutes=30))
+    dispatch_services.return_device(work_order=carry, by=coordinator, now=t + timedelta(hours=5))
+    cb = Callback.objects.get(work_order=resolved[0])
+    services.record_call(callback=cb, by=coordinator, now=MONDAY_10 + timedelta(hours=30), satisfaction="satisfied", **GOOD)
+    dept = selectors.department_month_figures(date(2026, 11, 1))
+    assert (dept.clients_served, dept.clients_called_back) == (4, 1)
+    assert dept.coverage == Decimal("25.00") and dept.below_target
+    # the previous month served nobody
+    assert selectors.department_month_figures(date(2026, 10, 1)).clients_served == 0
+
+
 def test_figures_use_a_constant_number_of_queries(resolved_visit, coordinator, django_assert_max_num_queries):
     for _ in range(15):
         _answered(resolved_visit, coordinator, "very_satisfied")
-    with django_assert_max_num_queries(4):  # 2 technician aggregates, 1 department aggregate, 1 parameter
+    with django_assert_max_num_queries(5):  # 2 technician aggregates, 2 department counts, 1 parameter
         selectors.technician_month_figures(date(2026, 11, 1))
         selectors.department_month_figures(date(2026, 11, 1))
 

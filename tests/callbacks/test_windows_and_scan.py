@@ -76,3 +76,36 @@ def test_worker_down_two_days_next_run_catches_every_missed_callback(resolved_vi
     assert result["overdue"] == 6
     assert set(Callback.objects.values_list("status", flat=True)) == {CallbackStatus.OVERDUE}
     assert Notification.objects.filter(recipient=coordinator).count() == len(rows)
+
+
+def test_r_k1_resolving_a_visit_through_dispatch_creates_its_callback_in_the_same_transaction(coordinator, technician, monkeypatch):
+    """R-K1 through the real path: dispatch.services.resolve writes the callback; a failure after it rolls both back."""
+    from dispatch import services as dispatch_services
+    from dispatch.models import CloseOut
+    from tests.dispatch.helpers import close_out_fields, drive
+    from tests.factories import EquipmentFactory, WorkOrderFactory
+
+    eq = EquipmentFactory()
+    wo = WorkOrderFactory(client=eq.client, site=eq.site, equipment=eq)
+    arrived = drive(wo, to="on_site", coordinator=coordinator, technician=technician, now=MONDAY_10)
+    fields = close_out_fields(arrived, lines=[])
+    close_out = dispatch_services.resolve(work_order=wo, by=technician, now=fields["completed_at"], **fields)
+    cb = Callback.objects.get(work_order=wo)
+    assert cb.technician == technician and cb.client == wo.client
+    assert cb.window_rule == WindowRule.FIRST_SERVICE
+    assert cb.window_opens_at == close_out.completed_at + timedelta(hours=24)
+
+    # same transaction: when the callback cannot be written, the resolution is not saved either
+    other = WorkOrderFactory(client=eq.client, site=eq.site, equipment=eq, content=wo.content)
+    arrived = drive(other, to="on_site", coordinator=coordinator, technician=technician, now=MONDAY_10 + timedelta(hours=3))
+
+    def boom(**kwargs):
+        raise RuntimeError("callback store down")
+
+    monkeypatch.setattr("callbacks.services.schedule_callback", boom)
+    fields = close_out_fields(arrived, lines=[])
+    with pytest.raises(RuntimeError):
+        dispatch_services.resolve(work_order=other, by=technician, now=fields["completed_at"], **fields)
+    other.refresh_from_db()
+    assert other.status == "on_site" and not CloseOut.objects.filter(work_order=other).exists()
+    assert not Callback.objects.filter(work_order=other).exists()

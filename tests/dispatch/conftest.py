@@ -59,18 +59,15 @@ def carry_in_order(make_order, equipment):
 
 @pytest.fixture
 def billing_ready():
-    """resolve() records the priced quote through billing.record_visit_charges (built in parallel)."""
-    services = pytest.importorskip("billing.services", reason="billing.services not there yet")
-    if not hasattr(services, "record_visit_charges"):
-        pytest.skip("billing.services.record_visit_charges not there yet")
+    """resolve() records the priced quote through billing.record_visit_charges (a real import: a rename fails loudly)."""
+    from billing import services
+
     return services
 
 
 @pytest.fixture
 def penalties_ready():
-    services = pytest.importorskip("penalties.services", reason="penalties.services not there yet")
-    if not hasattr(services, "propose"):
-        pytest.skip("penalties.services.propose not there yet")
+    """The penalties model the R-W7/R-W9/R-W10/R-W12 proposals land in (a real import, never a skip)."""
     from penalties.models import Penalty
 
     return Penalty

@@ -195,19 +195,19 @@ def test_r_w12_client_had_to_call_proposes_p8(carry_in_order, coordinator, techn
     assert Penalty.objects.filter(person=technician, rule="P8").count() == 1
 
 
-def test_r_w7_scan_calls_propose_once_per_breach_with_the_deadline_as_source(make_order, coordinator, technician, t0, monkeypatch):
-    """Independent of the penalties app: what the scan hands to penalties.services.propose."""
-    calls = []
-    monkeypatch.setattr(services, "_propose", lambda **kw: calls.append(kw))
+def test_r_w7_scan_proposes_p7_once_per_breach_with_the_deadline_as_source(make_order, coordinator, technician, t0, penalties_ready):
+    Penalty = penalties_ready
     wo = make_order(service_mode=ServiceMode.MOBILE)
     services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=t0)
     services.mark_breaches(now=t0 + timedelta(minutes=9))
-    assert calls == []
+    assert not Penalty.objects.exists()
     services.mark_breaches(now=t0 + timedelta(minutes=11))
     services.mark_breaches(now=t0 + timedelta(minutes=16))
     services.mark_breaches(now=t0 + timedelta(minutes=17))
-    assert [(c["rule"], c["person"], c["source"].kind) for c in calls] == [
-        ("P7", technician, "mobile_depart"),
-        ("P7", technician, "contact_client"),
+    rows = list(Penalty.objects.order_by("pk"))
+    assert [(p.rule, p.person, p.source.kind, p.status) for p in rows] == [
+        ("P7", technician, "mobile_depart", "pending"),
+        ("P7", technician, "contact_client", "pending"),
     ]
-    assert "R-W7" in calls[0]["reason"] and calls[0]["on"] == t0.date()
+    assert "R-W7" in rows[0].reason and rows[0].occurred_on == t0.date()
+    assert [d.action for d in rows[0].decisions.all()] == ["propose"]

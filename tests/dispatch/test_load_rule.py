@@ -37,13 +37,23 @@ def test_r_w8_fourth_visit_warns_and_offers_least_loaded_same_area(busy_day, mak
 
 
 def test_r_w8_refused_visits_do_not_count(busy_day, make_order, coordinator, technician, t0):
+    on = t0.date()
+    assert selectors.visits_by_technician(on=on, technician_ids=[technician.pk])[technician.pk] == 3
     wo = Assignment.objects.filter(technician=technician).first().work_order
     services.refuse(work_order=wo, by=technician, reason="设备缺件", now=t0 + timedelta(minutes=30))
-    services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(hours=1))
+    assert selectors.visits_by_technician(on=on, technician_ids=[technician.pk])[technician.pk] == 2
+    # the 4th dispatch of the day is now only the 3rd visit: no warning, no confirmation needed
+    result = services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(hours=1))
+    assert result.warnings == [] and not result.assignment.load_warning_overridden
+    assert selectors.visits_by_technician(on=on, technician_ids=[technician.pk])[technician.pk] == 3
 
 
 def test_r_w8_next_day_counts_afresh(busy_day, make_order, coordinator, technician, t0):
-    services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(days=1))
+    with pytest.raises(services.LoadLimitExceeded):
+        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(hours=2))
+    result = services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(days=1))
+    assert result.warnings == [] and result.work_order.technician == technician
+    assert selectors.visits_by_technician(on=(t0 + timedelta(days=1)).date(), technician_ids=[technician.pk])[technician.pk] == 1
 
 
 def test_r_w8_suggestions_prefer_usual_technician_then_same_area(make_order, coordinator, t0):

@@ -97,7 +97,8 @@ def test_ledger_page_and_background_export_job(client, finance, technician, sett
     assert "hx-get" not in status.content.decode() and reverse("receivables:export_download", args=[job.pk]) in status.content.decode()
     dl = client.get(reverse("receivables:export_download", args=[job.pk]))
     wb = load_workbook(io.BytesIO(b"".join(dl.streaming_content)))
-    assert wb.worksheets[0].max_row == 3  # header, one confirmation, totals
+    assert wb.worksheets[0].max_row == 6  # title, filters, blank, header, one confirmation, totals
+    assert wb.worksheets[0]["B2"].value == "技术员:王技术"
 
 
 def test_import_page_reports_bad_row(client, finance, technician):

@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from receivables import services
 from receivables.choices import ConfirmationStatus, ExtensionStatus, PaymentTerms, StatementStatus
@@ -24,10 +25,33 @@ def test_r_s1_number_is_human_readable_and_unique(technician):
 def test_r_s1_lines_sum_and_round_once(technician):
     conf = services.create_confirmation(
         client=retail_client(), technician=technician, sold_on=date(2026, 11, 2), now=at(2026, 11, 2), by=technician,
-        lines=[{"description": "网线", "quantity": "3", "unit_price": "1.115"}, {"description": "上门", "quantity": "1", "unit_price": "50"}],
+        lines=[{"description": "网线", "quantity": "2.5", "unit_price": "1.13"}, {"description": "上门", "quantity": "1", "unit_price": "50"}],
     )
-    assert [line.amount for line in conf.lines.all()] == [Decimal("3.35"), Decimal("50.00")]
-    assert conf.amount == Decimal("53.35")
+    assert [line.amount for line in conf.lines.all()] == [Decimal("2.83"), Decimal("50.00")]  # 2.825 → 2.83 once
+    assert conf.amount == Decimal("52.83")
+
+
+@pytest.mark.parametrize("price", ["1.115", "-0", "1E+2", "1e10", "١٢", "12,000.00", "NaN", "1000000000000"])
+def test_money_input_is_plain_decimal_with_two_places_within_the_column(technician, price):
+    with pytest.raises(DomainError) as exc:
+        services.create_confirmation(
+            client=retail_client(), technician=technician, sold_on=date(2026, 11, 2), now=at(2026, 11, 2), by=technician,
+            lines=[{"description": "网线", "quantity": "1", "unit_price": price}],
+        )
+    assert exc.value.field == "lines" and "第 1 行" in str(exc.value.message)
+    assert not SalesConfirmation.objects.exists()
+
+
+def test_a_total_of_10_to_the_12_is_a_clean_error_not_an_overflow(technician, api):
+    lines = [{"description": "服务器", "quantity": "2", "unit_price": "600000000000.00"}]
+    with pytest.raises(DomainError) as exc:
+        services.create_confirmation(client=retail_client(), technician=technician, sold_on=date(2026, 11, 2),
+                                     now=at(2026, 11, 2), by=technician, lines=lines)
+    assert exc.value.field == "lines" and "1 万亿" in str(exc.value.message)
+    client = retail_client()
+    res = api(technician).post("/api/receivables/confirmations/", {"client": client.pk, "sold_on": "2026-11-02", "lines": lines}, format="json")
+    assert res.status_code == 400 and "lines" in res.json()
+    assert not SalesConfirmation.objects.exists()
 
 
 def test_r_s1_signature_flow_and_register(technician, coordinator):
@@ -83,7 +107,7 @@ def test_r_s4_extension_approved_by_manager_then_gm_moves_due_date_and_keeps_his
     ext = services.request_extension(
         confirmation=conf, requested_due_date=date(2026, 11, 15), reason="客户财务月底才付款,有书面申请", by=technician, now=at(2026, 10, 14)
     )
-    with pytest.raises(Exception):  # the GM office cannot approve before the manager
+    with pytest.raises(PermissionDenied):  # the GM office cannot approve before the manager
         services.approve_extension(extension=ext, by=gm_office, now=at(2026, 10, 14))
     ext = services.approve_extension(extension=ext, by=manager, now=at(2026, 10, 14, 11))
     assert ext.status == ExtensionStatus.PENDING_GM

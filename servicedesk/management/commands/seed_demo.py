@@ -1,4 +1,7 @@
-from django.core.management.base import BaseCommand
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand, CommandError
 
 from servicedesk.demo import build
 
@@ -6,5 +9,16 @@ from servicedesk.demo import build
 class Command(BaseCommand):
     help = "载入演示数据(已存在则跳过)。"
 
-    def handle(self, *args, **options):
-        build(stdout=self.stdout)
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now", help="演示部门的“现在”(YYYY-MM-DD HH:MM,上海时间),默认为当前时间", default=None
+        )
+
+    def handle(self, *args, now=None, **options):
+        at = None
+        if now:
+            try:
+                at = datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+            except ValueError:
+                raise CommandError(f"--now: not a date/time: {now!r} (YYYY-MM-DD HH:MM)")
+        build(now=at, stdout=self.stdout)

@@ -1,0 +1,65 @@
+"""After the load run: nothing lost, nothing duplicated (issue 14). Exits 1 on any finding.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/loadtest python bench/load/check_load.py
+"""
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
+import django  # noqa: E402
+
+django.setup()
+from django.db.models import Count  # noqa: E402
+
+from callbacks.models import Callback  # noqa: E402
+from dispatch.models import Assignment, CloseOut, Deadline  # noqa: E402
+from servicedesk.models import WorkOrder  # noqa: E402
+
+
+def main():
+    problems = []
+    orders = WorkOrder.objects.filter(number__isnull=False)
+    dispatched = Assignment.objects.values("work_order").distinct().count()
+    resolved = CloseOut.objects.count()
+    # every assignment opened its set-off and contact deadlines, once (R-W4, R-W6)
+    missing = Assignment.objects.exclude(work_order__deadlines__kind="mobile_depart").count()
+    if missing:
+        problems.append(f"{missing} assignments without a set-off deadline")
+    dup = (
+        Deadline.objects.values("work_order", "kind", "technician", "starts_at").annotate(n=Count("pk")).filter(n__gt=1).count()
+    )
+    if dup:
+        problems.append(f"{dup} duplicated deadlines")
+    # every resolved visit has exactly one callback (R-K1, OneToOne) — none missing
+    without_cb = CloseOut.objects.filter(work_order__callback__isnull=True).count()
+    if without_cb:
+        problems.append(f"{without_cb} resolved visits without a callback")
+    confirmations = 0
+    try:
+        from billing.models import VisitCharge
+        from receivables.models import SalesConfirmation
+
+        charged = VisitCharge.objects.filter(total__gt=0).count()  # R-S1: a visit whose charge total is above zero
+        from_visits = SalesConfirmation.objects.filter(work_order__isnull=False)
+        confirmations = from_visits.count()
+        dups = from_visits.values("work_order").annotate(n=Count("pk")).filter(n__gt=1).count()
+        if dups:
+            problems.append(f"{dups} visits with more than one sales confirmation")
+        if confirmations != charged:
+            problems.append(f"{charged} charged visits but {confirmations} sales confirmations from visits")
+    except Exception as exc:  # the model's shape is the receivables app's; report, don't hide
+        problems.append(f"could not check confirmations: {exc!r}")
+    print(
+        f"work orders {orders.count()}, dispatched {dispatched}, resolved {resolved}, "
+        f"deadlines {Deadline.objects.count()} (breached {Deadline.objects.filter(breached_at__isnull=False).count()}), "
+        f"callbacks {Callback.objects.count()}, sales confirmations from visits {confirmations}"
+    )
+    print("problems: " + ("; ".join(problems) if problems else "none — nothing lost, nothing duplicated"))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .api import AwardViewSet, MonthCompileView, RankingView, StatementViewSet
+
+router = SimpleRouter()
+router.register("bonuses/awards", AwardViewSet, basename="bonus-award")
+router.register("bonuses/statements", StatementViewSet, basename="bonus-statement")
+urlpatterns = [
+    path("bonuses/months/<str:month>/compile/", MonthCompileView.as_view(), name="bonus-month-compile"),
+    path("bonuses/ranking/", RankingView.as_view(), name="bonus-ranking"),
+] + router.urls

@@ -1,0 +1,23 @@
+"""Beat job of the month close (R-M9, R-T1 timing): thin wrapper around services.compile_last_month."""
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from servicedesk.errors import DomainError
+
+from . import services
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="bonuses.tasks.compile_last_month_task")
+def compile_last_month_task() -> dict | None:
+    try:
+        result = services.compile_last_month(now=timezone.now())
+    except DomainError as exc:  # e.g. the calendar year is not loaded: reported, retried by the next run
+        log.warning("month close not compiled: %s", exc.message)
+        return {"error": str(exc.message)}
+    if result is None:
+        return None
+    return {"month": f"{result.month:%Y-%m}", "status": result.status, "created": result.created}

@@ -1,0 +1,107 @@
+"""R-K10 pages: take a complaint from any channel; a complaint's page with the reply and the client's confirmation."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from servicedesk.choices import Role
+from servicedesk.errors import DomainError
+from servicedesk.models import Client, Staff, WorkOrder
+from servicedesk.permissions import has_role, require_role, staff_of
+
+from . import complaints
+from .choices import ComplaintChannel
+from .models import Complaint
+
+
+class ComplaintForm(forms.Form):
+    channel = forms.ChoiceField(label=_l("渠道"), choices=ComplaintChannel.choices, initial=ComplaintChannel.PHONE)
+    client = forms.ModelChoiceField(label=_l("客户"), queryset=Client.objects.order_by("name"))
+    work_order = forms.CharField(label=_l("工单号(可选)"), required=False, max_length=20)
+    technician = forms.ModelChoiceField(label=_l("被投诉人(本人工作问题)"), queryset=Staff.objects.none(), required=False)
+    words = forms.CharField(label=_l("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    owner = forms.ModelChoiceField(label=_l("负责人"), queryset=Staff.objects.none(), required=False,
+                                   help_text=_l("留空 = 部门经理"))
+    serious = forms.BooleanField(label=_l("情节严重(上报总经办)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Staff.objects.filter(active=True).order_by("name")
+        self.fields["technician"].queryset = active
+        self.fields["owner"].queryset = active
+
+    def clean_work_order(self):
+        number = (self.cleaned_data.get("work_order") or "").strip()
+        if not number:
+            return None
+        wo = WorkOrder.objects.filter(number=number).first()
+        if wo is None:
+            raise forms.ValidationError(_("没有工单号为 %(n)s 的工单。") % {"n": number})
+        return wo
+
+
+class ReplyForm(forms.Form):
+    root_cause = forms.CharField(label=_l("根本原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    agreed_fix = forms.CharField(label=_l("商定的解决办法"), widget=forms.Textarea(attrs={"rows": 3}))
+    fix_due_on = forms.DateField(label=_l("解决日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ConfirmForm(forms.Form):
+    client_confirmation = forms.CharField(label=_l("客户确认意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+def complaint_new(request):
+    require_role(request.user, *complaints.INTAKE_ROLES)
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            c = complaints.register_complaint(
+                channel=d["channel"], client=d["client"], words=d["words"], by=staff_of(request.user), now=timezone.now(),
+                work_order=d["work_order"], technician=d["technician"], owner=d["owner"], serious=d["serious"],
+            )
+            messages.success(request, _("投诉已登记,负责人:%(o)s。") % {"o": c.owner.name if c.owner else "—"})
+            return redirect("callbacks:complaint_detail", pk=c.pk)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+    return render(request, "callbacks/complaint_form.html", {"form": form})
+
+
+@login_required
+def complaint_detail(request, pk: int):
+    c = get_object_or_404(
+        Complaint.objects.select_related("client", "work_order", "technician", "owner", "created_by", "handled_by"), pk=pk
+    )
+    me = staff_of(request.user)
+    if not (has_role(request.user, Role.MANAGER, Role.COORDINATOR, Role.GM_OFFICE) or (me and me.pk == c.owner_id)):
+        raise PermissionDenied(_("只有投诉负责人、协调员或部门经理可以查看该投诉。"))
+    reply_form, confirm_form = ReplyForm(prefix="r"), ConfirmForm(prefix="c")
+    if request.method == "POST":
+        now = timezone.now()
+        try:
+            if request.POST.get("action") == "reply":
+                reply_form = ReplyForm(request.POST, prefix="r")
+                if reply_form.is_valid():
+                    complaints.reply(complaint=c, by=me, now=now, **reply_form.cleaned_data)
+                    messages.success(request, _("已答复。"))
+                    return redirect("callbacks:complaint_detail", pk=pk)
+            elif request.POST.get("action") == "confirm":
+                confirm_form = ConfirmForm(request.POST, prefix="c")
+                if confirm_form.is_valid():
+                    complaints.confirm_by_client(complaint=c, by=me, now=now, confirmation=confirm_form.cleaned_data["client_confirmation"])
+                    messages.success(request, _("已记录客户确认。"))
+                    return redirect("callbacks:complaint_detail", pk=pk)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+    return render(request, "callbacks/complaint_detail.html", {
+        "c": c, "reply_form": reply_form, "confirm_form": confirm_form, "now": timezone.now(),
+    })

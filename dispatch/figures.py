@@ -1,0 +1,34 @@
+"""Monthly figures of resolved visits that the month close (R-M1) and the monthly report (R-T1) read.
+
+A resolved visit is a close-out (R-W10); it belongs to the month of its completion time in
+Asia/Shanghai and to the technician who closed it. Aggregated in the database: one query.
+"""
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count
+
+from callbacks.selectors import month_bounds
+
+from .models import CloseOut
+
+
+def resolved_visits(month: date, *, technician_ids=None) -> dict[int, dict]:
+    """{technician id: {"total": n, "by_mode": {mode: n}, "by_kind": {content: n}, "by_mode_kind": {(mode, content): n}}}."""
+    start, end = month_bounds(month)
+    qs = CloseOut.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    if technician_ids is not None:
+        qs = qs.filter(technician_id__in=technician_ids)
+    rows = qs.values("technician_id", "work_order__service_mode", "work_order__content").annotate(n=Count("pk")).order_by()
+    out: dict[int, dict] = defaultdict(lambda: {"total": 0, "by_mode": defaultdict(int), "by_kind": defaultdict(int), "by_mode_kind": defaultdict(int)})
+    for r in rows:
+        fig = out[r["technician_id"]]
+        mode, kind, n = r["work_order__service_mode"], r["work_order__content"], r["n"]
+        fig["total"] += n
+        fig["by_mode"][mode] += n
+        fig["by_kind"][kind] += n
+        fig["by_mode_kind"][(mode, kind)] += n
+    return {
+        tech: {"total": f["total"], "by_mode": dict(f["by_mode"]), "by_kind": dict(f["by_kind"]), "by_mode_kind": dict(f["by_mode_kind"])}
+        for tech, f in out.items()
+    }

@@ -1,0 +1,31 @@
+"""Enumerations of team projects (SPEC §5 R-R5, §8 R-M5–R-M8)."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectKind(models.TextChoices):
+    MAINTENANCE = "maintenance", _("设备维保类")
+    CONSTRUCTION = "construction", _("建设型")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("进行中")
+    COMPLETED = "completed", _("已完成")
+
+
+class ShareRole(models.TextChoices):
+    MANAGER = "manager", _("项目经理")
+    MEMBER = "member", _("组员")
+    DEPARTMENT = "department", _("部门共享")
+
+
+class Satisfaction(models.TextChoices):
+    """The survey's satisfaction answer (R-K3 scale); very satisfied and satisfied count as satisfied (R-M5, R-M6)."""
+
+    VERY_SATISFIED = "very_satisfied", _("很满意")
+    SATISFIED = "satisfied", _("满意")
+    NEUTRAL = "neutral", _("一般")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)

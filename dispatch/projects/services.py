@@ -1,0 +1,340 @@
+"""Writes of team projects (R-R5) and their completion (R-M6–R-M8). Keyword-only, explicit `now`, one transaction each."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from servicedesk.choices import Role
+from servicedesk.errors import ConflictError, DomainError
+from servicedesk.models import Client, Site, Staff
+from servicedesk.money import parse_money
+from servicedesk.numbering import next_number
+from servicedesk.params import get_params
+from servicedesk.templatetags.money import format_yuan
+
+from ..resident import links
+from ..resident.choices import LinkPurpose
+from ..resident.months import local_date
+from .choices import SATISFIED, ProjectKind, ProjectStatus, Satisfaction
+from .models import DailyReport, Project, ProjectMember, ProjectShare, ProjectSurvey, WorkRecord
+
+PLANNERS = (Role.MANAGER, Role.COORDINATOR)
+
+
+# ---------------------------------------------------------------- R-R5 at intake
+def team_project_proposal(*, technicians: int | None, working_days: int | None, person_days: int | None = None, on: date) -> dict | None:
+    """R-R5: a job estimated at ≥ `team.min_person_days` person-days, or needing ≥ `team.min_technicians`
+    technicians for ≥ `team.min_working_days` working days, is proposed as a team project. None otherwise."""
+    p = get_params(["team.min_person_days", "team.min_technicians", "team.min_working_days"], on=on)
+    techs, days = int(technicians or 0), int(working_days or 0)
+    pd = int(person_days) if person_days else techs * days
+    by_days = pd >= p["team.min_person_days"].value
+    by_team = techs >= p["team.min_technicians"].value and days >= p["team.min_working_days"].value
+    if not (by_days or by_team):
+        return None
+    return {
+        "rule": "R-R5",
+        "person_days": pd,
+        "technicians": techs,
+        "working_days": days,
+        "text": _("预计 %(pd)s 人天(%(t)s 人 × %(d)s 个工作日),达到团队服务标准,建议立项为团队项目。") % {"pd": pd, "t": techs, "d": days},
+        "params": [v.as_explanation() for v in p.values()],
+    }
+
+
+def team_project_proposal_from_input(data, *, on: date) -> dict | None:
+    """The intake's optional estimate fields (`estimate_technicians`, `estimate_working_days`,
+    `estimate_person_days`) → the R-R5 proposal, or None when absent or below the thresholds."""
+
+    def num(key):
+        value = str(data.get(key) or "").strip()
+        return int(value) if value.isdigit() else None
+
+    techs, days, pd = num("estimate_technicians"), num("estimate_working_days"), num("estimate_person_days")
+    if not (techs or days or pd):
+        return None
+    return team_project_proposal(technicians=techs, working_days=days, person_days=pd, on=on)
+
+
+# ---------------------------------------------------------------- create
+def _member_rows(members) -> list[tuple]:
+    """[id] or [{"staff": id, "task": str}] → [(id, task)]."""
+    rows = []
+    for m in members or []:
+        if isinstance(m, dict):
+            rows.append((m.get("staff"), (m.get("task") or "").strip()[:200]))
+        else:
+            rows.append((m, ""))
+    return rows
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: str, contract_amount, manager,
+                   members=(), planned_start: date | None, planned_end: date | None, documents_due: date | None,
+                   person_days: int | None = None, pool=None, manager_share=None, documents_responsible=None,
+                   work_order=None, contract=None) -> Project:
+    """R-R5: validate every field (errors named together), then write the project and its members at once."""
+    if not by.has_role(*PLANNERS):
+        raise PermissionDenied(_("只有部门经理或协调员可以创建团队项目。"))
+    errors: dict[str, list] = {}
+
+    def err(f, msg):
+        errors.setdefault(f, []).append(msg)
+
+    name = (name or "").strip()
+    if not name:
+        err("name", _("请填写项目名称。"))
+    client_obj = Client.objects.filter(pk=_pk(client)).first() if client else None
+    if client_obj is None:
+        err("client", _("请选择客户。"))
+    site_obj = Site.objects.filter(pk=_pk(site)).first() if site else None
+    if site_obj is None:
+        err("site", _("请选择网点。"))
+    elif client_obj and site_obj.client_id != client_obj.pk:
+        err("site", _("该网点不属于此客户。"))
+    if kind not in ProjectKind.values:
+        err("kind", _("项目类型应为设备维保类或建设型。"))
+    amount = None
+    try:
+        amount = parse_money(contract_amount, field="contract_amount", label=_("合同金额"))
+    except DomainError as exc:
+        err("contract_amount", str(exc.message))
+    else:
+        if amount <= 0:
+            err("contract_amount", _("合同金额必须大于 0。"))
+            amount = None
+    manager_obj = Staff.objects.active().filter(pk=_pk(manager)).first() if manager else None
+    if manager_obj is None:
+        err("manager", _("请指定项目经理(团队组长)。"))
+    rows = _member_rows(members)
+    ids = [_pk(m) for m, _t in rows]
+    seen, twice = set(), set()
+    for i in ids:
+        (twice if i in seen else seen).add(i)
+    if manager_obj is not None and manager_obj.pk in seen:
+        twice.add(manager_obj.pk)
+    found = {s.pk: s for s in Staff.objects.active().filter(pk__in=[i for i in ids if isinstance(i, int)])}
+    if twice:
+        names = ", ".join(found[i].name if i in found else str(i) for i in sorted(twice, key=str))
+        err("members", _("组员重复列出:%(names)s(项目经理不必再列为组员)。") % {"names": names})
+    unknown = [str(i) for i in ids if i not in found]
+    if unknown:
+        err("members", _("找不到在职员工:%(ids)s。") % {"ids": ", ".join(unknown)})
+    if not planned_start:
+        err("planned_start", _("请填写计划开始日期。"))
+    if not planned_end:
+        err("planned_end", _("请填写计划结束日期。"))
+    if planned_start and planned_end and planned_end < planned_start:
+        err("planned_end", _("计划结束日期不能早于开始日期。"))
+    if not documents_due:
+        err("documents_due", _("请填写项目资料截止日期。"))
+    if person_days is not None and int(person_days) < 0:
+        err("person_days", _("人天不能为负数。"))
+    responsible_id = _pk(documents_responsible) if documents_responsible else None
+    if responsible_id and responsible_id not in seen and (manager_obj is None or responsible_id != manager_obj.pk):
+        err("documents_responsible", _("资料责任人应是项目经理或组员。"))
+    manual_pool = manual_share = None
+    if amount is not None and kind in ProjectKind.values and not errors.get("kind"):
+        from bonuses.project_rules import project_pool  # the money rule lives with bonuses (pure function)
+
+        table = project_pool(kind=kind, contract_amount=amount, on=planned_start or local_date(now))
+        if table.manual:
+            if pool in (None, ""):
+                err("pool", _("合同金额在 30 万以上的设备维保类项目,奖金池由部门经理确定,请填写奖金池。"))
+            else:
+                try:
+                    manual_pool = parse_money(pool, field="pool", label=_("奖金池"), allow_zero=True)
+                except DomainError as exc:
+                    err("pool", str(exc.message))
+            if manager_share not in (None, ""):
+                try:
+                    manual_share = parse_money(manager_share, field="manager_share", label=_("项目经理份额"), allow_zero=True)
+                except DomainError as exc:
+                    err("manager_share", str(exc.message))
+                else:
+                    if manual_pool is not None and manual_share > manual_pool:
+                        err("manager_share", _("项目经理份额不能超过奖金池。"))
+        elif pool not in (None, ""):
+            err("pool", _("该合同金额的奖金池由分段表确定(¥%(p)s),不能手工填写。") % {"p": format_yuan(table.pool, sign=False)})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = Project.objects.create(
+            number=next_number("PJ", local_date(now)), name=name, client=client_obj, site=site_obj, kind=kind,
+            contract_amount=amount, manager=manager_obj, documents_responsible_id=responsible_id,
+            planned_start=planned_start, planned_end=planned_end, person_days=person_days, documents_due=documents_due,
+            manual_pool=manual_pool, manual_manager_share=manual_share, work_order_id=_pk(work_order) if work_order else None,
+            contract_id=_pk(contract) if contract else None, created_by=by, created_at=now,
+        )
+        ProjectMember.objects.bulk_create([ProjectMember(project=project, staff_id=_pk(m), task=t) for m, t in rows])
+    return project
+
+
+def _require_team(project: Project, by: Staff, *, lead_only=False) -> None:
+    if by.has_role(Role.MANAGER) or by.pk == project.manager_id:
+        return
+    if not lead_only and project.members.filter(staff=by).exists():
+        return
+    raise PermissionDenied(_("只有项目经理(组长)%(who)s可以执行此操作。") % {"who": "" if lead_only else _("或组员")})
+
+
+def add_daily_report(*, project: Project, by: Staff, on: date, text: str, now: datetime) -> DailyReport:
+    """R-R5: the lead's daily report to the manager (one per day)."""
+    _require_team(project, by, lead_only=True)
+    if project.status == ProjectStatus.COMPLETED:
+        raise ConflictError(_("项目已完成,不能再提交日报。"))
+    if not (text or "").strip():
+        raise DomainError(_("请填写当日进展。"), field="text")
+    if on is None:
+        raise DomainError(_("请填写日期。"), field="on")
+    with transaction.atomic():
+        if DailyReport.objects.filter(project=project, on=on).exists():
+            raise ConflictError(_("%(d)s 的日报已提交。") % {"d": on})
+        report = DailyReport.objects.create(project=project, on=on, by=by, text=text.strip(), created_at=now)
+        from servicedesk.notifications import notify
+
+        managers = list(Staff.objects.active().with_role(Role.MANAGER).select_related("user"))
+        notify(recipients=managers, key=f"project-daily:{report.pk}",
+               text=_("%(p)s %(d)s 日报:%(t)s") % {"p": project, "d": on, "t": report.text[:120]},
+               link=reverse("dispatch:projects:detail", args=[project.pk]), now=now)
+    return report
+
+
+def add_work_record(*, project: Project, by: Staff, on: date, serials: str = "", quantity: int = 1, note: str = "", now: datetime) -> WorkRecord:
+    _require_team(project, by)
+    if project.status == ProjectStatus.COMPLETED:
+        raise ConflictError(_("项目已完成,不能再登记工作记录。"))
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        raise DomainError(_("数量必须是正整数。"), field="quantity") from None
+    if quantity < 1:
+        raise DomainError(_("数量必须是正整数。"), field="quantity")
+    if on is None:
+        raise DomainError(_("请填写日期。"), field="on")
+    return WorkRecord.objects.create(project=project, technician=by, on=on, serials=(serials or "").strip(), quantity=quantity,
+                                     note=(note or "").strip(), created_at=now)
+
+
+def send_summary(*, project: Project, by: Staff, text: str, now: datetime):
+    """R-R5: the final summary report to the client; issues the client's survey link."""
+    _require_team(project, by, lead_only=True)
+    if not (text or "").strip():
+        raise DomainError(_("请填写项目总结报告。"), field="summary_report")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if hasattr(project, "survey"):
+            raise ConflictError(_("客户已填写满意度调查。"))
+        project.summary_report, project.summary_sent_at = text.strip(), now
+        project.save(update_fields=["summary_report", "summary_sent_at"])
+        link = links.issue_link(purpose=LinkPurpose.PROJECT_SURVEY, object_id=project.pk, by=by, now=now)
+    return project, link
+
+
+def project_for_token(*, token: str, now: datetime) -> Project:
+    link = links.resolve_link(token=token, purpose=LinkPurpose.PROJECT_SURVEY, now=now)
+    return Project.objects.select_related("client", "site", "manager").get(pk=link.object_id)
+
+
+def client_complaint(*, token: str, words: str, client_name: str = "", now: datetime):
+    """R-K10: the client complains through the survey link (about the team's work: no single technician named)."""
+
+    def subject(project_id):
+        return Project.objects.select_related("client").get(pk=project_id).client, None
+
+    return links.complain_through_link(token=token, purpose=LinkPurpose.PROJECT_SURVEY, words=words,
+                                       client_name=client_name, now=now, subject=subject)
+
+
+def submit_survey(*, token: str, satisfaction: str, needs: str = "", staffing_timing: str = "", work_done: str = "",
+                  summary: str = "", client_name: str = "", now: datetime) -> ProjectSurvey:
+    if satisfaction not in Satisfaction.values:
+        raise DomainError(_("请选择满意度。"), field="satisfaction")
+    with transaction.atomic():
+        link = links.resolve_link(token=token, purpose=LinkPurpose.PROJECT_SURVEY, now=now, for_update=True)
+        project = Project.objects.select_for_update().get(pk=link.object_id)
+        if ProjectSurvey.objects.filter(project=project).exists():
+            raise links.LinkUsed(_("满意度调查已提交,感谢您的反馈!"))
+        survey = ProjectSurvey.objects.create(
+            project=project, satisfaction=satisfaction, needs=(needs or "").strip(), staffing_timing=(staffing_timing or "").strip(),
+            work_done=(work_done or "").strip(), summary=(summary or "").strip(), client_name=(client_name or "").strip()[:40], submitted_at=now,
+        )
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+        if satisfaction not in SATISFIED:
+            from servicedesk.notifications import notify
+
+            managers = list(Staff.objects.active().with_role(Role.MANAGER).select_related("user"))
+            notify(recipients=managers, key=f"project-survey-bad:{project.pk}",
+                   text=_("客户对项目 %(p)s 的满意度为“%(s)s”。") % {"p": project, "s": Satisfaction(satisfaction).label},
+                   link=reverse("dispatch:projects:detail", args=[project.pk]), now=now)
+    return survey
+
+
+# ---------------------------------------------------------------- completion and the bonus (R-M6–R-M8)
+def complete_project(*, project: Project, by: Staff, contract_fulfilled: bool | None, documents_complete_on: date | None,
+                     client_satisfied: bool | None, now: datetime) -> Project:
+    """Record the outcome and compute the shares. No bonus unless the contract is fulfilled, the documents
+    are complete and the client is satisfied (R-M6). Shares are kept as ProjectShare rows (never deleted)."""
+    from bonuses.project_rules import project_pool, project_shares  # the money rules live with bonuses (pure functions)
+
+    if not by.has_role(Role.MANAGER):
+        raise PermissionDenied(_("只有部门经理可以确认项目完成。"))
+    with transaction.atomic():
+        project = Project.objects.select_for_update(of=("self",)).select_related("contract").get(pk=project.pk)
+        if project.status == ProjectStatus.COMPLETED:
+            raise ConflictError(_("项目已确认完成,奖金已分配,不能重复确认。"))
+        survey = ProjectSurvey.objects.filter(project=project).first()
+        if client_satisfied is None and survey is not None:
+            client_satisfied = survey.satisfaction in SATISFIED
+        if client_satisfied is None:
+            raise DomainError(_("请填写客户是否满意(或等待客户提交满意度调查)。"), field="client_satisfied")
+        if contract_fulfilled is None and project.contract_id:
+            from ..contracts.selectors import is_fulfilled
+
+            contract_fulfilled = is_fulfilled(project.contract)
+        if contract_fulfilled is None:
+            raise DomainError(_("请填写合同是否已履行。"), field="contract_fulfilled")
+        on = local_date(now)
+        if documents_complete_on is not None and documents_complete_on > on:
+            raise DomainError(_("资料齐全日期不能晚于今天。"), field="documents_complete_on")
+        project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = contract_fulfilled, documents_complete_on, client_satisfied
+        project.status, project.completed_at, project.completed_by = ProjectStatus.COMPLETED, now, by
+        reasons = []
+        if not contract_fulfilled:
+            reasons.append(_("合同未履行"))
+        if documents_complete_on is None:
+            reasons.append(_("项目资料不齐全"))
+        if not client_satisfied:
+            reasons.append(_("客户不满意"))
+        if reasons:
+            project.pool = Decimal("0.00")
+            project.pool_explanation = {"rule": "R-M6", "text": _("不发放项目奖金:%(r)s。") % {"r": "、".join(str(r) for r in reasons)},
+                                        "inputs": {"contract_fulfilled": contract_fulfilled, "documents_complete": documents_complete_on is not None,
+                                                   "client_satisfied": client_satisfied}}
+            project.save()
+            return project
+        pool = project_pool(kind=project.kind, contract_amount=project.contract_amount, on=on,
+                            manual_pool=project.manual_pool, manual_manager_share=project.manual_manager_share)
+        if pool.pool is None:
+            raise DomainError(_("该项目的奖金池应由部门经理确定,请先填写奖金池。"), field="pool")
+        member_ids = list(project.members.values_list("staff_id", flat=True))
+        participants = member_ids or list(Staff.objects.technicians().values_list("pk", flat=True).order_by("pk"))
+        shares = project_shares(
+            kind=project.kind, pool=pool, manager_id=project.manager_id, member_ids=member_ids, participant_ids=participants,
+            responsible_id=project.responsible_id, documents_due=project.documents_due, documents_complete_on=documents_complete_on, on=on,
+        )
+        project.pool, project.pool_explanation = pool.pool, pool.explanation
+        project.save()
+        ProjectShare.objects.bulk_create([
+            ProjectShare(project=project, person_id=s["person"], role=s["role"], gross=s["gross"], deduction=s["deduction"],
+                         amount=s["amount"], explanation=s["explanation"])
+            for s in shares
+        ])
+    return project

@@ -1,0 +1,362 @@
+"""Builds the body of the monthly report (R-T1) by READING what the other apps hold.
+
+Nothing here recomputes another app's rule: visits come from dispatch.figures, SLA from dispatch.sla_figures,
+callbacks and complaints from callbacks.selectors, points from penalties.selectors, rewards and fines from the
+month's statements (bonuses.selectors), sales and ageing from receivables. The only arithmetic of its own is
+the R-M1 workload score (Σ resolved mobile visits × `bonus.workload_scores`), department sums and the targets.
+
+The body is plain JSON: decimals as strings ("95.00"), undefined rates as null, lists in a fixed order, so
+`canonical_json(build_body(...))` is byte-identical for the same data (R-T2).
+"""
+import hashlib
+import json
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from callbacks import selectors as callback_selectors
+from callbacks.choices import CallbackStatus, Satisfaction
+from callbacks.models import Callback, Complaint
+from dispatch import sla_figures
+from dispatch.figures import resolved_visits
+from dispatch.models import CloseOut
+from penalties.selectors import monthly_points
+from receivables import figures as receivable_figures
+from receivables.selectors import ageing_summary
+from servicedesk.choices import Channel, ServiceContent, ServiceMode
+from servicedesk.models import Staff
+from servicedesk.params import get_params
+
+BODY_VERSION = 1
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+TREND_MONTHS = 12
+PARAMETERS = ("report.target_resolutions", "report.target_visits", "bonus.workload_scores", "callback.coverage_target_percent")
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+def month_start(month: date) -> date:
+    return month.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def last_day(month: date) -> date:
+    return next_month(month) - timedelta(days=1)
+
+
+def money(value) -> str:
+    return str(Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def rate(value) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def canonical_json(body: dict) -> str:
+    """Sorted keys, no whitespace, UTF-8 text: the same figures always give the same bytes."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _optional(module: str, name: str):
+    """A selector another helper owns; None while it does not exist yet (the report then shows "—")."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+# --- per technician ------------------------------------------------------------------------------------------
+
+def _on_site_visits(month: date) -> dict[int, int]:
+    """Client visits (seed 004 "客户拜访"): resolved visits at the client's, i.e. every close-out except carry-in
+    repairs done in the workshop. One query."""
+    start, end = callback_selectors.month_bounds(month)
+    rows = (
+        CloseOut.objects.filter(completed_at__gte=start, completed_at__lt=end)
+        .exclude(work_order__channel=Channel.CARRY_IN)
+        .values("technician_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["technician_id"]: r["n"] for r in rows}
+
+
+def workload_score(by_mode_kind: dict, scores: dict) -> Decimal:
+    """R-M1: Σ resolved mobile visits × the score of their service kind (default 1)."""
+    total = Decimal(0)
+    for (mode, kind), n in by_mode_kind.items():
+        if mode == ServiceMode.MOBILE:
+            total += Decimal(str(scores.get(kind, "1"))) * n
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _statements(month: date):
+    """{person: totals} from the month's stored statements, or None while the month close has not run (shown "—").
+    Decision: the report never shows the live preview of a month not closed — only what the statements hold."""
+    fn = _optional("bonuses.selectors", "statement_totals")
+    compiled = _optional("bonuses.selectors", "is_compiled")
+    if fn is None or compiled is None or not compiled(month):
+        return None
+    return fn(month)
+
+
+def _ranking(month: date):
+    fn = _optional("bonuses.selectors", "ranking")
+    if fn is None:
+        return None
+    return list(fn(month) or [])
+
+
+def _complaints_by_cause(month: date) -> list[dict]:
+    """Complaints registered in the month, grouped by their cause. Decision: while the complaint record has no
+    `cause` choice field, its `channel` (R-K10) is the grouping; free-text root causes are not grouped. One query."""
+    start, end = callback_selectors.month_bounds(month)
+    qs = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    field_names = {f.name for f in Complaint._meta.get_fields()}
+    name = "cause" if "cause" in field_names else "channel" if "channel" in field_names else None
+    if name is None:
+        n = qs.count()
+        return [{"by": "", "cause": "", "label": _("未分类"), "count": n}] if n else []
+    labels = {k: str(v) for k, v in (Complaint._meta.get_field(name).choices or [])}
+    rows = qs.values(name).annotate(n=Count("pk")).order_by(name)
+    return [
+        {"by": name, "cause": str(r[name] or ""), "label": labels.get(r[name], str(r[name] or _("未分类"))), "count": r["n"]}
+        for r in rows
+    ]
+
+
+def _trends(month: date, current: dict) -> list[dict]:
+    """12 months ending with `month`: visits, very-satisfied rate, SLA compliance (coverage is the month's own
+    figure against its target — R-K8 counts clients served from the work orders, too costly to repeat 12 times).
+
+    Decision: a month already compiled contributes its stored figures — an approved month never changes (R-T2),
+    a draft shows what its own report shows; the report month itself reuses the figures just read (`current`);
+    only months never compiled are read live."""
+    from .models import MonthlyReport, ReportStatus
+
+    months = [month]
+    for _i in range(TREND_MONTHS - 1):
+        months.insert(0, previous_month(months[0]))
+    stored = {
+        r.month: (r.data.get("department", {}), r.status == ReportStatus.APPROVED)
+        for r in MonthlyReport.objects.filter(month__gte=months[0], month__lt=month)
+    }
+    live = [m for m in months[:-1] if m not in stored]
+    visits, cb, sla = {}, {}, {}
+    if live:
+        # Months never compiled: one conditional aggregate per table over their range (fixed query count).
+        bounds = {m: callback_selectors.month_bounds(m) for m in live}
+        lo, hi = bounds[live[0]][0], bounds[live[-1]][1]
+
+        def within(m, field, **extra):
+            return Q(**{f"{field}__gte": bounds[m][0], f"{field}__lt": bounds[m][1]}, **extra)
+
+        agg = CloseOut.objects.filter(completed_at__gte=lo, completed_at__lt=hi).aggregate(
+            **{f"v{i}": Count("pk", filter=within(m, "completed_at")) for i, m in enumerate(live)}
+        )
+        visits = {m: agg[f"v{i}"] for i, m in enumerate(live)}
+        agg = Callback.objects.filter(completed_at__gte=lo, completed_at__lt=hi, status=CallbackStatus.DONE).aggregate(
+            **{f"a{i}": Count("pk", filter=within(m, "completed_at")) for i, m in enumerate(live)},
+            **{f"y{i}": Count("pk", filter=within(m, "completed_at", satisfaction=Satisfaction.VERY_SATISFIED)) for i, m in enumerate(live)},
+        )
+        cb = {m: {"a": agg[f"a{i}"], "y": agg[f"y{i}"]} for i, m in enumerate(live)}
+        sla = sla_figures.monthly_sla_for(live)
+    out = []
+    for m in months:
+        if m == month or m in stored:
+            d, approved = (current, False) if m == month else stored[m]
+            out.append({
+                "month": m.strftime("%Y-%m"), "visits": d.get("resolved_visits", 0),
+                "very_satisfied_rate": d.get("very_satisfied_rate"), "sla_compliance": d.get("sla_compliance"),
+                "approved": approved,
+            })
+        else:
+            c = cb[m]
+            out.append({
+                "month": m.strftime("%Y-%m"), "visits": visits[m],
+                "very_satisfied_rate": rate(callback_selectors.percent(c["y"], c["a"])),
+                "sla_compliance": rate(sla[m]["compliance"]),
+                "approved": False,
+            })
+    return out
+
+
+def _optional_section(module: str, name: str, month: date):
+    """Resident-site ratings and team projects (issue 11): included once their selectors exist, else None."""
+    fn = _optional(module, name)
+    if fn is None:
+        return None
+    rows = fn(month)
+    return json.loads(json.dumps(list(rows or []), default=str, sort_keys=True))
+
+
+# --- the body ------------------------------------------------------------------------------------------------
+
+def build_body(month: date) -> dict:
+    """Every figure of the month's report, read from the owning apps (R-T1). Constant number of queries."""
+    month = month_start(month)
+    on = last_day(month)
+    params = get_params(PARAMETERS, on=on)
+    target_resolutions = int(params["report.target_resolutions"].value)
+    target_visits = int(params["report.target_visits"].value)
+    scores = params["bonus.workload_scores"].value or {}
+
+    visits = resolved_visits(month)
+    on_site = _on_site_visits(month)
+    sla = sla_figures.technician_sla(month)
+    cbs = callback_selectors.technician_month_figures(month)
+    points = {p.person_id: p for p in monthly_points(month)}
+    statements = _statements(month)
+    sales = receivable_figures.technician_month_sales(month) or {}
+    ranking = _ranking(month)
+    ranks = {r["person_id"]: r for r in ranking} if ranking is not None else {}
+
+    ids = set(Staff.objects.technicians().values_list("pk", flat=True))
+    ids |= set(visits) | set(sla) | set(cbs) | set(points) | set(sales) | set(ranks) | set(statements or {})
+    names = dict(Staff.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+    techs = []
+    for pid in sorted(ids, key=lambda i: (names.get(i, ""), i)):
+        v = visits.get(pid, {"total": 0, "by_mode": {}, "by_kind": {}, "by_mode_kind": {}})
+        s = sla.get(pid, {"due": 0, "met": 0, "compliance": None, "by_rule": {}})
+        c = cbs.get(pid)
+        p = points.get(pid)
+        st = (statements or {}).get(pid, {}) if statements is not None else None
+        sa = sales.get(pid, {})
+        answered = c.answered if c else 0
+        very = c.very_satisfied if c else 0
+        resolved = v["total"]
+        site_visits = on_site.get(pid, 0)
+        techs.append({
+            "person": pid,
+            "name": names.get(pid, ""),
+            "resolved_visits": resolved,
+            "by_mode": {k: v["by_mode"].get(k, 0) for k in ServiceMode.values},
+            "by_kind": {k: v["by_kind"].get(k, 0) for k in ServiceContent.values},
+            "visits": site_visits,
+            "workload_score": str(workload_score(v["by_mode_kind"], scores)),
+            "target_resolutions": target_resolutions,
+            "target_visits": target_visits,
+            "resolutions_met": resolved >= target_resolutions,
+            "visits_met": site_visits >= target_visits,
+            "sla_due": s["due"],
+            "sla_met": s["met"],
+            "sla_compliance": rate(s["compliance"]),
+            "sla_by_rule": {r: {"due": x["due"], "met": x["met"], "compliance": rate(x["compliance"])} for r, x in s["by_rule"].items()},
+            "callbacks": answered,
+            "very_satisfied": very,
+            "very_satisfied_rate": rate(callback_selectors.percent(very, answered)),
+            "unreachable": c.unreachable if c else 0,
+            "complaints": c.complaints if c else 0,
+            "penalty_points": p.points if p else 0,
+            "penalty_amount": money(p.amount if p else 0),
+            "rewards": money(st.get("rewards")) if st is not None else None,
+            "fines": money(st.get("fines")) if st is not None else None,
+            "allowances": money(st.get("allowances")) if st is not None else None,
+            "project_bonus": money(st.get("project_bonus")) if st is not None else None,
+            "net": money(st.get("net")) if st is not None else None,
+            "sales": money(sa.get("sales")),
+            "collected": money(sa.get("collected")),
+            "rank": ranks[pid]["rank"] if pid in ranks else None,
+        })
+
+    dept_cb = callback_selectors.department_month_figures(month)
+    dept_sla = sla_figures.department_sla(month)
+    ageing = ageing_summary(as_of=on)
+    answered_total = sum(t["callbacks"] for t in techs)
+    very_total = sum(t["very_satisfied"] for t in techs)
+
+    def total(key):
+        return money(sum((Decimal(t[key]) for t in techs if t[key] is not None), ZERO)) if statements is not None else None
+
+    department = {
+        "resolved_visits": sum(t["resolved_visits"] for t in techs),
+        "visits": sum(t["visits"] for t in techs),
+        "technicians": len(techs),
+        "meeting_resolution_target": sum(1 for t in techs if t["resolutions_met"]),
+        "meeting_visit_target": sum(1 for t in techs if t["visits_met"]),
+        "target_resolutions": target_resolutions,
+        "target_visits": target_visits,
+        "callbacks": answered_total,
+        "very_satisfied": very_total,
+        "very_satisfied_rate": rate(callback_selectors.percent(very_total, answered_total)),
+        "clients_served": dept_cb.clients_served,
+        "clients_called_back": dept_cb.clients_called_back,
+        "callback_coverage": rate(dept_cb.coverage),
+        "coverage_target": rate(dept_cb.target),
+        "below_coverage_target": dept_cb.below_target,
+        "overdue_callbacks": dept_cb.overdue,
+        "sla_due": dept_sla["due"],
+        "sla_met": dept_sla["met"],
+        "sla_compliance": rate(dept_sla["compliance"]),
+        "sla_by_rule": {r: {"due": x["due"], "met": x["met"], "compliance": rate(x["compliance"])} for r, x in dept_sla["by_rule"].items()},
+        "complaints": sum(t["complaints"] for t in techs),
+        "complaints_by_cause": _complaints_by_cause(month),
+        "penalty_points": sum(t["penalty_points"] for t in techs),
+        "penalty_amount": money(sum((Decimal(t["penalty_amount"]) for t in techs), ZERO)),
+        "rewards": total("rewards"),
+        "fines": total("fines"),
+        "receivables_as_of": on.isoformat(),
+        "receivables_buckets": [{"key": b.key, "label": str(b.label)} for b in ageing["buckets"]],
+        "receivables_by_bucket": {k: money(v) for k, v in ageing["bucket_totals"].items()},
+        "receivables_outstanding": money(ageing["outstanding"]),
+        "sales": money(sum((Decimal(t["sales"]) for t in techs), ZERO)),
+        "collections": money(receivable_figures.month_collections(month)),
+        # issue 11: resident-site ratings and team projects — filled once their selectors exist (None = not yet).
+        "resident_ratings": _optional_section("dispatch.resident.selectors", "month_ratings", month),
+        "projects": _optional_section("dispatch.projects.selectors", "month_projects", month),
+    }
+    ranking_rows = (
+        [
+            {"person": r["person_id"], "name": r.get("person_name") or names.get(r["person_id"], ""), "rank": r.get("rank"),
+             "score": str(r.get("score")) if r.get("score") is not None else None,
+             "very_satisfied_rate": rate(r.get("very_satisfied_rate")), "complaints": r.get("complaints", 0),
+             "reward": money(r.get("reward")) if r.get("reward") is not None else None}
+            for r in sorted(ranking, key=lambda r: (r.get("rank") or 10**6, r["person_id"]))
+        ]
+        if ranking is not None
+        else None
+    )
+    return {
+        "version": BODY_VERSION,
+        "month": month.strftime("%Y-%m"),
+        "parameters": {name: params[name].as_explanation() for name in PARAMETERS},
+        "sources": {"statements": statements is not None, "ranking": ranking is not None},
+        "technicians": techs,
+        "department": department,
+        "ranking": ranking_rows,
+        "trends": _trends(month, department),
+    }
+
+
+def chart_ranking(body: dict) -> list[dict]:
+    """The ranking chart: the month-close ranking when it exists, else technicians by workload score (R-M1
+    order: score, then very-satisfied rate, then fewer complaints) — display order only, no reward."""
+    if body.get("ranking"):
+        return [{"name": r["name"], "score": r["score"], "rank": r["rank"]} for r in body["ranking"]]
+
+    def key(t):
+        vs = Decimal(t["very_satisfied_rate"]) if t["very_satisfied_rate"] is not None else Decimal(-1)
+        return (-Decimal(t["workload_score"]), -vs, t["complaints"], t["name"], t["person"])
+
+    ordered = sorted(body["technicians"], key=key)
+    return [{"name": t["name"], "score": t["workload_score"], "rank": i + 1} for i, t in enumerate(ordered)]
+
+
+__all__ = ["build_body", "canonical_json", "chart_ranking", "digest_of", "last_day", "month_start", "previous_month", "workload_score"]

@@ -1,0 +1,127 @@
+"""One workbook per month (R-T2): a sheet per table, numbers as numbers, a notes sheet of definitions.
+Written through servicedesk/exports.py, so every text cell is escaped against formula injection."""
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from servicedesk.choices import ServiceContent, ServiceMode
+from servicedesk.exports import SheetWriter, open_workbook
+
+from .compiler import chart_ranking
+from .definitions import definitions
+
+
+def _dec(value):
+    return None if value is None else Decimal(value)
+
+
+def write_workbook(report, output) -> None:
+    body = report.data
+    d = body["department"]
+    wb, fmt = open_workbook(output)
+
+    ws = SheetWriter(wb.add_worksheet(_("技术员")), fmt)
+    ws.ws.freeze_panes(1, 1)
+    cols = [(_("技术员"), lambda t: t["name"], None), (_("已解决上门"), lambda t: t["resolved_visits"], None)]
+    cols += [(label, (lambda k: lambda t: t["by_mode"].get(k, 0))(k), None) for k, label in ServiceMode.choices]
+    cols += [(label, (lambda k: lambda t: t["by_kind"].get(k, 0))(k), None) for k, label in ServiceContent.choices]
+    cols += [
+        (_("客户拜访"), lambda t: t["visits"], None),
+        (_("解决目标"), lambda t: t["target_resolutions"], None),
+        (_("拜访目标"), lambda t: t["target_visits"], None),
+        (_("工作量分"), lambda t: _dec(t["workload_score"]), fmt.percent),
+        (_("SLA 到期"), lambda t: t["sla_due"], None),
+        (_("SLA 按时"), lambda t: t["sla_met"], None),
+        (_("SLA 达标率 %"), lambda t: _dec(t["sla_compliance"]), fmt.percent),
+        (_("已回访"), lambda t: t["callbacks"], None),
+        (_("很满意"), lambda t: t["very_satisfied"], None),
+        (_("很满意率 %"), lambda t: _dec(t["very_satisfied_rate"]), fmt.percent),
+        (_("无法联系"), lambda t: t["unreachable"], None),
+        (_("投诉"), lambda t: t["complaints"], None),
+        (_("确认扣分"), lambda t: t["penalty_points"], None),
+        (_("扣分金额"), lambda t: _dec(t["penalty_amount"]), None),
+        (_("奖励"), lambda t: _dec(t["rewards"]), None),
+        (_("罚款"), lambda t: _dec(t["fines"]), None),
+        (_("补贴"), lambda t: _dec(t["allowances"]), None),
+        (_("项目奖金"), lambda t: _dec(t["project_bonus"]), None),
+        (_("净额"), lambda t: _dec(t["net"]), None),
+        (_("销售额"), lambda t: _dec(t["sales"]), None),
+        (_("回款"), lambda t: _dec(t["collected"]), None),
+        (_("排名"), lambda t: t["rank"], None),
+    ]
+    ws.header([str(c[0]) for c in cols])
+    formats = {i: c[2] for i, c in enumerate(cols) if c[2] is not None}
+    for t in body["technicians"]:
+        ws.row([c[1](t) for c in cols], formats=formats)
+
+    ws = SheetWriter(wb.add_worksheet(_("部门")), fmt)
+    ws.header([_("指标"), _("数值"), _("目标")])
+    rows = [
+        (_("已解决上门"), d["resolved_visits"], None),
+        (_("客户拜访"), d["visits"], None),
+        (_("达到解决目标的技术员"), d["meeting_resolution_target"], d["technicians"]),
+        (_("达到拜访目标的技术员"), d["meeting_visit_target"], d["technicians"]),
+        (_("回访覆盖率 %"), _dec(d["callback_coverage"]), _dec(d["coverage_target"])),
+        (_("服务客户"), d["clients_served"], None),
+        (_("已回访客户"), d["clients_called_back"], None),
+        (_("逾期回访"), d["overdue_callbacks"], None),
+        (_("很满意率 %"), _dec(d["very_satisfied_rate"]), None),
+        (_("SLA 到期"), d["sla_due"], None),
+        (_("SLA 按时"), d["sla_met"], None),
+        (_("SLA 达标率 %"), _dec(d["sla_compliance"]), None),
+        (_("投诉"), d["complaints"], None),
+        (_("确认扣分"), d["penalty_points"], None),
+        (_("扣分金额"), _dec(d["penalty_amount"]), None),
+        (_("奖励"), _dec(d["rewards"]), None),
+        (_("罚款"), _dec(d["fines"]), None),
+        (_("销售额"), _dec(d["sales"]), None),
+        (_("当月回款"), _dec(d["collections"]), None),
+        (_("应收余额"), _dec(d["receivables_outstanding"]), None),
+    ]
+    for rule, x in d["sla_by_rule"].items():
+        rows.append((_("SLA 达标率 %(rule)s %%") % {"rule": rule}, _dec(x["compliance"]), None))
+    for label, value, target in rows:
+        ws.row([str(label), value, target])
+
+    ws = SheetWriter(wb.add_worksheet(_("应收账龄")), fmt)
+    ws.header([_("账龄"), _("未收余额")])
+    for b in d["receivables_buckets"]:
+        ws.row([b["label"], _dec(d["receivables_by_bucket"].get(b["key"], "0.00"))])
+    ws.row([_("合计"), _dec(d["receivables_outstanding"])], formats={1: fmt.money_bold})
+
+    ws = SheetWriter(wb.add_worksheet(_("投诉原因")), fmt)
+    ws.header([_("原因"), _("投诉数")])
+    for c in d["complaints_by_cause"]:
+        ws.row([c["label"], c["count"]])
+
+    ws = SheetWriter(wb.add_worksheet(_("12个月趋势")), fmt)
+    ws.header([_("月份"), _("已解决上门"), _("很满意率 %"), _("SLA 达标率 %"), _("已审批")])
+    for t in body["trends"]:
+        ws.row([t["month"], t["visits"], _dec(t["very_satisfied_rate"]), _dec(t["sla_compliance"]), t["approved"]])
+
+    ws = SheetWriter(wb.add_worksheet(_("排名")), fmt)
+    ws.header([_("名次"), _("技术员"), _("工作量分")])
+    for r in chart_ranking(body):
+        ws.row([r["rank"], r["name"], _dec(r["score"])])
+
+    for key, title in (("resident_ratings", _("驻点评价")), ("projects", _("团队项目"))):
+        rows_ = d.get(key)
+        if rows_:
+            ws = SheetWriter(wb.add_worksheet(str(title)), fmt)
+            cols = sorted({k for r in rows_ for k in r})
+            ws.header(cols)
+            for r in rows_:
+                ws.row([r.get(c) if not isinstance(r.get(c), (dict, list)) else str(r.get(c)) for c in cols])
+
+    ws = SheetWriter(wb.add_worksheet(_("说明")), fmt)
+    ws.ws.set_column(0, 0, 16)
+    ws.ws.set_column(1, 1, 90)
+    ws.header([_("指标"), _("定义")])
+    ws.row([_("月份"), body["month"]])
+    ws.row([_("状态"), report.get_status_display()])
+    ws.row([_("内容摘要"), report.digest])
+    for _key, label, text in definitions(body):
+        ws.row([label, text])
+    for name, p in sorted(body["parameters"].items()):
+        ws.row([name, _("取值 %(v)s,版本 %(ver)s,自 %(f)s 生效") % {"v": p["value"], "ver": p["version"], "f": p["effective_from"]}])
+    wb.close()

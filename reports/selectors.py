@@ -1,0 +1,76 @@
+"""Reads of the monthly report: the stored snapshot, the archive, one technician's row, the chart data.
+
+Pages and the API read the stored body only (one query), never the live figures, so what the manager
+reviews is exactly what is approved and archived.
+"""
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.choices import Role, ServiceContent, ServiceMode
+
+from .compiler import chart_ranking
+from .models import MonthlyReport, ReportStatus
+
+VIEWERS = (Role.MANAGER, Role.GM_OFFICE)  # the whole report
+ARCHIVE_VIEWERS = (Role.MANAGER, Role.ADMIN, Role.GM_OFFICE)  # approved months (R-T2 "archived for admin")
+
+
+def report_for(month: date) -> MonthlyReport | None:
+    return MonthlyReport.objects.select_related("compiled_by", "approved_by").filter(month=month.replace(day=1)).first()
+
+
+def archive():
+    """Every approved month, newest first (bounded by the number of months)."""
+    return MonthlyReport.objects.filter(status=ReportStatus.APPROVED).select_related("approved_by").defer("body").order_by("-month")
+
+
+def recent(limit: int = 24):
+    return MonthlyReport.objects.select_related("approved_by").defer("body").order_by("-month")[:limit]
+
+
+def technician_row(report: MonthlyReport, person_id: int) -> dict | None:
+    for row in report.data["technicians"]:
+        if row["person"] == person_id:
+            return row
+    return None
+
+
+def chart_data(body: dict) -> dict:
+    """What the page embeds with json_script for the charts (numbers as strings/None, labels translated)."""
+    d = body["department"]
+    return {
+        "labels": {
+            "visits": str(_("已解决上门")),
+            "satisfaction": str(_("很满意率 %")),
+            "sla": str(_("SLA 达标率 %")),
+            "coverage": str(_("回访覆盖率 %")),
+            "target": str(_("目标")),
+            "score": str(_("工作量分")),
+            "outstanding": str(_("应收余额 ¥")),
+        },
+        "trends": body["trends"],
+        "ranking": chart_ranking(body),
+        "ageing": [
+            {"key": b["key"], "label": b["label"], "amount": d["receivables_by_bucket"].get(b["key"], "0.00")}
+            for b in d["receivables_buckets"]
+        ],
+        "coverage": {"actual": d["callback_coverage"], "target": d["coverage_target"]},
+    }
+
+
+def mode_labels() -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in ServiceMode.choices]
+
+
+def kind_labels() -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in ServiceContent.choices]
+
+
+def technician_rows(body: dict) -> list[dict]:
+    """The technicians' rows with their per-mode and per-kind cells in column order (no nested template loops)."""
+    modes, kinds = ServiceMode.values, ServiceContent.values
+    for t in body["technicians"]:
+        t["mode_cells"] = [t["by_mode"].get(k, 0) for k in modes]
+        t["kind_cells"] = [t["by_kind"].get(k, 0) for k in kinds]
+    return body["technicians"]

@@ -1,0 +1,103 @@
+"""Writes of the monthly report (R-T1, R-T2): compile a month into its snapshot, approve it.
+
+Keyword-only, one transaction each, explicit `now`. An approved month is never changed: compile and approve
+refuse it with a ConflictError (HTTP 409) and the stored body stays byte for byte what was approved.
+"""
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from servicedesk.choices import Role
+from servicedesk.errors import ConflictError, DomainError
+from servicedesk.workdays import is_working_day
+
+from .compiler import build_body, canonical_json, digest_of, month_start, previous_month
+from .models import MonthlyReport, ReportStatus
+
+MANAGERS = (Role.MANAGER,)
+
+
+def _require_manager(by) -> None:
+    if by is None:
+        return  # the scheduled job
+    if not (by.user.is_superuser or (by.active and by.has_role(*MANAGERS))):
+        raise PermissionDenied(_("只有部门经理可以编制或审批月度报表。"))
+
+
+def _check_month(month: date, now: datetime) -> date:
+    month = month_start(month)
+    if month > timezone.localtime(now).date().replace(day=1):
+        raise DomainError(_("不能编制未来月份的报表:%(m)s。") % {"m": month.strftime("%Y-%m")}, field="month")
+    return month
+
+
+def compile_month(*, month: date, now: datetime, by=None, auto: bool = False) -> MonthlyReport:
+    """R-T1: (re)compile the month's snapshot. Same data → same bytes. Approved → ConflictError, unchanged."""
+    _require_manager(by)
+    month = _check_month(month, now)
+    with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update().filter(month=month).first()
+        if report is not None and report.is_approved:
+            raise ConflictError(
+                _("%(m)s 的月度报表已审批,不能重新编制。") % {"m": month.strftime("%Y-%m")}, code="report_approved"
+            )
+        with translation.override(settings.LANGUAGE_CODE):  # stored labels never depend on the caller's language
+            body = canonical_json(build_body(month))
+        if report is None:
+            report = MonthlyReport(month=month)
+        report.body = body
+        report.digest = digest_of(body)
+        report.compiled_at = now
+        report.compiled_by = by
+        report.compile_count += 1
+        if auto and report.auto_compiled_at is None:
+            report.auto_compiled_at = now
+        report.save()
+    return report
+
+
+def approve(*, month: date, by, now: datetime, digest: str = "") -> MonthlyReport:
+    """R-T2: the manager approves the compiled month; it is archived for admin and frozen.
+    `digest` (optional) guards against approving a body other than the one reviewed."""
+    if by is None:
+        raise PermissionDenied(_("只有部门经理可以编制或审批月度报表。"))
+    _require_manager(by)
+    month = month_start(month)
+    with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update().filter(month=month).first()
+        if report is None:
+            raise DomainError(_("%(m)s 的月度报表尚未编制,不能审批。") % {"m": month.strftime("%Y-%m")}, field="month")
+        if report.is_approved:
+            raise ConflictError(_("%(m)s 的月度报表已审批。") % {"m": month.strftime("%Y-%m")}, code="report_approved")
+        if digest and digest != report.digest:
+            raise ConflictError(_("报表在您查看后已重新编制,请刷新后再审批。"), code="stale_report")
+        report.status = ReportStatus.APPROVED
+        report.approved_by = by
+        report.approved_at = now
+        report.save(update_fields=["status", "approved_by", "approved_at"])
+    return report
+
+
+def first_working_day(month: date) -> date:
+    """The first working day (PRC calendar) of the month of `month`."""
+    day = month_start(month)
+    while not is_working_day(day):
+        day = day.replace(day=day.day + 1)
+    return day
+
+
+def scheduled_compile(*, on: date, now: datetime) -> MonthlyReport | None:
+    """R-T1 beat job: from the first working day of a month on, compile the previous month — once.
+    Before that day (a holiday-bounded month start) nothing happens; a missed run is caught up the next day;
+    a month already compiled by the job, or approved, is left alone."""
+    if on < first_working_day(on):
+        return None
+    target = previous_month(on)
+    existing = MonthlyReport.objects.filter(month=target).only("status", "auto_compiled_at").first()
+    if existing is not None and (existing.auto_compiled_at is not None or existing.is_approved):
+        return None
+    return compile_month(month=target, now=now, by=None, auto=True)

@@ -1,0 +1,103 @@
+"""Authentication hardening (issue 14, item 3): login lockout (django-axes) for the login page and the
+token endpoint, throttles, expiring API tokens, and revocation on logout (API and page).
+
+- `LockoutBackend`: axes' backend; `authenticate()` calls without a request (scripts, the test client's
+  `login()`) are not counted — every HTTP login path passes the request.
+- `ExpiringTokenAuthentication`: a token older than `API_TOKEN_TTL` is refused (and deleted).
+- `views.TokenView`: POST /api/auth/token/ — refused with a translated message while locked out; an expired
+  token is replaced by a fresh one.
+- `views.LogoutView`: POST /api/auth/logout/ — deletes the caller's token (and ends the session).
+- `user_logged_out` → the user's token is deleted on page logout too.
+"""
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+
+from axes.backends import AxesStandaloneBackend
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 0
+    return _("登录失败次数过多,已暂时锁定。请 %(minutes)s 分钟后再试,或联系管理员解锁。") % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: JSON on the API, a page elsewhere; translated, HTTP 403."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    message = lockout_message()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "locked_out"}, status=403)
+    return render(request, "registration/locked_out.html", {"message": message}, status=403)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+# --------------------------------------------------------------------------- throttles
+class _SettingsRate:
+    """Rates read from settings at request time (API_THROTTLE_RATES), so they can be changed per test."""
+
+    def get_rate(self):
+        if not getattr(settings, "API_THROTTLE_ENABLED", True):
+            return None
+        return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class AnonThrottle(_SettingsRate, AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_SettingsRate, UserRateThrottle):
+    pass
+
+
+class LoginThrottle(_SettingsRate, ScopedRateThrottle):
+    """Per client IP on the token endpoint (scope "login")."""
+
+    def allow_request(self, request, view):
+        self.scope = getattr(view, "throttle_scope", None)
+        if not self.scope:
+            return True
+        return super().allow_request(request, view)
+
+
+# --------------------------------------------------------------------------- tokens
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF token auth that refuses tokens older than settings.API_TOKEN_TTL."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_expired(token):
+            token.delete()
+            raise exceptions.AuthenticationFailed(_("令牌已过期,请重新获取。"))
+        return user, token
+
+
+def token_expired(token, now=None) -> bool:
+    ttl = getattr(settings, "API_TOKEN_TTL", None)
+    return bool(ttl) and token.created < (now or timezone.now()) - ttl
+
+
+@receiver(user_logged_out, dispatch_uid="servicedesk.auth.revoke_token_on_logout")
+def revoke_token_on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        Token.objects.filter(user=user).delete()

@@ -1,0 +1,18 @@
+"""Bounded screens (STYLE "Bounded screens", issue 14): every list page shows one page of rows plus counts.
+
+`page_of(request, queryset)` → a Django Page of at most `per_page` rows (2 queries: COUNT and the slice),
+whatever the number of rows; `templates/_pager.html` draws the links, keeping the other query parameters.
+"""
+from django.core.paginator import Page, Paginator
+
+PER_PAGE = 50
+
+
+def page_of(request, queryset, *, per_page: int = PER_PAGE) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -1,0 +1,52 @@
+"""`{% load labels %}`: readable names for stored codes (audit log actions, statuses) — no raw codes on pages."""
+from django import template
+
+from ..choices import WorkOrderStatus
+from ..localtime import local_dt
+
+register = template.Library()
+
+
+@register.filter
+def status_label(code) -> str:
+    if not code:
+        return ""
+    try:
+        return str(WorkOrderStatus(code).label)
+    except ValueError:
+        return str(code)
+
+
+@register.filter
+def action_label(code) -> str:
+    """The name of a work-order event (`created`, `dispatch`, …), in the current language."""
+    try:
+        from dispatch.services import ACTION_LABELS
+    except ImportError:  # pragma: no cover - dispatch is always installed in this project
+        ACTION_LABELS = {}
+    from django.utils.translation import gettext
+
+    extra = {"created": gettext("受理"), "create": gettext("受理")}
+    if code in ACTION_LABELS:
+        return str(ACTION_LABELS[code])
+    return extra.get(code) or status_label(code)
+
+
+@register.filter
+def local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Asia/Shanghai "Y-m-d H:i" for datetimes built anywhere (same as |date:"Y-m-d H:i" in templates)."""
+    return local_dt(value, fmt)
+
+
+@register.filter
+def clause_name(rule) -> str:
+    """The name of a penalty clause (P1–P11) in the current language, from the parameter catalogue's marked
+    labels (issue 13 §7: the stored `offence` text of the parameter is Chinese data, not a translatable label)."""
+    from ..param_specs import SPECS
+
+    spec = SPECS.get(f"penalty.{rule}")
+    if spec is None:
+        return str(rule or "")
+    label = str(spec.label)
+    prefix = f"{rule} "
+    return label[len(prefix):] if label.startswith(prefix) else label
