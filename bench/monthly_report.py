@@ -9,7 +9,9 @@ in time). Then measures, for the last month:
   compile  — services.compile_month (target ≤ 5 s)
   page     — GET /reports/?month=… server time, median of 5, and its SQL query count (target ≤ 300 ms, fixed)
   export   — GET /reports/export/…/ (target ≤ 5 s)
-and prints each figure with its ratio to the target.
+and prints each figure with its ratio to the target and to a baseline measured in the same run on the same data
+(this machine is shared and noisy): one grouped count of the twelve months' close-outs for the compile and the
+export, the manager's home page for the report page.
 """
 import argparse
 import os
@@ -150,6 +152,23 @@ def main():
     r, export_s = timed(lambda: http.get(f"/reports/export/{month:%Y-%m}/"))
     assert r.status_code == 200
 
+    # baselines on the same data, in the same run
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from dispatch.models import CloseOut
+
+    def bare_count():
+        return list(
+            CloseOut.objects.filter(completed_at__gte=now - timedelta(days=366))
+            .annotate(m=TruncMonth("completed_at")).values("technician_id", "m").annotate(n=Count("pk")).order_by()
+        )
+
+    bare_count()
+    base_s = statistics.median(timed(bare_count)[1] for _ in range(3))
+    http.get("/")
+    base_page_s = statistics.median(timed(lambda: http.get("/"))[1] for _ in range(5))
+
     # where the compile time goes: each reader once, on its own
     from bonuses.selectors import ranking
     from callbacks.selectors import department_month_figures, technician_month_figures
@@ -174,9 +193,10 @@ def main():
     page_ms = statistics.median(page_times) * 1000
     print()
     print(f"technicians in report : {len(body['technicians'])}, visits in month: {body['department']['resolved_visits']}, body {len(report.body) / 1024:.0f} KiB")
-    print(f"compile               : {compile_s:6.2f} s   (target ≤ 5 s, ratio {compile_s / 5:.2f}); re-compile {recompile_s:.2f} s, byte-identical")
-    print(f"page (median of 5)    : {page_ms:6.1f} ms  (target ≤ 300 ms, ratio {page_ms / 300:.2f}); SQL queries per request {sorted(set(counts))}")
-    print(f"export (.xlsx)        : {export_s:6.2f} s   (target ≤ 5 s, ratio {export_s / 5:.2f}); {len(r.content) / 1024:.0f} KiB")
+    print(f"baseline count        : {base_s:6.2f} s   (one grouped count of 12 months' close-outs); home page {base_page_s * 1000:.1f} ms")
+    print(f"compile               : {compile_s:6.2f} s   (target ≤ 5 s, ratio {compile_s / 5:.2f}; {compile_s / base_s:.1f} × baseline count); re-compile {recompile_s:.2f} s, byte-identical")
+    print(f"page (median of 5)    : {page_ms:6.1f} ms  (target ≤ 300 ms, ratio {page_ms / 300:.2f}; {page_ms / 1000 / base_page_s:.1f} × home page); SQL queries per request {sorted(set(counts))}")
+    print(f"export (.xlsx)        : {export_s:6.2f} s   (target ≤ 5 s, ratio {export_s / 5:.2f}; {export_s / base_s:.1f} × baseline count); {len(r.content) / 1024:.0f} KiB")
     print(f"load average          : {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures scale with it)")
     print("compile breakdown:")
     for label, sec in parts:

@@ -157,3 +157,19 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             _reseed_reference_data()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on the way out: close the sessions that worker and server threads of the
+    Celery and browser tests left open, so PostgreSQL can drop the test database without a warning."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
