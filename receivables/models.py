@@ -384,7 +384,17 @@ class OverdueReviewItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "confirmation"], name="overdue_item_once_per_review")]
 
 
-class ImportJob(models.Model):
+class _JobProgress:
+    """Percent done of a background import or export, for the page that polls it."""
+
+    @property
+    def progress(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class ImportJob(_JobProgress, models.Model):
     """A large Excel import (receivables opening balances or payments) run in Celery with progress."""
 
     class Kind(models.TextChoices):
@@ -408,14 +418,8 @@ class ImportJob(models.Model):
         verbose_name_plural = _("导入任务")
         ordering = ["-created_at"]
 
-    @property
-    def progress(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
 
-
-class ExportJob(models.Model):
+class ExportJob(_JobProgress, models.Model):
     """A large ledger export running in Celery; the page polls `progress` with htmx (R-S8)."""
 
     requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
@@ -433,9 +437,3 @@ class ExportJob(models.Model):
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
         ordering = ["-created_at"]
-
-    @property
-    def progress(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
