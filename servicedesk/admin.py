@@ -13,6 +13,7 @@ from .models import (
     Equipment,
     Notification,
     NumberSequence,
+    RoleChange,
     RuleParameter,
     Site,
     Staff,
@@ -182,3 +183,65 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["emailed"]
     list_select_related = ["recipient"]
     search_fields = ["text", "key"]
+
+
+# --- accounts: role changes made in Django's admin follow the same rules and leave the same audit (issue 14) ---
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
+
+User = get_user_model()
+
+
+class AuditedUserAdmin(DjangoUserAdmin):
+    """Django's user admin, except that a change of a staff member's role groups goes through
+    `services.update_staff` — refused for one's own account or without authority over the role (403, nothing
+    saved), written to the role-change audit otherwise — and that only a superuser sees the superuser,
+    staff-site and single-permission switches."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "user_permissions"]
+        return fields
+
+    def save_related(self, request, form, formsets, change):
+        from .choices import Role
+        from .services import update_staff
+
+        user = form.instance
+        staff = getattr(user, "staff", None) if change else None
+        old_groups = set(user.groups.values_list("pk", flat=True)) if staff is not None else None
+        super().save_related(request, form, formsets, change)
+        if staff is None:
+            return
+        new_names = set(user.groups.values_list("name", flat=True))
+        if set(user.groups.values_list("pk", flat=True)) == old_groups:
+            return
+        user.groups.set(old_groups)  # back as it was; the service applies the change with its rules and audit
+        staff.__dict__.pop("roles", None)
+        update_staff(staff=staff, roles=[r for r in Role.values if r in new_names], by=request.user)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """The role-change audit: read-only, never deleted."""
+
+    list_display = ["at", "staff", "kind", "old_roles", "new_roles", "by"]
+    list_filter = ["kind"]
+    search_fields = ["staff__name", "staff__user__username", "by__username"]
+    list_select_related = ["staff", "by"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
