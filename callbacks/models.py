@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.models.labels import FastChoiceLabels
+
 from .choices import CallbackStatus, ComplaintChannel, ComplaintStatus, Question, Satisfaction, WindowRule
 
 OPEN_STATUSES = (CallbackStatus.PENDING, CallbackStatus.DUE, CallbackStatus.OVERDUE)
@@ -22,7 +24,7 @@ class CallbackQuerySet(models.QuerySet):
         )
 
 
-class Callback(models.Model):
+class Callback(FastChoiceLabels, models.Model):
     work_order = models.OneToOneField(
         "servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="callback"
     )

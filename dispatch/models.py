@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.localtime import local_dt
+from servicedesk.models.labels import FastChoiceLabels
 
 from .choices import AssignmentEnd, DeadlineKind
 
@@ -49,7 +50,7 @@ class DeadlineQuerySet(models.QuerySet):
         ).filter(Q(met_at__isnull=True) | Q(met_at__gt=models.F("due_at")))
 
 
-class Deadline(models.Model):
+class Deadline(FastChoiceLabels, models.Model):
     """A response deadline (R-W4…R-W6) or the carry-in return deadline (R-W13), written with its cause."""
 
     work_order = models.ForeignKey("servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="deadlines")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import OPEN_STATUSES, Channel, ServiceContent, ServiceMode, WorkOrderStatus
 from ..validators import NormalizedPhonesMixin, normalize_phone, validate_phone
+from .labels import FastChoiceLabels
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -24,7 +25,7 @@ class WorkOrderQuerySet(models.QuerySet):
         return self.filter(technician=staff)
 
 
-class WorkOrder(NormalizedPhonesMixin, models.Model):
+class WorkOrder(FastChoiceLabels, NormalizedPhonesMixin, models.Model):
     phone_fields = ("contact_phone",)
 
     number = models.CharField(_("工单号"), max_length=20, unique=True, editable=False)
@@ -95,7 +96,7 @@ class WorkOrder(NormalizedPhonesMixin, models.Model):
             raise ValidationError(errors)
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(FastChoiceLabels, models.Model):
     """Who did what and when to a work order (R-W3 stamps, R-W11 holders)."""
 
     work_order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events")
