@@ -125,7 +125,7 @@ class Board:
 STATE_ORDER = {WorkOrderStatus.ON_SITE: 3, WorkOrderStatus.EN_ROUTE: 2, WorkOrderStatus.CONTACTED: 1, WorkOrderStatus.ACCEPTED: 1, WorkOrderStatus.DISPATCHED: 0}
 
 
-BOARD_ROWS = 50  # bounded screen (issue 14): the most urgent rows of each list, with the counts of the rest
+BOARD_ROWS = 25  # bounded screen (issue 14): the most urgent rows of each list, with the counts of the rest
 
 
 def board_version(*, now: datetime) -> str:

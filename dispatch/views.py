@@ -38,6 +38,8 @@ from .models import Assignment, CarryInRepair, CloseOut, Deadline, HandOver, Ref
 
 DESK = (Role.COORDINATOR, Role.MANAGER)
 
+MY_WORK_ROWS = 20  # the technician's phone: the 20 most urgent, then the next page (issue 14)
+
 
 def _me(request):
     staff = staff_of(request.user)
@@ -219,7 +221,7 @@ def pick(request):
 @login_required
 def my_work(request):
     me = _me(request)
-    page = page_of(request, selectors.my_work(technician=me, now=timezone.now()), per_page=30)  # bounded (issue 14)
+    page = page_of(request, selectors.my_work(technician=me, now=timezone.now()), per_page=MY_WORK_ROWS)  # bounded (issue 14)
     return render(request, "mobile/my_work.html", {"orders": page.object_list, "page": page, "keep": "", "now": timezone.now()})
 
 

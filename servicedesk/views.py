@@ -2,7 +2,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from .choices import CalendarSource, Role
 from .errors import DomainError
 from .forms import CalendarUploadForm, ScheduleParameterForm
 from .models import RuleParameter
+from .paging import page_of
 from .permissions import has_role, require_role, staff_of
 
 # Panels other apps add to the work-order page: (template, callable(work_order, request) -> context dict).
@@ -68,7 +68,7 @@ def home(request):
 
 @login_required
 def work_order_list(request):
-    """All visible work orders, paged (50); technicians get a card list (375 px, no horizontal scroll)."""
+    """All visible work orders, one page at a time (`paging.PER_PAGE`); technicians get a card list (375 px, no horizontal scroll)."""
     from .choices import WorkOrderStatus
     from .permissions import sees_all_work_orders
 
@@ -79,7 +79,7 @@ def work_order_list(request):
         qs = qs.filter(status=status)
     else:
         status = ""
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "servicedesk/work_order_list.html",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servicedesk.models import WorkOrder
+from servicedesk.paging import PER_PAGE
 
 from ..factories import ClientFactory, SiteFactory
 
@@ -60,9 +61,9 @@ def test_technician_gets_a_paged_card_list(client, technician, n, django_assert_
     client.force_login(technician.user)
     with django_assert_max_num_queries(12):
         html = client.get(reverse("servicedesk:work_order_list")).content.decode()
-    assert html.count('class="wo-card"') == min(n, 50)
+    assert html.count('class="wo-card"') == min(n, PER_PAGE)
     assert "<table" not in html
-    if n > 50:
+    if n > PER_PAGE:
         assert "?page=2" in html
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch import services
+from dispatch.selectors import BOARD_ROWS
 from servicedesk.choices import Role
 
 from ..factories import ClientFactory, SiteFactory, staff_with
@@ -31,7 +32,7 @@ def test_board_shows_the_most_urgent_rows_and_counts(client, coordinator, techni
     client.force_login(coordinator.user)
     with django_assert_max_num_queries(22):
         html = client.get(reverse("dispatch:board")).content.decode()
-    rows = min(n, 50)
+    rows = min(n, BOARD_ROWS)
     assert html.count("WO-BULK-n") == rows
     assert f'<span class="badge">{n}</span>' in html
     # each row offers its 3 suggestions; the full list of 13 technicians is rendered once for the page

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch import services
+from dispatch.views import MY_WORK_ROWS
 from servicedesk.choices import Role
 from servicedesk.models import WorkOrder
 
@@ -57,7 +58,7 @@ def test_my_work_constant_queries(client, technician, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         r = client.get(reverse("dispatch:my_work"))
     assert r.status_code == 200
-    assert r.content.decode().count("WO-BULK-") == min(n, 30)  # one bounded page (issue 14)
+    assert r.content.decode().count("WO-BULK-") == min(n, MY_WORK_ROWS)  # one bounded page (issue 14)
 
 
 def test_board_assign_then_reassign_in_one_action(client, coordinator, technician, other_technician, order):
