@@ -18,10 +18,10 @@ class CallbackQuerySet(models.QuerySet):
         return self.filter(status__in=(CallbackStatus.PENDING, CallbackStatus.DUE), due_at__lt=now)
 
     def queue(self):
-        """The call screen's order: overdue first, then by deadline."""
-        return self.filter(status__in=OPEN_STATUSES).order_by(
-            models.Case(models.When(status=CallbackStatus.OVERDUE, then=0), default=1), "due_at"
-        )
+        """The call screen's order: the earliest deadline first — so the overdue ones (deadline passed) come
+        first, and one whose deadline passed a moment ago comes with them before the scan has marked it.
+        Read through the partial index `callback_open_due` (10 000 open callbacks cost what 10 do)."""
+        return self.filter(status__in=OPEN_STATUSES).order_by("due_at", "pk")
 
 
 class Callback(FastChoiceLabels, models.Model):
@@ -59,7 +59,10 @@ class Callback(FastChoiceLabels, models.Model):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["due_at", "id"], name="callback_open_due", condition=Q(status__in=OPEN_STATUSES)),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(due_at__gte=models.F("window_opens_at")), name="callback_window_ordered"),
         ]

@@ -165,6 +165,7 @@ class CloseOut(models.Model):
         verbose_name = _("服务单")
         verbose_name_plural = _("服务单")
         ordering = ["-completed_at"]
+        indexes = [models.Index(fields=["completed_at"], name="closeout_completed_at")]  # a day's or a month's visits
 
     def __str__(self):
         return f"{self.work_order_id} {local_dt(self.completed_at)}"

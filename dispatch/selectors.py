@@ -216,9 +216,10 @@ def my_work(*, technician: Staff, now: datetime):
     """"我的工作": the technician's open work orders plus those resolved today, the most urgent first.
     A queryset: the page shows one bounded page of it (issue 14)."""
     start, end = day_bounds(timezone.localtime(now).date())
+    resolved_today = CloseOut.objects.filter(completed_at__gte=start, completed_at__lt=end)
     return (
         WorkOrder.objects.filter(technician=technician)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(close_out__completed_at__gte=start, close_out__completed_at__lt=end))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=resolved_today.values("work_order_id")))  # no join: index order
         .select_related("client", "site", "equipment")
         .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.open().order_by("due_at")))
         .order_by(F("required_at").asc(nulls_last=True), "created_at", "pk")

@@ -38,7 +38,7 @@ from .models import Assignment, CarryInRepair, CloseOut, Deadline, HandOver, Ref
 
 DESK = (Role.COORDINATOR, Role.MANAGER)
 
-MY_WORK_ROWS = 20  # the technician's phone: the 20 most urgent, then the next page (issue 14)
+MY_WORK_ROWS = 15  # the technician's phone: the 15 most urgent, then the next page (issue 14)
 
 
 def _me(request):

@@ -76,7 +76,12 @@ class WorkOrder(FastChoiceLabels, NormalizedPhonesMixin, models.Model):
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["technician", "status"]), models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["technician", "status"]),
+            models.Index(fields=["status", "created_at"]),
+            # the phone's "my work" order (required time, nulls last = the btree's own order, then waiting longest)
+            models.Index(fields=["technician", "required_at", "created_at", "id"], name="wo_technician_urgency"),
+        ]
 
     def __str__(self):
         return self.number

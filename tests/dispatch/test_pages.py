@@ -206,3 +206,26 @@ def test_core_work_order_page_shows_dispatch_panel(client, coordinator, technici
     _login(client, coordinator)
     r = client.get(reverse("servicedesk:work_order_detail", args=[order.pk]))
     assert r.status_code == 200 and "派单与时限" in r.content.decode()
+
+
+def test_my_work_lists_open_orders_and_those_resolved_today_not_yesterdays(client, technician, other_technician):
+    """The phone's list: every open order of mine plus the visits I resolved today (read without a join)."""
+    from dispatch.models import CloseOut
+
+    now = timezone.now()
+    c = ClientFactory()
+    site = SiteFactory(client=c)
+    _bulk_orders(2, client=c, site=site, technician=technician, status="dispatched")
+    _bulk_orders(2, client=c, site=site, technician=technician, status="resolved")
+    _bulk_orders(1, client=c, site=site, technician=other_technician, status="closed")
+    today, yesterday = WorkOrder.objects.filter(status="resolved").order_by("number")
+    theirs = WorkOrder.objects.get(status="closed")
+    for wo, at, who in ((today, now, technician), (yesterday, now - timedelta(days=1), technician), (theirs, now, other_technician)):
+        CloseOut.objects.create(
+            work_order=wo, technician=who, work_done="换硒鼓", fault_cause="老化", advice="—", started_at=at - timedelta(hours=1),
+            ended_at=at, signature_name="王", completed_at=at, recorded_at=at,
+        )
+    _login(client, technician)
+    html = client.get(reverse("dispatch:my_work")).content.decode()
+    shown = {wo.number for wo in WorkOrder.objects.all() if wo.number in html}
+    assert shown == {"WO-BULK-d00000", "WO-BULK-d00001", today.number}
