@@ -1,6 +1,8 @@
 """Admin: read-mostly. Penalty records are never deleted (R-N4); decisions go through the services."""
 from django.contrib import admin
 
+from servicedesk.admin_base import ReadOnlyAdmin
+
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
 
@@ -32,19 +34,10 @@ class PenaltyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PenaltyDecision)
-class PenaltyDecisionAdmin(admin.ModelAdmin):
+class PenaltyDecisionAdmin(ReadOnlyAdmin):
     list_display = ["at", "penalty", "action", "by", "points_before", "points_after"]
     list_filter = ["action"]
     list_select_related = ["penalty", "penalty__person", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DismissalFlag)

@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_base import ReadOnlyAdmin
+
 from .models import (
     CalendarDay,
     CalendarYear,
@@ -228,7 +230,7 @@ admin.site.register(User, AuditedUserAdmin)
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(ReadOnlyAdmin):
     """The role-change audit: read-only, never deleted."""
 
     list_display = ["at", "staff", "kind", "old_roles", "new_roles", "by"]
@@ -236,12 +238,3 @@ class RoleChangeAdmin(admin.ModelAdmin):
     search_fields = ["staff__name", "staff__user__username", "by__username"]
     list_select_related = ["staff", "by"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,8 @@
 """Issue 11 records in the admin: the site groups and contracts are edited here; workflow records are read-only."""
 from django.contrib import admin
 
-from ..admin import ReadOnly
+from servicedesk.admin_base import ReadOnlyAdmin
+
 from ..contracts.models import Inspection, MaintenanceContract
 from ..projects.models import DailyReport, Project, ProjectShare, ProjectSurvey, WorkRecord
 from .models import AttendanceSheet, ClientLink, DocumentsDue, QualityEvaluation, ResidentPost, ResidentReport
@@ -29,11 +30,11 @@ class MaintenanceContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResidentReport)
-class ResidentReportAdmin(ReadOnly):
+class ResidentReportAdmin(ReadOnlyAdmin):
     list_display = ["technician", "site", "month", "status", "client_rating", "stamped_by", "stamped_at"]
     list_filter = ["status", "month"]
 
 
 for model in (AttendanceSheet, DocumentsDue, QualityEvaluation, ClientLink, Inspection, Project, ProjectShare, ProjectSurvey, DailyReport, WorkRecord):
     if not admin.site.is_registered(model):
-        admin.site.register(model, ReadOnly)
+        admin.site.register(model, ReadOnlyAdmin)

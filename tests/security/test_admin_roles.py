@@ -80,3 +80,21 @@ def test_the_audit_is_readable_in_the_admin_and_cannot_be_edited_or_deleted(clie
     assert listing.status_code == 200 and technician.name in listing.content.decode()
     assert client.post(f"/admin/servicedesk/rolechange/{change.pk}/delete/", {"post": "yes"}).status_code == 403
     assert RoleChange.objects.filter(pk=change.pk).exists()
+
+
+def test_every_admin_list_opens_and_service_written_records_cannot_be_added_there(client):
+    """Each model's admin list opens for a superuser; the read-only ones (audit, history, compiled results) offer
+    no "add" — they are written by the services only."""
+    from django.contrib import admin
+
+    from servicedesk.admin_base import ReadOnlyAdmin
+
+    client.force_login(_superuser())
+    read_only = []
+    for model, model_admin in admin.site._registry.items():
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
+        if isinstance(model_admin, ReadOnlyAdmin):
+            read_only.append(model._meta.label)
+            assert client.get(url + "add/").status_code == 403, url
+    assert {"servicedesk.RoleChange", "dispatch.Deadline", "penalties.PenaltyDecision", "reports.MonthlyReport"} <= set(read_only)
