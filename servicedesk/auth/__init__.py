@@ -11,6 +11,7 @@ token endpoint, throttles, expiring API tokens, and revocation on logout (API an
 """
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,7 +98,22 @@ def token_expired(token, now=None) -> bool:
     return bool(ttl) and token.created < (now or timezone.now()) - ttl
 
 
+def issue_token(*, user, now=None) -> Token:
+    """The user's API token: the one they hold, or a new one when it has expired (API_TOKEN_TTL)."""
+    with transaction.atomic():
+        token, created = Token.objects.select_for_update().get_or_create(user=user)
+        if not created and token_expired(token, now):
+            token.delete()
+            token = Token.objects.create(user=user)
+    return token
+
+
+def revoke_tokens(*, user) -> None:
+    """Logging out (page or API) ends the API token too."""
+    Token.objects.filter(user=user).delete()
+
+
 @receiver(user_logged_out, dispatch_uid="servicedesk.auth.revoke_token_on_logout")
 def revoke_token_on_logout(sender, request, user, **kwargs):
     if user is not None:
-        Token.objects.filter(user=user).delete()
+        revoke_tokens(user=user)

@@ -5,7 +5,6 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 from axes.handlers.proxy import AxesProxyHandler
 
 from ..api_errors import ErrorSerializer
-from . import AnonThrottle, LoginThrottle, lockout_message, token_expired
+from . import AnonThrottle, LoginThrottle, issue_token, lockout_message, revoke_tokens
 
 
 class Locked(exceptions.APIException):
@@ -59,11 +58,7 @@ class TokenView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         # what a page login sends: axes resets the failure count (AXES_RESET_ON_SUCCESS), last_login is set
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        token, created = Token.objects.get_or_create(user=user)
-        if not created and token_expired(token):
-            token.delete()
-            token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": issue_token(user=user).key})
 
 
 class LogoutView(APIView):
@@ -73,7 +68,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer, 403: ErrorSerializer}, operation_id="auth_logout", tags=["auth"])
     def post(self, request):
-        Token.objects.filter(user=request.user).delete()
+        revoke_tokens(user=request.user)
         if request.session is not None and request.session.session_key:
             django_logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
