@@ -146,6 +146,12 @@ def test_demo_keeps_working_in_a_year_without_its_official_calendar():
     assert WorkOrder.objects.filter(created_at__gte=datetime(2027, 1, 4, tzinfo=SH)).exists()
     assert SalesConfirmation.objects.filter(due_provisional=True, due_date__year=2027).exists()
     assert MonthClose.objects.filter(month=date(2026, 12, 1)).exists()
+    with time_machine.travel(today, tick=False):  # finance sees which due dates are provisional
+        from django.test import Client
+
+        browser = Client()
+        assert browser.login(username="finance", password="demo12345")
+        assert "按法定假日暂算" in browser.get("/receivables/ledger/").content.decode()
 
 
 @pytest.mark.django_db
