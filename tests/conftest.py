@@ -1,4 +1,10 @@
-"""Shared fixtures: one staff member per role, API clients logged in as them, service availability.
+"""Shared fixtures: the test clock, one staff member per role, API clients logged in as them, service availability.
+
+The clock: the whole run sees one fixed moment (default 2026-12-03 10:00 Asia/Shanghai), chosen with
+`--now 2027-01-12T09:00+08:00` or SERVICEDESK_TEST_NOW; time-machine moves timezone.now(), date.today() and
+time.time() of the test process, the live server's threads and the in-process Celery worker. Every test starts at
+that moment and the clock ticks while it runs; a test needing another moment says so (`time_machine.travel(...)`,
+the `time_machine` fixture's `move_to`), and data built "today" on purpose comes from the `fixed_now` fixture.
 
 Tests that need PostgreSQL or Redis are marked `postgres` / `redis`; where the
 service is absent they skip with the reason, except under CI=true where the
@@ -6,9 +12,12 @@ absence fails the run (docs/developers.md).
 """
 import os
 import socket
+from datetime import datetime
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -17,6 +26,67 @@ from servicedesk.choices import Role
 from .factories import staff_with
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+SH = ZoneInfo("Asia/Shanghai")
+DEFAULT_NOW = datetime(2026, 12, 3, 10, 0, tzinfo=SH)  # a Thursday morning
+NOW_ENV = "SERVICEDESK_TEST_NOW"
+_clock = {}  # "now": the chosen moment, "source": where it came from, "traveller": the running time-machine travel
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--now", action="store", default=None, metavar="ISO",
+        help=f"the moment the tests run at, ISO 8601 with offset (e.g. 2027-01-12T09:00+08:00; without an offset: "
+        f"Asia/Shanghai); overrides ${NOW_ENV}; default {DEFAULT_NOW:%Y-%m-%dT%H:%M%z}",
+    )
+
+
+def _parse_now(text: str, source: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise pytest.UsageError(f"{source}: {text!r} is not an ISO 8601 moment such as 2027-01-12T09:00+08:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SH)
+    return moment.astimezone(SH)  # a ZoneInfo destination: time-machine also sets the process's TZ to it
+
+
+def pytest_configure(config):
+    """Start the clock before anything is collected or set up (session fixtures and the live server see it too)."""
+    if config.getoption("--now"):
+        now, source = _parse_now(config.getoption("--now"), "--now"), "--now"
+    elif os.environ.get(NOW_ENV, "").strip():
+        now, source = _parse_now(os.environ[NOW_ENV], NOW_ENV), NOW_ENV
+    else:
+        now, source = DEFAULT_NOW, "default"
+    traveller = time_machine.travel(now, tick=True)
+    _clock.update(now=now, source=source, traveller=traveller, coordinates=traveller.start())
+
+
+def pytest_unconfigure(config):
+    if _clock.get("traveller") is not None:
+        _clock.pop("traveller").stop()
+
+
+def pytest_report_header(config):
+    now = _clock.get("now")
+    if now is None:
+        return None
+    how = {"default": f"default; --now or ${NOW_ENV} move it"}.get(_clock["source"], f"from {_clock['source']}")
+    return f"test clock: {now:%Y-%m-%d %H:%M %a} Asia/Shanghai (UTC{now:%z}), every test starts there and it ticks ({how})"
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_fixed_now():
+    """Every test starts at the chosen moment, whatever ran before it and however long the run has taken."""
+    _clock["coordinates"].move_to(_clock["now"])
+    yield
+
+
+@pytest.fixture
+def fixed_now() -> datetime:
+    """The moment the run is at (aware, Asia/Shanghai): for data a test builds relative to "now" on purpose."""
+    return _clock["now"]
 
 
 def _redis_url() -> str:
