@@ -14,7 +14,6 @@ import os
 import socket
 from datetime import datetime
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -23,44 +22,33 @@ from rest_framework.test import APIClient
 
 from servicedesk.choices import Role
 
+from . import clock
 from .factories import staff_with
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-SH = ZoneInfo("Asia/Shanghai")
-DEFAULT_NOW = datetime(2026, 12, 3, 10, 0, tzinfo=SH)  # a Thursday morning
-NOW_ENV = "SERVICEDESK_TEST_NOW"
-_clock = {}  # "now": the chosen moment, "source": where it came from, "traveller": the running time-machine travel
+_clock = {}  # the running time-machine travel ("traveller") and its coordinates
 
 
 def pytest_addoption(parser):
     parser.addoption(
         "--now", action="store", default=None, metavar="ISO",
         help=f"the moment the tests run at, ISO 8601 with offset (e.g. 2027-01-12T09:00+08:00; without an offset: "
-        f"Asia/Shanghai); overrides ${NOW_ENV}; default {DEFAULT_NOW:%Y-%m-%dT%H:%M%z}",
+        f"Asia/Shanghai); overrides ${clock.NOW_ENV}; default {clock.DEFAULT_NOW:%Y-%m-%dT%H:%M%z}",
     )
-
-
-def _parse_now(text: str, source: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError:
-        raise pytest.UsageError(f"{source}: {text!r} is not an ISO 8601 moment such as 2027-01-12T09:00+08:00") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SH)
-    return moment.astimezone(SH)  # a ZoneInfo destination: time-machine also sets the process's TZ to it
 
 
 def pytest_configure(config):
     """Start the clock before anything is collected or set up (session fixtures and the live server see it too)."""
-    if config.getoption("--now"):
-        now, source = _parse_now(config.getoption("--now"), "--now"), "--now"
-    elif os.environ.get(NOW_ENV, "").strip():
-        now, source = _parse_now(os.environ[NOW_ENV], NOW_ENV), NOW_ENV
-    else:
-        now, source = DEFAULT_NOW, "default"
-    traveller = time_machine.travel(now, tick=True)
-    _clock.update(now=now, source=source, traveller=traveller, coordinates=traveller.start())
+    for source, text in (("--now", config.getoption("--now")), (clock.NOW_ENV, os.environ.get(clock.NOW_ENV))):
+        if text and text.strip():
+            try:
+                clock.choose(clock.parse_now(text), source)
+            except ValueError:
+                raise pytest.UsageError(f"{source}: {text!r} is not an ISO 8601 moment such as 2027-01-12T09:00+08:00") from None
+            break
+    traveller = time_machine.travel(clock.fixed_now(), tick=True)
+    _clock.update(traveller=traveller, coordinates=traveller.start())
 
 
 def pytest_unconfigure(config):
@@ -69,24 +57,22 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
-    now = _clock.get("now")
-    if now is None:
-        return None
-    how = {"default": f"default; --now or ${NOW_ENV} move it"}.get(_clock["source"], f"from {_clock['source']}")
+    now = clock.fixed_now()
+    how = f"default; --now or ${clock.NOW_ENV} move it" if clock.source() == "default" else f"from {clock.source()}"
     return f"test clock: {now:%Y-%m-%d %H:%M %a} Asia/Shanghai (UTC{now:%z}), every test starts there and it ticks ({how})"
 
 
 @pytest.fixture(autouse=True)
 def _clock_at_fixed_now():
     """Every test starts at the chosen moment, whatever ran before it and however long the run has taken."""
-    _clock["coordinates"].move_to(_clock["now"])
+    _clock["coordinates"].move_to(clock.fixed_now())
     yield
 
 
 @pytest.fixture
 def fixed_now() -> datetime:
     """The moment the run is at (aware, Asia/Shanghai): for data a test builds relative to "now" on purpose."""
-    return _clock["now"]
+    return clock.fixed_now()
 
 
 def _redis_url() -> str:
