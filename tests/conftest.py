@@ -1,4 +1,10 @@
-"""Shared fixtures: one staff member per role, API clients logged in as them, service availability.
+"""Shared fixtures: the test clock, one staff member per role, API clients logged in as them, service availability.
+
+The clock: the whole run sees one fixed moment (default 2026-12-03 10:00 Asia/Shanghai), chosen with
+`--now 2027-01-12T09:00+08:00` or SERVICEDESK_TEST_NOW; time-machine moves timezone.now(), date.today() and
+time.time() of the test process, the live server's threads and the in-process Celery worker. Every test starts at
+that moment and the clock ticks while it runs; a test needing another moment says so (`time_machine.travel(...)`,
+the `time_machine` fixture's `move_to`), and data built "today" on purpose comes from the `fixed_now` fixture.
 
 Tests that need PostgreSQL or Redis are marked `postgres` / `redis`; where the
 service is absent they skip with the reason, except under CI=true where the
@@ -6,17 +12,67 @@ absence fails the run (docs/developers.md).
 """
 import os
 import socket
+from datetime import datetime
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 from django.conf import settings
 from rest_framework.test import APIClient
 
 from servicedesk.choices import Role
 
+from . import clock
 from .factories import staff_with
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+_clock = {}  # the running time-machine travel ("traveller") and its coordinates
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--now", action="store", default=None, metavar="ISO",
+        help=f"the moment the tests run at, ISO 8601 with offset (e.g. 2027-01-12T09:00+08:00; without an offset: "
+        f"Asia/Shanghai); overrides ${clock.NOW_ENV}; default {clock.DEFAULT_NOW:%Y-%m-%dT%H:%M%z}",
+    )
+
+
+def pytest_configure(config):
+    """Start the clock before anything is collected or set up (session fixtures and the live server see it too)."""
+    for source, text in (("--now", config.getoption("--now")), (clock.NOW_ENV, os.environ.get(clock.NOW_ENV))):
+        if text and text.strip():
+            try:
+                clock.choose(clock.parse_now(text), source)
+            except ValueError:
+                raise pytest.UsageError(f"{source}: {text!r} is not an ISO 8601 moment such as 2027-01-12T09:00+08:00") from None
+            break
+    traveller = time_machine.travel(clock.fixed_now(), tick=True)
+    _clock.update(traveller=traveller, coordinates=traveller.start())
+
+
+def pytest_unconfigure(config):
+    if _clock.get("traveller") is not None:
+        _clock.pop("traveller").stop()
+
+
+def pytest_report_header(config):
+    now = clock.fixed_now()
+    how = f"default; --now or ${clock.NOW_ENV} move it" if clock.source() == "default" else f"from {clock.source()}"
+    return f"test clock: {now:%Y-%m-%d %H:%M %a} Asia/Shanghai (UTC{now:%z}), every test starts there and it ticks ({how})"
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_fixed_now():
+    """Every test starts at the chosen moment, whatever ran before it and however long the run has taken."""
+    _clock["coordinates"].move_to(clock.fixed_now())
+    yield
+
+
+@pytest.fixture
+def fixed_now() -> datetime:
+    """The moment the run is at (aware, Asia/Shanghai): for data a test builds relative to "now" on purpose."""
+    return clock.fixed_now()
 
 
 def _redis_url() -> str:

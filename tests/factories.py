@@ -83,6 +83,7 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
     contact_phone = "13900000000"
     content = ServiceContent.REPAIR
     number = factory.Sequence(lambda n: f"WO-TEST-{n:05d}")
+    # an hour before the test clock: the run's fixed moment (tests/clock.py) or the moment a test travelled to
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
 
 

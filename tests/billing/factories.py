@@ -1,10 +1,12 @@
 """Billing test helpers: clients of each department and a visit's lines in one line."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from servicedesk.choices import ClientKind, Department, SoftwareEntitlement
 from tests.factories import ClientFactory, EquipmentFactory, WorkOrderFactory
 
 DAY = date(2026, 11, 20)
+DAY_AT = datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # that afternoon: `now` of the services
 
 
 def retail(**kw):
@@ -32,6 +34,6 @@ def line(kind, cost=None, item="other", quantity=1, installed=False):
 
 
 __all__ = [
-    "DAY", "ClientFactory", "Department", "EquipmentFactory", "SoftwareEntitlement", "WorkOrderFactory",
+    "DAY", "DAY_AT", "ClientFactory", "Department", "EquipmentFactory", "SoftwareEntitlement", "WorkOrderFactory",
     "company_warranty_only", "key_account", "line", "out_of_warranty", "retail",
 ]

@@ -1,7 +1,6 @@
 """Entitlements R-B1…R-B8 and the on-site fee rule R-P6 (precedence: billing/entitlements.py)."""
 from datetime import date
 
-from django.utils import timezone
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,7 @@ from billing.services import quote_visit, record_visit_charges
 from servicedesk.errors import CalendarMissingError
 
 from .factories import (
-    DAY, Department, EquipmentFactory, SoftwareEntitlement, WorkOrderFactory, company_warranty_only, key_account, line,
+    DAY, DAY_AT, Department, EquipmentFactory, SoftwareEntitlement, WorkOrderFactory, company_warranty_only, key_account, line,
     out_of_warranty, retail,
 )
 
@@ -102,9 +101,9 @@ def test_r_b2_one_ordinal_per_client_is_enforced_by_the_database(technician):
     from django.db import IntegrityError, transaction
 
     client = retail()
-    SoftwareVisitSlot.objects.create(client=client, work_order=WorkOrderFactory(client=client), ordinal=1, on=DAY, free=True, created_at=timezone.now())
+    SoftwareVisitSlot.objects.create(client=client, work_order=WorkOrderFactory(client=client), ordinal=1, on=DAY, free=True, created_at=DAY_AT)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SoftwareVisitSlot.objects.create(client=client, work_order=WorkOrderFactory(client=client), ordinal=1, on=DAY, free=True, created_at=timezone.now())
+        SoftwareVisitSlot.objects.create(client=client, work_order=WorkOrderFactory(client=client), ordinal=1, on=DAY, free=True, created_at=DAY_AT)
 
 
 def test_r_b3_software_free_within_15_working_days_after_installation():

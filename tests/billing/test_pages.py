@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client as BrowserClient
-from django.utils import timezone
 
 from billing.models import RepairPlan
 from billing.services import mark_disputed, record_visit_charges
@@ -12,7 +11,7 @@ from servicedesk.choices import Role
 from servicedesk.models import RuleParameter
 from tests.factories import staff_with
 
-from .factories import DAY, Department, WorkOrderFactory, company_warranty_only, line, retail
+from .factories import DAY, DAY_AT, Department, WorkOrderFactory, company_warranty_only, line, retail
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +30,15 @@ def test_price_parameters_page_managers_only(manager, technician, salesperson):
     assert "billing.part_markup" in r.content.decode() and "penalty.P1" not in r.content.decode()
 
 
-def test_manager_schedules_a_new_price_with_an_effective_date(manager, technician):
-    when = (timezone.localdate() + timedelta(days=10)).isoformat()
+def test_manager_schedules_a_new_price_with_an_effective_date(manager, technician, fixed_now):
+    when = (fixed_now.date() + timedelta(days=10)).isoformat()  # the page refuses dates before the test clock's day
     data = {"name": "billing.onsite_fee", "value": "60.00", "effective_from": when, "note": "物价调整"}
     assert browser(technician).post("/billing/parameters/", data).status_code == 403
     r = browser(manager).post("/billing/parameters/", data)
     assert r.status_code == 302
     row = RuleParameter.objects.get(name="billing.onsite_fee", effective_from=when)
     assert row.typed_value == Decimal("60.00")
-    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    past = (fixed_now.date() - timedelta(days=1)).isoformat()
     r = browser(manager).post("/billing/parameters/", {**data, "effective_from": past})
     assert r.status_code == 400
     r = browser(manager).post("/billing/parameters/", {**data, "name": "penalty.P1"})
@@ -52,9 +51,9 @@ def _queue_items(n, salesperson, coordinator, technician):
         eq = company_warranty_only(client)
         wo = WorkOrderFactory(client=client, site=eq.site, equipment=eq, technician=technician)
         charge = record_visit_charges(work_order=wo, lines=[line("part", "200"), line("consumable", "10")], by=technician, on=DAY)
-        mark_disputed(visit_charge=charge, line=charge.lines.get(position=2), by=coordinator, reason=f"异议{i}", now=timezone.now())
+        mark_disputed(visit_charge=charge, line=charge.lines.get(position=2), by=coordinator, reason=f"异议{i}", now=DAY_AT)
         if i % 2:
-            mark_disputed(visit_charge=charge, by=coordinator, reason="整次", now=timezone.now())
+            mark_disputed(visit_charge=charge, by=coordinator, reason="整次", now=DAY_AT)
 
 
 @pytest.mark.parametrize("n", [5, 50])

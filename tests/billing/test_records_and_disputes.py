@@ -3,7 +3,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from billing.choices import ChargeStatus, DecisionAction, RepairPlanStatus
 from billing.models import ChargeDecision, ChargeLine, RepairPlan, VisitCharge
@@ -13,7 +12,7 @@ from servicedesk.errors import ConflictError
 from servicedesk.params import schedule_param
 from tests.factories import staff_with
 
-from .factories import DAY, Department, WorkOrderFactory, company_warranty_only, line, retail
+from .factories import DAY, DAY_AT, Department, WorkOrderFactory, company_warranty_only, line, retail
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def test_rerecording_different_lines_supersedes_old_ones_without_deleting(record
 def test_rerecording_a_disputed_charge_is_refused(recorded, technician, coordinator):
     from billing.services import mark_disputed
 
-    mark_disputed(visit_charge=recorded, by=coordinator, reason="客户认为太贵", now=timezone.now())
+    mark_disputed(visit_charge=recorded, by=coordinator, reason="客户认为太贵", now=DAY_AT)
     with pytest.raises(ConflictError):
         record_visit_charges(work_order=recorded.work_order, lines=[line("part", "1")], by=technician, on=DAY)
     assert VisitCharge.objects.get().total == Decimal("409.48")

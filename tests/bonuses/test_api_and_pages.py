@@ -4,7 +4,6 @@ from datetime import datetime
 
 import openpyxl
 import pytest
-from django.utils import timezone
 
 from bonuses import services
 from bonuses.choices import StatementStatus
@@ -46,14 +45,14 @@ def department(facts, n):
 
 
 # --------------------------------------------------------------------------- API
-def test_compile_api_then_409_once_approved(october, manager, api):
+def test_compile_api_then_409_once_approved(october, manager, api, fixed_now):
     client = api(manager)
     r = client.post("/api/bonuses/months/2026-10/compile/")
     assert r.status_code == 200, r.content
     assert r.json()["month"] == "2026-10" and r.json()["status"] == "draft"
     r2 = client.post("/api/bonuses/months/2026-10/compile/")
     assert r2.status_code == 200 and r2.json()["created"] == 0
-    services.approve_month(month=OCT, by=manager, now=timezone.now())
+    services.approve_month(month=OCT, by=manager, now=fixed_now)  # the API compiled at the test clock
     r3 = client.post("/api/bonuses/months/2026-10/compile/")
     assert r3.status_code == 409 and "已审批" in r3.json()["detail"]
 
@@ -184,9 +183,9 @@ def test_month_page_refused_to_technicians_and_posts_refused_to_finance(compiled
     assert not Statement.objects.filter(status=StatementStatus.APPROVED).exists()
 
 
-def test_my_month_on_a_phone_shows_the_live_preview_and_my_statements(compiled, page, facts):
+def test_my_month_on_a_phone_shows_the_live_preview_and_my_statements(compiled, page, facts, fixed_now):
     a, b, _c = compiled
-    facts.visits(a, 2, month=timezone.localdate().replace(day=1))
+    facts.visits(a, 2, month=fixed_now.date().replace(day=1))  # the running month: the test clock's
     client = page(a)
     r = client.get("/bonuses/mine/")
     html = r.content.decode()

@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from callbacks.choices import CallbackStatus
 from callbacks.models import Callback
@@ -25,10 +24,10 @@ def _callbacks(n, technician, *, status, due):
     Callback.objects.bulk_create(rows)
 
 
-def test_queue_pages_overdue_first_with_counts(client, django_assert_max_num_queries):
+def test_queue_pages_overdue_first_with_counts(client, django_assert_max_num_queries, fixed_now):
     manager = StaffFactory(roles=["manager"])
     tech = StaffFactory(roles=["technician"])
-    now = timezone.now()
+    now = fixed_now  # due and overdue around the test clock, which the queue reads
     _callbacks(60, tech, status=CallbackStatus.DUE, due=now + timedelta(hours=5))
     _callbacks(3, tech, status=CallbackStatus.OVERDUE, due=now - timedelta(hours=5))
     client.force_login(manager.user)

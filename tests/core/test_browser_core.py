@@ -2,7 +2,6 @@
 the phone header is small; at 1280 px the nav is one row and the language switch does not wrap."""
 from datetime import timedelta
 
-from django.utils import timezone
 
 from servicedesk.models import WorkOrder
 
@@ -12,10 +11,10 @@ from ..factories import ClientFactory, SiteFactory
 pytestmark = marks
 
 
-def test_phone_pages_fit_375px_and_desktop_nav_is_one_row(live_server, technician, manager):
+def test_phone_pages_fit_375px_and_desktop_nav_is_one_row(live_server, technician, manager, fixed_now):
     c = ClientFactory(name="上海某某科技发展有限公司第一分公司")
     site = SiteFactory(client=c)
-    now = timezone.now()
+    now = fixed_now
     WorkOrder.objects.bulk_create([
         WorkOrder(number=f"WO-B{i:04d}", client=c, site=site, contact_name="王", contact_phone="13900000000", content="repair",
                   status="dispatched", technician=technician, created_at=now - timedelta(minutes=i)) for i in range(8)

@@ -5,11 +5,11 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from servicedesk.models import WorkOrder
 from servicedesk.paging import PER_PAGE
 
+from ..clock import fixed_now
 from ..factories import ClientFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_500_template_renders_without_a_request():
 def _orders(n, technician):
     c = ClientFactory()
     site = SiteFactory(client=c)
-    now = timezone.now()
+    now = fixed_now()  # created in the minutes before the test clock
     WorkOrder.objects.bulk_create(
         [WorkOrder(number=f"WO-L{i:05d}", client=c, site=site, contact_name="王", contact_phone="13900000000", content="repair",
                    status="dispatched", technician=technician, created_at=now - timedelta(minutes=i)) for i in range(n)]

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from servicedesk.choices import Role
 from servicedesk.context_processors import MAX_ROW
 from servicedesk.models import WorkOrder
 from servicedesk.todos import TODOS, register_todo
 
+from ..clock import fixed_now
 from ..factories import ClientFactory, SiteFactory, staff_with
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _orders(n, *, status="new", technician=None):
     c = ClientFactory()
     site = SiteFactory(client=c)
-    now = timezone.now()
+    now = fixed_now()  # created in the minutes before the test clock
     WorkOrder.objects.bulk_create(
         [
             WorkOrder(number=f"WO-H{status[:2]}{i:05d}{technician.pk if technician else 0}", client=c, site=site, contact_name="王",

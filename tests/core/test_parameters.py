@@ -5,19 +5,20 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from servicedesk import param_specs
 from servicedesk.models import RuleParameter
 from servicedesk.params import param
+from tests.clock import fixed_today
 
 pytestmark = pytest.mark.django_db
 URL = "/core/parameters/"
 
 
 def _future(days=10) -> str:
-    return (timezone.localdate() + timedelta(days=days)).isoformat()
+    """A date after the test clock's day: the page and the API refuse effective dates before today."""
+    return (fixed_today() + timedelta(days=days)).isoformat()
 
 
 def test_every_rule_parameter_in_the_database_has_an_explicit_spec():
@@ -108,7 +109,7 @@ def test_bucket_list_and_pool_rows_are_edited_as_rows(client, manager):
 def test_page_is_grouped_by_section_sorted_naturally_and_shows_versions(client, manager):
     from servicedesk.params import schedule_param
 
-    today = timezone.localdate()
+    today = fixed_today()
     schedule_param(name="billing.onsite_fee", value="60.00", effective_from=today + timedelta(days=30), today=today, note="明年调价")
     client.force_login(manager.user)
     page = client.get(URL).content.decode()
@@ -124,7 +125,7 @@ def test_parameter_page_queries_do_not_grow_with_versions(client, manager, djang
     from servicedesk.params import schedule_param
 
     client.force_login(manager.user)
-    today = timezone.localdate()
+    today = fixed_today()
     with django_assert_max_num_queries(12):
         client.get(URL)
     for i in range(1, 20):

@@ -3,7 +3,6 @@ import base64
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from dispatch.models import CloseOut
 from servicedesk.choices import Role
@@ -36,11 +35,11 @@ def test_dispatch_then_double_dispatch_409_names_who(api, coordinator, technicia
     assert coordinator.name in r.json()["detail"]
 
 
-def test_technician_steps_over_the_api(api, coordinator, technician, order):
+def test_technician_steps_over_the_api(api, coordinator, technician, order, fixed_now):
     api(coordinator).post(url(order, "dispatch"), {"technician": technician.pk}, format="json")
     tech = api(technician)
     assert tech.post(url(order, "accept"), {}, format="json").status_code == 200
-    promised = (timezone.now() + timedelta(hours=1)).isoformat()
+    promised = (fixed_now + timedelta(hours=1)).isoformat()  # the API acts at the test clock
     assert tech.post(url(order, "contact"), {"promised_at": promised}, format="json").status_code == 200
     assert tech.post(url(order, "depart"), {}, format="json").status_code == 200
     r = tech.post(url(order, "arrive"), {}, format="json")
@@ -97,10 +96,10 @@ def test_r_w8_fourth_visit_409_with_suggestions_then_force(api, make_order, coor
     assert r.status_code == 200 and r.json()["warnings"]
 
 
-def test_resolve_missing_signature_400_named(api, coordinator, technician, order, billing_ready):
+def test_resolve_missing_signature_400_named(api, coordinator, technician, order, billing_ready, fixed_now):
     api(coordinator).post(url(order, "dispatch"), {"technician": technician.pk}, format="json")
     tech = api(technician)
-    now = timezone.now()
+    now = fixed_now
     tech.post(url(order, "accept"), {}, format="json")
     tech.post(url(order, "contact"), {"promised_at": (now + timedelta(hours=1)).isoformat()}, format="json")
     tech.post(url(order, "depart"), {}, format="json")
@@ -134,11 +133,11 @@ def test_handover_and_cancel_over_the_api(api, coordinator, technician, team_lea
     assert api(coordinator).post(url(order, "cancel"), {"reason": "再次"}, format="json").status_code == 409
 
 
-def test_carry_in_endpoints(api, coordinator, technician, carry_in_order):
+def test_carry_in_endpoints(api, coordinator, technician, carry_in_order, fixed_now):
     api(coordinator).post(url(carry_in_order, "dispatch"), {"technician": technician.pk}, format="json")
     tech = api(technician)
     assert tech.post(url(carry_in_order, "diagnose"), {}, format="json").status_code == 200
-    today = timezone.localdate()
+    today = fixed_now.date()
     r = tech.post(url(carry_in_order, "ask-consent"), {"diagnosis": "电源坏", "expected_ready_on": str(today + timedelta(days=3))}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "awaiting_consent"
     assert tech.post(url(carry_in_order, "client-answer"), {"continue_repair": True}, format="json").json()["status"] == "repairing"

@@ -2,7 +2,6 @@
 answers 204 when nothing it shows has changed."""
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from dispatch import services
 from dispatch.selectors import BOARD_ROWS
@@ -23,10 +22,10 @@ def _version(html: str) -> str:
 
 
 @pytest.mark.parametrize("n", [10, 2000])
-def test_board_shows_the_most_urgent_rows_and_counts(client, coordinator, technician, n, django_assert_max_num_queries):
+def test_board_shows_the_most_urgent_rows_and_counts(client, coordinator, technician, n, django_assert_max_num_queries, fixed_now):
     c = ClientFactory()
     site = SiteFactory(client=c)
-    _bulk_orders(n, client=c, site=site)
+    _bulk_orders(n, client=c, site=site, now=fixed_now)
     for i in range(12):
         staff_with(Role.TECHNICIAN, name=f"技术员{i:02d}", area="南山区")
     client.force_login(coordinator.user)
@@ -40,10 +39,10 @@ def test_board_shows_the_most_urgent_rows_and_counts(client, coordinator, techni
     assert len(html) < 120_000
 
 
-def test_poll_answers_204_until_something_changes(client, coordinator, technician):
+def test_poll_answers_204_until_something_changes(client, coordinator, technician, fixed_now):
     c = ClientFactory()
     site = SiteFactory(client=c)
-    _bulk_orders(3, client=c, site=site)
+    _bulk_orders(3, client=c, site=site, now=fixed_now)
     client.force_login(coordinator.user)
     first = _poll(client)
     assert first.status_code == 200
@@ -53,7 +52,7 @@ def test_poll_answers_204_until_something_changes(client, coordinator, technicia
     from servicedesk.models import WorkOrder
 
     wo = WorkOrder.objects.filter(status="new").first()
-    services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=timezone.now())
+    services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=fixed_now)
     again = _poll(client, version)
     assert again.status_code == 200 and _version(again.content.decode()) != version
     assert wo.number in again.content.decode()

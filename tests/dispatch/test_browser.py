@@ -1,7 +1,6 @@
 """"My work" and the close-out form fit a 375 px phone (real headless Chromium via Playwright)."""
 from datetime import timedelta
 
-from django.utils import timezone
 
 from dispatch import services
 
@@ -10,8 +9,8 @@ from ..browser import assert_fits, chromium, marks, new_page, session_of
 pytestmark = marks
 
 
-def test_my_work_and_close_out_fit_375px(live_server, coordinator, technician, make_order, equipment):
-    now = timezone.now()
+def test_my_work_and_close_out_fit_375px(live_server, coordinator, technician, make_order, equipment, fixed_now):
+    now = fixed_now
     orders = [make_order(equipment=equipment, description="打印机卡纸,进纸器异响,客户很着急" * 3) for _ in range(3)]
     for wo in orders:
         services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=now, force=True)

@@ -2,7 +2,6 @@
 a drawn signature, the printable service form, and "back" after resolving."""
 from datetime import timedelta
 
-from django.utils import timezone
 
 from dispatch import services
 from dispatch.models import CloseOut
@@ -12,9 +11,9 @@ from ..browser import assert_fits, chromium, marks, new_page, session_of
 pytestmark = marks
 
 
-def test_close_out_editor_signature_and_service_form_on_a_phone(live_server, coordinator, technician, order, monkeypatch):
+def test_close_out_editor_signature_and_service_form_on_a_phone(live_server, coordinator, technician, order, monkeypatch, fixed_now):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM checks between browser steps
-    now = timezone.now() - timedelta(minutes=30)
+    now = fixed_now - timedelta(minutes=30)  # on site half an hour before the test clock; the browser closes out "now"
     services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=now)
     services.accept(work_order=order, by=technician, now=now)
     services.contact(work_order=order, by=technician, promised_at=now + timedelta(hours=1), now=now)

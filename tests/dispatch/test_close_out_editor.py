@@ -22,8 +22,8 @@ def _data_url(svg: bytes) -> str:
 
 
 @pytest.fixture
-def on_site(order, coordinator, technician):
-    arrived = drive(order, to="on_site", coordinator=coordinator, technician=technician, now=timezone.now() - timedelta(hours=1))
+def on_site(order, coordinator, technician, fixed_now):
+    arrived = drive(order, to="on_site", coordinator=coordinator, technician=technician, now=fixed_now - timedelta(hours=1))
     return order, arrived
 
 

@@ -1,6 +1,5 @@
 """Issue 13 §9, §10 at 375 px: intake with a new client, the over-limit confirmation and the cancel confirmation fit a phone."""
 from django.urls import reverse
-from django.utils import timezone
 
 from dispatch import services
 
@@ -9,10 +8,10 @@ from ..browser import assert_fits, chromium, marks, new_page, session_of
 pytestmark = marks
 
 
-def test_intake_new_client_and_confirmations_on_a_phone(live_server, coordinator, technician, make_order, monkeypatch):
+def test_intake_new_client_and_confirmations_on_a_phone(live_server, coordinator, technician, make_order, monkeypatch, fixed_now):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     for _ in range(3):
-        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=timezone.now())
+        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=fixed_now)
     fourth = make_order()
     session = session_of(coordinator)
     with chromium() as browser:

@@ -15,8 +15,8 @@ from ..factories import ClientFactory, EquipmentFactory, SiteFactory, staff_with
 pytestmark = pytest.mark.django_db
 
 
-def _bulk_orders(n, *, client, site, technician=None, status="new"):
-    now = timezone.now()
+def _bulk_orders(n, *, client, site, now, technician=None, status="new"):
+    """n orders created in the n minutes before `now`, oldest first."""
     WorkOrder.objects.bulk_create(
         [
             WorkOrder(
@@ -34,11 +34,11 @@ def _login(client, staff):
 
 
 @pytest.mark.parametrize("n", [10, 1000])
-def test_board_constant_queries(client, coordinator, technician, django_assert_max_num_queries, n):
+def test_board_constant_queries(client, coordinator, technician, django_assert_max_num_queries, n, fixed_now):
     c = ClientFactory()
     site = SiteFactory(client=c)
-    _bulk_orders(n, client=c, site=site)
-    _bulk_orders(n, client=c, site=site, technician=technician, status="dispatched")
+    _bulk_orders(n, client=c, site=site, now=fixed_now)
+    _bulk_orders(n, client=c, site=site, now=fixed_now, technician=technician, status="dispatched")
     staff_with(Role.TECHNICIAN, name="二号", area="南山区")
     _login(client, coordinator)
     with django_assert_max_num_queries(20):
@@ -50,10 +50,10 @@ def test_board_constant_queries(client, coordinator, technician, django_assert_m
 
 
 @pytest.mark.parametrize("n", [10, 1000])
-def test_my_work_constant_queries(client, technician, django_assert_max_num_queries, n):
+def test_my_work_constant_queries(client, technician, django_assert_max_num_queries, n, fixed_now):
     c = ClientFactory()
     site = SiteFactory(client=c)
-    _bulk_orders(n, client=c, site=site, technician=technician, status="dispatched")
+    _bulk_orders(n, client=c, site=site, now=fixed_now, technician=technician, status="dispatched")
     _login(client, technician)
     with django_assert_max_num_queries(12):
         r = client.get(reverse("dispatch:my_work"))
@@ -72,8 +72,8 @@ def test_board_assign_then_reassign_in_one_action(client, coordinator, technicia
     assert order.technician == other_technician
 
 
-def test_board_stale_double_dispatch_message_names_who(client, coordinator, technician, other_technician, order):
-    services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=timezone.now(), version=0)
+def test_board_stale_double_dispatch_message_names_who(client, coordinator, technician, other_technician, order, fixed_now):
+    services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=fixed_now, version=0)
     second = staff_with(Role.COORDINATOR, name="陈协调")
     _login(client, second)
     r = client.post(reverse("dispatch:assign", args=[order.pk]), {"technician": other_technician.pk, "version": 0}, follow=True)
@@ -82,9 +82,9 @@ def test_board_stale_double_dispatch_message_names_who(client, coordinator, tech
     assert order.technician == technician
 
 
-def test_board_load_warning_asks_to_confirm(client, make_order, coordinator, technician):
+def test_board_load_warning_asks_to_confirm(client, make_order, coordinator, technician, fixed_now):
     for _ in range(3):
-        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=timezone.now())
+        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=fixed_now)
     wo = make_order()
     _login(client, coordinator)
     r = client.post(reverse("dispatch:assign", args=[wo.pk]), {"technician": technician.pk, "version": 0})
@@ -108,8 +108,8 @@ def test_board_forbidden_to_technicians(client, technician):
     assert client.get(reverse("dispatch:board")).status_code == 403
 
 
-def test_intake_lookup_by_serial_shows_warranty_and_kind(client, coordinator):
-    today = timezone.localdate()  # warranty dates relative to "today" so the test holds in any year
+def test_intake_lookup_by_serial_shows_warranty_and_kind(client, coordinator, fixed_now):
+    today = fixed_now.date()  # the page judges the warranty on the test clock's day: dates relative to it
     eq = EquipmentFactory(
         serial="ABC12345",
         manufacturer_warranty_end=today + timedelta(days=40),
@@ -123,7 +123,7 @@ def test_intake_lookup_by_serial_shows_warranty_and_kind(client, coordinator):
     assert r.status_code == 200 and eq.serial in r.content.decode()
 
 
-def test_intake_creates_work_order(client, coordinator):
+def test_intake_creates_work_order(client, coordinator, fixed_now):
     eq = EquipmentFactory()
     _login(client, coordinator)
     r = client.post(
@@ -132,7 +132,7 @@ def test_intake_creates_work_order(client, coordinator):
             "client": eq.client.pk, "site": eq.site.pk, "contact_name": "王经理", "contact_phone": "13900000000",
             "equipment": eq.pk, "equipment_model": eq.model, "equipment_serial": eq.serial, "quantity": 1,
             "content": "repair", "channel": "phone", "service_mode": "mobile", "description": "打印模糊",
-            "required_at": (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT10:00"), "cooperation_chargeable": "",
+            "required_at": (fixed_now + timedelta(days=1)).strftime("%Y-%m-%dT10:00"), "cooperation_chargeable": "",
         },
     )
     assert r.status_code == 302, r.content.decode()[:2000]
@@ -140,8 +140,8 @@ def test_intake_creates_work_order(client, coordinator):
     assert wo.status == "new" and wo.equipment == eq
 
 
-def test_mobile_steps_and_someone_elses_order(client, coordinator, technician, other_technician, order):
-    services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=timezone.now())
+def test_mobile_steps_and_someone_elses_order(client, coordinator, technician, other_technician, order, fixed_now):
+    services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=fixed_now)
     _login(client, technician)
     r = client.get(reverse("dispatch:mobile_order", args=[order.pk]))
     html = r.content.decode()
@@ -158,8 +158,8 @@ def test_mobile_steps_and_someone_elses_order(client, coordinator, technician, o
     assert r.status_code == 404
 
 
-def test_close_out_page_missing_signature_is_named(client, coordinator, technician, order, billing_ready):
-    now = timezone.now()
+def test_close_out_page_missing_signature_is_named(client, coordinator, technician, order, billing_ready, fixed_now):
+    now = fixed_now
     services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=now)
     services.accept(work_order=order, by=technician, now=now)
     services.contact(work_order=order, by=technician, promised_at=now + timedelta(hours=1), now=now)
@@ -185,8 +185,8 @@ def test_close_out_page_missing_signature_is_named(client, coordinator, technici
     assert order.status == "resolved"
 
 
-def test_refuse_and_handover_pages(client, coordinator, technician, team_lead, make_order):
-    now = timezone.now()
+def test_refuse_and_handover_pages(client, coordinator, technician, team_lead, make_order, fixed_now):
+    now = fixed_now
     a, b = make_order(), make_order()
     for wo in (a, b):
         services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=now)
@@ -201,23 +201,23 @@ def test_refuse_and_handover_pages(client, coordinator, technician, team_lead, m
     assert b.technician == team_lead
 
 
-def test_core_work_order_page_shows_dispatch_panel(client, coordinator, technician, order):
-    services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=timezone.now())
+def test_core_work_order_page_shows_dispatch_panel(client, coordinator, technician, order, fixed_now):
+    services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=fixed_now)
     _login(client, coordinator)
     r = client.get(reverse("servicedesk:work_order_detail", args=[order.pk]))
     assert r.status_code == 200 and "派单与时限" in r.content.decode()
 
 
-def test_my_work_lists_open_orders_and_those_resolved_today_not_yesterdays(client, technician, other_technician):
+def test_my_work_lists_open_orders_and_those_resolved_today_not_yesterdays(client, technician, other_technician, fixed_now):
     """The phone's list: every open order of mine plus the visits I resolved today (read without a join)."""
     from dispatch.models import CloseOut
 
-    now = timezone.now()
+    now = fixed_now  # "today" is the test clock's day: the page reads the same clock
     c = ClientFactory()
     site = SiteFactory(client=c)
-    _bulk_orders(2, client=c, site=site, technician=technician, status="dispatched")
-    _bulk_orders(2, client=c, site=site, technician=technician, status="resolved")
-    _bulk_orders(1, client=c, site=site, technician=other_technician, status="closed")
+    _bulk_orders(2, client=c, site=site, now=now, technician=technician, status="dispatched")
+    _bulk_orders(2, client=c, site=site, now=now, technician=technician, status="resolved")
+    _bulk_orders(1, client=c, site=site, now=now, technician=other_technician, status="closed")
     today, yesterday = WorkOrder.objects.filter(status="resolved").order_by("number")
     theirs = WorkOrder.objects.get(status="closed")
     for wo, at, who in ((today, now, technician), (yesterday, now - timedelta(days=1), technician), (theirs, now, other_technician)):

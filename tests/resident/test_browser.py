@@ -9,28 +9,31 @@ from servicedesk.choices import Role
 
 from ..browser import assert_fits, chromium, marks, new_page, session_of, shot
 from ..factories import SiteFactory, staff_with
+from .conftest import NOV, at
 from .helpers import stamped_report, token_of
 
 pytestmark = marks
 
 
-def test_resident_pages_fit_375px(live_server):
-    from django.utils import timezone
-
+def test_resident_pages_fit_375px(live_server, time_machine):
+    # the clock of the chain's other tests: Wed 2026-12-02 09:00, November's report stamped that morning (its
+    # documents and rating windows run into December only); the live server and the links see it too
+    now = at(12, 2, 9)
+    time_machine.move_to(now, tick=True)
     cache.clear()
     site = SiteFactory(resident=True, name="国税局第一稽查局驻点")
     lead = staff_with(Role.TEAM_LEAD, Role.TECHNICIAN, name="驻点组长", resident_site=site)
     ResidentPost.objects.create(site=site, lead=lead)
     tech = staff_with(Role.TECHNICIAN, name="驻点技术员甲", resident_site=site)
     sup, mgr, gm = staff_with(Role.SUPERVISOR), staff_with(Role.MANAGER), staff_with(Role.GM_OFFICE)
-    month = timezone.localdate().replace(day=1)
-    report = stamped_report(tech, supervisor=sup, manager=mgr, gm=gm, month=month, now=timezone.now())
+    month = NOV
+    report = stamped_report(tech, supervisor=sup, manager=mgr, gm=gm, month=month, now=now)
     project = project_services.create_project(
-        by=mgr, now=timezone.now(), name="服务器平台软件安装", client=site.client_id, site=site.pk, kind="construction",
+        by=mgr, now=now, name="服务器平台软件安装", client=site.client_id, site=site.pk, kind="construction",
         contract_amount="60000", manager=lead.pk, members=[tech.pk], planned_start=date(2026, 11, 2), planned_end=date(2026, 11, 13),
         documents_due=date(2026, 11, 15),
     )
-    _p, link = project_services.send_summary(project=project, by=lead, text="已完成 60 台服务器的系统安装与调试。", now=timezone.now())
+    _p, link = project_services.send_summary(project=project, by=lead, text="已完成 60 台服务器的系统安装与调试。", now=now)
     rating_token = token_of(report)  # no database access inside Playwright's event loop
     cookies = {who.pk: session_of(who) for who in (tech, lead, sup)}
     with chromium() as browser:

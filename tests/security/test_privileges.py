@@ -1,11 +1,11 @@
 """Issue 14 item 1–2: roles are granted only with authority over them, never to oneself, every change audited;
 the penalty of a person is not decided by an account they created or promoted recently; passwords."""
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from penalties import services as penalties
@@ -18,6 +18,7 @@ from tests.factories import WorkOrderFactory, staff_with
 
 pytestmark = pytest.mark.django_db
 STRONG = "Kq7#vT2m!pLx"
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday: the services below take it as `now`
 
 
 def roles_of(staff):
@@ -95,7 +96,7 @@ def _penalty_of(person, on):
 
 def test_account_created_by_the_person_concerned_cannot_decide_their_penalty(admin_staff):
     # an admin-department person creates a manager account, then gets a penalty
-    t0 = timezone.now()
+    t0 = T0
     crony = services.create_staff(username="crony", name="新经理", roles=["manager"], by=admin_staff.user, now=t0)
     pen = _penalty_of(admin_staff, t0 + timedelta(days=2))
     with pytest.raises(PermissionDenied) as exc:
@@ -108,7 +109,7 @@ def test_account_created_by_the_person_concerned_cannot_decide_their_penalty(adm
 
 
 def test_promotion_by_the_person_concerned_counts_too_and_expires_with_the_parameter(admin_staff, technician):
-    t0 = timezone.now()
+    t0 = T0
     services.update_staff(staff=technician, roles=["technician", "manager"], by=admin_staff.user, now=t0)
     promoted = Staff.objects.get(pk=technician.pk)
     pen = _penalty_of(admin_staff, t0 + timedelta(days=1))

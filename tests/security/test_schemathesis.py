@@ -13,7 +13,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -40,7 +39,7 @@ def api_schema(db):
 
 
 @pytest.fixture
-def tokens(db, settings):
+def tokens(db, settings, fixed_now):
     settings.API_THROTTLE_ENABLED = False
     settings.AXES_ENABLED = False
     manager = staff_with(Role.MANAGER, name="李经理")
@@ -51,7 +50,7 @@ def tokens(db, settings):
     orders = [WorkOrderFactory(client=client, site=site, technician=technician) for _ in range(3)]
     WorkOrderFactory(client=ClientFactory(salesperson=None))
     # records whose optional fields are empty: the published schema must allow "" and null where they occur
-    penalties.propose(person=technician, rule="P7", source=orders[0], reason="响应超时", on=timezone.localdate())
+    penalties.propose(person=technician, rule="P7", source=orders[0], reason="响应超时", on=fixed_now.date())
     return {
         "manager": Token.objects.create(user=manager.user).key,
         "technician": Token.objects.create(user=technician.user).key,
