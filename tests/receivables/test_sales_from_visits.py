@@ -58,7 +58,9 @@ def retail(salesperson):
 
 @pytest.fixture
 def key(salesperson):
-    return ClientFactory(name="深圳市地税局", kind=ClientKind.KEY_ACCOUNT, department=Department.KEY_ACCOUNT, salesperson=salesperson)
+    # R-B8: a key account pays the price list only once its outsourced-service agreement has started.
+    return ClientFactory(name="深圳市地税局", kind=ClientKind.KEY_ACCOUNT, department=Department.KEY_ACCOUNT, salesperson=salesperson,
+                         agreement_start=date(2020, 1, 1))
 
 
 def test_r_s1_retail_part_200_visit_makes_one_confirmation_of_300_due_7_working_days_later(retail, coordinator, technician, salesperson):
