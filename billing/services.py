@@ -473,6 +473,24 @@ def decide_dispute(*, visit_charge: VisitCharge, line=None, decision: str, reaso
         return record
 
 
+def _onsite_fee_on_agreement(*, plan: RepairPlan) -> None:
+    """R-B6 + R-P1/R-P2/R-P4 + R-P6: a retail client who agrees to pay a repair plan pays the price-list row as a
+    retail client — with the on-site fee, once per visit (250 + 50 = 300). Key accounts (R-B7) pay no on-site fee;
+    a visit that already carries the fee is not charged it twice. The line's own amount stays its plan cost."""
+    charge = VisitCharge.objects.select_for_update().select_related("client").get(pk=plan.line.visit_charge_id)
+    if charge.client.is_key_account or charge.onsite_fee > 0 or charge.status == ChargeStatus.WAIVED:
+        return
+    if pricing.price_rule_of(kind=plan.line.kind, item=plan.line.item) not in pricing.RULES_WITH_ONSITE_FEE:
+        return
+    fee = pricing.onsite_fee(params=_params_on(charge.on))
+    charge.onsite_fee = fee.rounded
+    charge.onsite_fee_rule = "R-P6"
+    charge.onsite_fee_params = fee.params_explained()
+    charge.onsite_fee_explanation = _("%(rule)s:业务员与客户商定收费,按零散客户价目表加收上门费 ¥%(fee)s(每次上门最多收一次)。") % {
+        "rule": plan.rule or "R-B6", "fee": pricing.yuan(fee.amount)}
+    charge.save(update_fields=["onsite_fee", "onsite_fee_rule", "onsite_fee_params", "onsite_fee_explanation"])
+
+
 def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now: datetime) -> RepairPlan:
     """R-B6/R-B7: the salesperson (or the department head) records the client's agreement: charge or waive."""
     if decision not in Decision.values:
@@ -491,6 +509,8 @@ def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now:
         plan.status = RepairPlanStatus.CHARGE if decision == Decision.CHARGE else RepairPlanStatus.WAIVE
         plan.decided_by, plan.decided_at, plan.reason = by, now, reason
         plan.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if decision == Decision.CHARGE:
+            _onsite_fee_on_agreement(plan=plan)
         record = ChargeDecision.objects.create(
             visit_charge_id=plan.line.visit_charge_id, line=plan.line,
             action=DecisionAction.CHARGE if decision == Decision.CHARGE else DecisionAction.WAIVE,

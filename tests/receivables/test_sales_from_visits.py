@@ -204,7 +204,8 @@ def test_r_b6_repair_plan_agreed_as_chargeable_creates_the_sale_then_it_is_regis
     plan = wo.repair_plans.get()
     billing.decide_repair_plan(plan=plan, decision=Decision.CHARGE, reason="客户同意付费", by=salesperson, now=MONDAY + timedelta(days=1))
     conf = SalesConfirmation.objects.get(work_order=wo)
-    assert conf.amount == plan.cost and conf.status == ConfirmationStatus.DRAFT and conf.technician == technician
+    # R-B6 + R-P1 + R-P6: the retail client who agreed pays the part 200 × 1.25 = 250 and the on-site fee 50 = 300.
+    assert conf.amount == Decimal("300.00") and conf.status == ConfirmationStatus.DRAFT and conf.technician == technician
 
 
 def test_a_year_missing_from_the_calendar_defers_the_sale_and_the_catch_up_makes_it(retail, coordinator, technician, monkeypatch):
