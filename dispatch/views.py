@@ -165,9 +165,11 @@ def intake(request):
                 from .projects.services import team_project_proposal_from_input
 
                 proposal = team_project_proposal_from_input(request.POST, on=timezone.localdate())
-                if proposal:
-                    messages.warning(request, proposal["text"])
-                    return redirect(f"{reverse('dispatch:projects:create')}?work_order={wo.pk}")
+                if proposal:  # the create page shows the proposal with its expected shape
+                    return redirect(
+                        f"{reverse('dispatch:projects:create')}?work_order={wo.pk}&person_days={proposal['person_days']}"
+                        f"&technicians={proposal['technicians']}&working_days={proposal['working_days']}"
+                    )
                 return redirect("dispatch:board")
     return render(
         request,
