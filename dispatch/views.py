@@ -105,13 +105,26 @@ def assign(request, pk):
             now=timezone.now(),
             version=form.cleaned_data["version"],
             force=form.cleaned_data["force"],
+            resident_reason=form.cleaned_data["resident_reason"],
+            resident_reason_note=form.cleaned_data["resident_reason_note"],
         )
     except services.LoadLimitExceeded as exc:
         return render(
             request,
             "dispatch/confirm.html",
-            {"wo": wo, "message": exc.message, "suggestions": exc.suggestions, "technician": form.cleaned_data["technician"], "version": form.cleaned_data["version"]},
+            {"wo": wo, "message": exc.message, "suggestions": exc.suggestions, "technician": form.cleaned_data["technician"],
+             "version": form.cleaned_data["version"], "resident_reason": form.cleaned_data["resident_reason"],
+             "resident_reason_note": form.cleaned_data["resident_reason_note"]},
             status=409,
+        )
+    except services.ResidentReasonRequired as exc:
+        # R-W5: ask the coordinator why the site's resident technicians are passed over (or to pick one of them)
+        return render(
+            request,
+            "dispatch/resident_reason.html",
+            {"wo": wo, "message": exc.message, "residents": exc.residents, "technician": form.cleaned_data["technician"],
+             "version": form.cleaned_data["version"], "force": form.cleaned_data["force"], "form": form},
+            status=400,
         )
     except (DomainError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
