@@ -143,6 +143,7 @@ class ClientAnswerSerializer(VersionSerializer):
 
 class FinishTestingSerializer(VersionSerializer):
     test_days = serializers.IntegerField()
+    lines = LineSerializer(many=True, required=False, default=list, help_text=_("送修维修的收费项(同上门的价目表,不收上门费)"))
 
 
 class NoteSerializer(serializers.Serializer):

@@ -876,8 +876,16 @@ def start_testing(*, work_order, by: Staff, now: datetime, version: int | None =
         return wo
 
 
-def finish_testing(*, work_order, by: Staff, test_days: int, now: datetime, version: int | None = None) -> CarryInRepair:
-    """R-W13: "设备测试N天,已无故障,可以返回"; handed to the coordinator with the return deadline."""
+def finish_testing(
+    *, work_order, by: Staff, test_days: int, now: datetime, version: int | None = None, lines=()
+) -> CarryInRepair:
+    """R-W13: "设备测试N天,已无故障,可以返回"; handed to the coordinator with the return deadline.
+
+    The finished repair is priced by the same rules as a visit (R-P1…R-P5 and the entitlements R-B1…R-B8, e.g.
+    an LCD monitor ¥150), without an on-site fee (nobody went on site), and the charge is recorded by billing
+    in this transaction; it becomes the sales confirmation when the device is returned (`return_device`)."""
+    from billing.services import record_visit_charges
+
     with transaction.atomic():
         wo, t = _begin(work_order, "finish_testing", by=by, version=version)
         try:
@@ -886,17 +894,27 @@ def finish_testing(*, work_order, by: Staff, test_days: int, now: datetime, vers
             test_days = 0
         if test_days < 1:
             raise DomainError(_("测试天数至少为 1 天。"), field="test_days")
+        clean = clean_lines(lines)
         rec = _carry_in(wo, now)
         rec.test_days, rec.completed_at = test_days, now
         rec.completion_remark = _("设备测试%(n)s天,已无故障,可以返回") % {"n": test_days}
         rec.save()
+        record_visit_charges(work_order=wo, lines=clean, by=by, on=_local_date(now), now=now, carry_in=True)
         _stamp(wo, t, by=by, now=now, note=rec.completion_remark, data={"test_days": test_days})
         _open_return_deadline(wo, now=now)
         return rec
 
 
 def return_device(*, work_order, by: Staff, now: datetime, version: int | None = None) -> CarryInRepair:
-    """R-W13: the coordinator arranged the return; the return deadline is met."""
+    """R-W13: the coordinator arranged the return; the return deadline is met.
+
+    A repaired device's charge (recorded when testing finished) becomes its sales confirmation now (R-S1, none when
+    free), and the repair gets its callback window like a visit (R-K1/R-K2, from the return: the client has the
+    device back), both in this transaction. A device returned unrepaired (the client declined) has neither."""
+    from billing.models import VisitCharge
+    from callbacks.services import schedule_callback
+    from receivables.services import sale_from_visit
+
     with transaction.atomic():
         wo, t = _begin(work_order, "return_device", by=by, version=version)
         rec = _carry_in(wo, now)
@@ -904,6 +922,11 @@ def return_device(*, work_order, by: Staff, now: datetime, version: int | None =
         rec.save()
         Deadline.objects.open().filter(work_order=wo, kind=DeadlineKind.CARRY_IN_RETURN).update(met_at=now)
         _stamp(wo, t, by=by, now=now)
+        charge = VisitCharge.objects.filter(work_order=wo).first()
+        if rec.test_days and charge is not None and wo.technician_id:
+            part_replaced = any(line.get("kind") == "part" for line in charge.request.get("lines", []))
+            schedule_callback(work_order=wo, completed_at=now, part_replaced=part_replaced)
+            sale_from_visit(work_order=wo, technician=wo.technician, completed_on=charge.on, now=now)
         return rec
 
 

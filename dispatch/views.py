@@ -292,6 +292,10 @@ def mobile_order(request, pk):
             "contact_form": ContactForm(initial={"promised_at": timezone.localtime() + timezone.timedelta(minutes=30)}),
             "carry_in": carry_in,
             "now": timezone.now(),
+            # the finished carry-in repair's charge lines (R-P1…R-P5, no on-site fee)
+            "rows": line_rows(None, n=1) if "finish_testing" in holder_actions else [],
+            "kinds": LINE_KINDS,
+            "item_options": line_item_options() if "finish_testing" in holder_actions else [],
         },
     )
 
@@ -324,7 +328,8 @@ def step(request, pk, action):
                 continue_repair=request.POST.get("continue_repair") == "1", note=request.POST.get("note", ""), **kwargs
             )
         elif action == "finish_testing":
-            services.finish_testing(test_days=request.POST.get("test_days"), **kwargs)
+            # the carry-in repair is priced like a visit (no on-site fee) from the charge lines on the form
+            services.finish_testing(test_days=request.POST.get("test_days"), lines=lines_from(request.POST), **kwargs)
         elif action in ("accept", "depart", "arrive", "diagnose", "start_repair", "start_testing"):
             getattr(services, action)(**kwargs)
         else:
