@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import Department, SoftwareEntitlement
 from servicedesk.errors import CalendarMissingError
 from servicedesk.params import ParamValue
-from servicedesk.workdays import add_working_days
+from servicedesk.workdays import add_working_days_marked
 
 from .choices import LineKind
 
@@ -135,10 +135,12 @@ def _software_working_days(ctx: VisitContext) -> Entitlement:
             {"installed_on": None}, [days],
         )
     try:
-        free_until = add_working_days(installed_on, days.value)
+        free_until, provisional = add_working_days_marked(installed_on, days.value)
     except CalendarMissingError as exc:
         raise CalendarMissingError(exc.year, field="date") from exc
     inputs = {"installed_on": installed_on.isoformat(), "free_until": free_until.isoformat()}
+    if provisional:  # SPEC §11: the free period ends in a year whose official calendar is not loaded yet
+        inputs["provisional"] = True
     if ctx.on <= free_until:
         return Entitlement(
             FREE, "R-B3", _("R-B3:安装(%(installed)s)后 %(n)s 个工作日内(至 %(until)s)软件服务免费。")

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from penalties.selectors import monthly_points
 from servicedesk.choices import Role
 from servicedesk.errors import CalendarMissingError, ConflictError, DomainError
-from servicedesk.models import CalendarDay, Staff
+from servicedesk.models import Staff
 from servicedesk.notifications import notify
 from servicedesk.params import param
 from servicedesk.templatetags.money import format_yuan
-from servicedesk.workdays import loaded_years
+from servicedesk.workdays import first_working_day_of_month
 
 from . import mobile_rules, selectors
 from .choices import LOCKED_STATUSES, AwardKind, MoneyRule, StatementStatus
@@ -76,8 +76,10 @@ def check_month(month: date, *, now: datetime) -> date:
             _("%(m)s 尚未结束,不能结算;本月的数字可在“本月预览”中查看。") % {"m": f"{month:%Y-%m}"}, field="month",
             code="month_not_ended",
         )
-    if month.year not in loaded_years():
-        raise CalendarMissingError(month.year, field="month")
+    try:
+        first_working_day_of_month(month)  # a month the calendar cannot hold at all (before 2004) is refused
+    except CalendarMissingError as exc:
+        raise CalendarMissingError(exc.year, field="month") from exc
     return month
 
 
@@ -289,14 +291,9 @@ def archive_statement(*, statement: Statement, by, now: datetime) -> Statement:
 
 
 # --------------------------------------------------------------------------- the beat job
-def first_working_day(month: date) -> date | None:
-    month = month_start(month)
-    end = (month + timedelta(days=32)).replace(day=1)
-    if month.year not in loaded_years():
-        raise CalendarMissingError(month.year)
-    return CalendarDay.objects.filter(date__gte=month, date__lt=end, is_working=True).order_by("date").values_list(
-        "date", flat=True
-    ).first()
+def first_working_day(month: date) -> date:
+    """The first working day of the month (PRC calendar; provisional for a year not announced yet, SPEC §11)."""
+    return first_working_day_of_month(month_start(month))
 
 
 def compile_last_month(*, now: datetime) -> CompileResult | None:
@@ -304,7 +301,7 @@ def compile_last_month(*, now: datetime) -> CompileResult | None:
     was missed (worker down) catches up on the next day. Returns None when there is nothing to do."""
     today = timezone.localdate(now)
     first = first_working_day(today)
-    if first is None or today < first:
+    if today < first:
         return None
     last = previous_month(today)
     if MonthClose.objects.filter(month=last).exists():

@@ -19,6 +19,11 @@ class DispatchConfig(AppConfig):
         register_nav("dispatch:intake", _("受理报修"), {Role.COORDINATOR, Role.MANAGER})
         register_nav("dispatch:my_work", _("我的工作"), {Role.TECHNICIAN, Role.TEAM_LEAD})
         _register_issue11(register_nav, Role)
+        from servicedesk.events import calendar_year_loaded
+
+        from .resident.services import on_calendar_year_loaded
+
+        calendar_year_loaded.connect(on_calendar_year_loaded, dispatch_uid="dispatch.resident.calendar_year_loaded")
         entry = ("dispatch/panel.html", work_order_panel)
         if entry not in WORK_ORDER_PANELS:
             WORK_ORDER_PANELS.append(entry)

@@ -91,13 +91,17 @@ class ConfirmationSerializer(serializers.ModelSerializer):
     corrections = CorrectionSerializer(many=True, read_only=True)
     status = enum_field(ConfirmationStatus.choices, read_only=True)
     payment_terms = enum_field(PaymentTerms.choices, read_only=True)
+    provisional = serializers.BooleanField(
+        source="due_provisional", read_only=True,
+        help_text="SPEC §11: the due date touched a year whose official calendar is not loaded yet (按法定假日暂算)",
+    )
 
     class Meta:
         model = SalesConfirmation
         fields = [
             "id", "number", "client", "client_name", "client_kind", "site", "work_order", "technician", "technician_name",
             "salesperson", "salesperson_name", "sold_on", "payment_terms", "amount", "received_amount", "outstanding",
-            "due_date", "original_due_date", "due_rule", "status", "technician_signed_at", "client_signed_at",
+            "due_date", "original_due_date", "due_rule", "provisional", "status", "technician_signed_at", "client_signed_at",
             "client_signatory", "registered_at", "registered_by", "ledger_recorded_at", "statement", "imported", "lines",
             "due_date_changes", "from_visit", "invoice_number", "corrections",
         ]
@@ -165,12 +169,18 @@ class StatementSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     status = enum_field(StatementStatus.choices, read_only=True)
+    provisional = serializers.SerializerMethodField(
+        help_text="SPEC §11: always false — a statement is due at a month end (R-S2), which needs no working days",
+    )
 
     class Meta:
         model = MonthlyStatement
         fields = ["id", "number", "client", "client_name", "month", "status", "amount", "received_amount", "outstanding",
-                  "due_date", "compiled_at", "reviewed_at", "reviewed_by", "checked_at", "checked_by", "sent_at", "sent_by", "paid_at"]
+                  "due_date", "provisional", "compiled_at", "reviewed_at", "reviewed_by", "checked_at", "checked_by", "sent_at", "sent_by", "paid_at"]
         read_only_fields = fields
+
+    def get_provisional(self, obj) -> bool:
+        return False
 
 
 class CompileSerializer(serializers.Serializer):
@@ -217,6 +227,7 @@ class LedgerRowSerializer(serializers.Serializer):
     received = serializers.DecimalField(source="received_amount", max_digits=14, decimal_places=2)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2)
     due_date = serializers.DateField()
+    provisional = serializers.BooleanField(source="due_provisional", help_text="SPEC §11: due date 按法定假日暂算")
     days_overdue = serializers.SerializerMethodField()
     ageing_bucket = serializers.CharField(source="bucket")
     document_status = serializers.CharField(source="status", help_text="单据状态,取值同 confirmations 的 status")

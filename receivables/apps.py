@@ -9,6 +9,11 @@ class ReceivablesConfig(AppConfig):
 
     def ready(self):
         from servicedesk.choices import Role
+        from servicedesk.events import calendar_year_loaded
+
+        from .services.calendar import on_calendar_year_loaded
+
+        calendar_year_loaded.connect(on_calendar_year_loaded, dispatch_uid="receivables.calendar_year_loaded")
         from servicedesk.context_processors import register_nav
 
         register_nav("receivables:ledger", _("应收台账"), {Role.FINANCE, Role.MANAGER})

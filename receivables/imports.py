@@ -347,7 +347,7 @@ def import_confirmations(*, file, by, now: datetime, progress=None) -> ImportRes
                     number=p["number"], client=p["client"], client_kind=p["client"].kind, technician=p["technician"],
                     salesperson=p["salesperson"] or p["client"].salesperson, sold_on=p["sold_on"], payment_terms=p["terms"],
                     amount=p["amount"], received_amount=p["received"], due_date=p["due"], original_due_date=p["due"],
-                    due_rule=p["rule"], status=ConfirmationStatus.REGISTERED, registered_at=now, registered_by=by,
+                    due_rule=p["rule"], due_provisional=bool(p["rule"].get("provisional")), status=ConfirmationStatus.REGISTERED, registered_at=now, registered_by=by,
                     ledger_recorded_at=now, imported=True, created_by=by, created_at=now, is_open=p["received"] < p["amount"],
                 )
                 for p in parsed

@@ -48,6 +48,7 @@ LEDGER_COLUMNS = [
     ("received", N_("已收金额"), "money", 14),
     ("outstanding", N_("未收金额"), "money", 14),
     ("due_date", N_("到期日"), "date", 12),
+    ("due_note", N_("到期日说明"), "text", 14),  # SPEC §11: 按法定假日暂算 while the year is provisional
     ("original_due_date", N_("原到期日"), "date", 12),
     ("days_overdue", N_("逾期天数"), "int", 10),
     ("bucket", N_("账龄"), "text", 14),
@@ -113,7 +114,8 @@ def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None,
     quoted, money_fmt, date_fmt, int_fmt = fmt.quoted, fmt.money, fmt.date, fmt.integer
     c_inv, c_rec = xl_col_to_name(COL["invoiced"]), xl_col_to_name(COL["received"])
     text_cols = [COL[k] for k in ("number", "work_order", "client", "kind", "site", "technician", "salesperson", "follow_up",
-                                  "terms", "invoice_number", "bucket", "extension", "status")]
+                                  "terms", "invoice_number", "bucket", "extension", "status", "due_note")]
+    provisional_text = _("按法定假日暂算")
 
     n = 0
     tot_inv = tot_rec = tot_out = Decimal("0")
@@ -130,6 +132,7 @@ def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None,
             r["technician__name"], r["salesperson__name"], selectors.follow_up_name(r, residents),
             terms.get(r["payment_terms"], r["payment_terms"]), r["invoice_number"], labels.get(r["bucket"], r["bucket"]),
             extensions.get(ext, "") if ext else "", statuses.get(r["status"], r["status"]),
+            provisional_text if r["due_provisional"] else "",
         )
         for col, text in zip(text_cols, texts):
             if text:

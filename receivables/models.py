@@ -81,6 +81,10 @@ class SalesConfirmation(models.Model):
     due_date = models.DateField(_("到期日"), db_index=True)
     original_due_date = models.DateField(_("原到期日"))
     due_rule = models.JSONField(_("到期日依据"), default=dict, blank=True)
+    due_provisional = models.BooleanField(
+        _("到期日按法定假日暂算"), default=False,
+        help_text=_("SPEC §11:到期日计算用到了尚未录入官方日历的年份;录入后自动重算"),
+    )
     status = models.CharField(_("单据状态"), max_length=20, choices=ConfirmationStatus.choices, default=ConfirmationStatus.DRAFT, db_index=True)
     is_open = models.BooleanField(_("未收清"), default=True, help_text=_("未作废且未收清;由服务维护"))
     from_visit = models.BooleanField(_("由上门服务生成"), default=False, help_text=_("R-S1:工单完工时按收费自动生成"))
@@ -118,6 +122,8 @@ class SalesConfirmation(models.Model):
             models.Index(fields=["status", "due_date"]),
             # The Monday overdue review and the ledger's "outstanding" views scan only open rows.
             models.Index(fields=["due_date"], condition=Q(is_open=True), name="confirmation_open_due"),
+            # SPEC §11: what to recompute when an official calendar year is loaded.
+            models.Index(fields=["due_date"], condition=Q(is_open=True, due_provisional=True), name="confirmation_provisional_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -128,7 +128,7 @@ def ledger(*, as_of: date, filters: LedgerFilters | None = None, viewer=None, bu
 
 LEDGER_VALUES = [
     "id", "number", "sold_on", "client__name", "client_kind", "site__name", "technician__name", "salesperson__name",
-    "amount", "received_amount", "due_date", "original_due_date", "bucket", "status", "registered_at",
+    "amount", "received_amount", "due_date", "due_provisional", "original_due_date", "bucket", "status", "registered_at",
     "payment_terms", "work_order__number", "invoice_number", "site_id", "site__resident", "client__salesperson__name",
     "last_paid_on", "extension_status",
 ]

@@ -11,6 +11,8 @@ BEAT_SCHEDULE = {
         "task": "servicedesk.tasks.sync_calendar_task",
         "schedule": crontab(minute=0, hour=3),
     },
+    # SPEC §11: weekly reminder (idempotent per ISO week) while this or next year's official calendar is missing.
+    "calendar-reminder": {"task": "servicedesk.tasks.calendar_reminder_task", "schedule": crontab(minute=0, hour=9)},
     # R-K7: open callbacks whose window has opened, mark overdue ones and alert (idempotent, catches up).
     "callbacks-scan": {
         "task": "callbacks.tasks.scan_callbacks_task",

@@ -104,3 +104,4 @@ class CalendarSource(models.TextChoices):
     PACKAGE = "package", _("chinesecalendar 软件包")
     MANUAL = "manual", _("手工录入")
     UPLOAD = "upload", _("上传日期表")
+    PROVISIONAL = "provisional", _("按法定假日暂算")

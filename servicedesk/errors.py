@@ -22,13 +22,13 @@ class ConflictError(DomainError):
 
 
 class CalendarMissingError(DomainError):
-    """SPEC §11: a date in a year the working-day table does not hold is an error, never a guess."""
+    """SPEC §11: a year the working-day calendar cannot hold at all (before 2004 or after 2099). Any year in that
+    range is either loaded officially or computed provisionally from the statutory holidays, never an error."""
 
     def __init__(self, year: int, field: str | None = None):
         self.year = year
         super().__init__(
-            _("工作日历中没有 %(year)s 年的数据,无法计算工作日。请管理员在“日历年度”中录入或上传 %(year)s 年的节假日安排。")
-            % {"year": year},
+            _("无法计算 %(year)s 年的工作日:工作日历只支持 2004–2099 年。") % {"year": year},
             field=field,
             code="calendar_missing",
         )

@@ -38,7 +38,7 @@ class ScheduleParameterForm(forms.Form):
 
 
 class CalendarUploadForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年份"), min_value=2004, max_value=2099)
     dates_file = forms.FileField(label=_("日期表文件 (CSV/TXT)"), required=False)
     dates_text = forms.CharField(
         label=_("或直接粘贴"),

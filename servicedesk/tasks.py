@@ -14,3 +14,11 @@ def sync_calendar_task() -> list[int]:
 def load_calendar_year_task(year: int) -> int:
     """Load one year from the package (an administrator's request, run in the background)."""
     return workdays.load_year_from_package(year).year
+
+
+@shared_task(name="servicedesk.tasks.calendar_reminder_task")
+def calendar_reminder_task() -> list[int]:
+    """SPEC §11: once a week, remind administrators and the manager of a year whose official calendar is missing."""
+    from django.utils import timezone
+
+    return workdays.remind_calendar(now=timezone.now())

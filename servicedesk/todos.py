@@ -174,10 +174,9 @@ def _awaiting_plans(viewer, now):
 
 
 def _missing_calendar(viewer, now):
-    from .models import CalendarYear
+    from .workdays import years_to_announce
 
-    year = timezone.localdate(now).year
-    return 2 - CalendarYear.objects.filter(year__in=[year, year + 1]).count()
+    return len(years_to_announce(timezone.localdate(now)))
 
 
 C, T, M, F, S, GM, A, SUP, TL = (
@@ -203,4 +202,4 @@ register_todo({F}, _("待财务核对的对账单"), "receivables:statements", _
 register_todo({GM}, _("待总经办审批的延期"), "receivables:extensions", _extensions("pending_gm"), key="extensions_gm")
 register_todo({S}, _("收费争议"), "billing:queue", _sales_disputes, key="sales_disputes")
 register_todo({S}, _("待客户确认的维修方案"), "billing:queue", _awaiting_plans, key="awaiting_plans")
-register_todo({A, M}, _("工作日历缺少的年份(今年、明年)"), "servicedesk:calendar", _missing_calendar, key="missing_calendar", tone="bad")
+register_todo({A, M}, _("待录入官方日历的年份"), "servicedesk:calendar", _missing_calendar, key="missing_calendar", tone="bad")

@@ -27,22 +27,21 @@ def _viewer(request):
 
 
 def calendar_banner(today) -> dict | None:
-    """Loud warning when this year's (or, in December, next year's) working-day table is missing (SPEC §11)."""
-    from .models import CalendarYear
-
-    years = [today.year, today.year + 1] if today.month == 12 else [today.year]
-    have = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
-    missing = [y for y in years if y not in have]
-    if not missing:
+    """A year whose official calendar is not loaded (this year, or next year from November) is computed
+    provisionally from the statutory holidays (SPEC §11): say so, and what it means, until it is loaded."""
+    years = workdays.years_to_announce(today)
+    if not years:
         return None
-    year = missing[0]
+    year = years[0]
     if year == today.year:
         text = _(
-            "工作日历缺少 %(year)s 年:请管理员立即在“工作日历”中录入或上传 %(year)s 年的节假日安排。"
-            "在此之前,需要按工作日计算的期限(回款期限、免费服务期、资料截止日等)会被拒绝,其他功能照常使用。"
+            "%(year)s 年的官方工作日历还没有录入:按工作日计算的期限(回款到期日、免费服务期、资料截止日等)暂按法定假日计算,"
+            "标有“按法定假日暂算”。请管理员在“工作日历”中录入国务院办公厅公布的 %(year)s 年安排,未结的期限会自动重算。"
         ) % {"year": year}
         return {"tone": "bad", "text": text, "year": year}
-    text = _("工作日历还没有 %(year)s 年:请管理员在年底前录入或上传 %(year)s 年的节假日安排。") % {"year": year}
+    text = _(
+        "%(year)s 年的官方工作日历还没有录入:请管理员在公布后录入或上传;在此之前涉及 %(year)s 年的期限按法定假日暂算。"
+    ) % {"year": year}
     return {"tone": "warn", "text": text, "year": year}
 
 
@@ -207,6 +206,7 @@ def calendar(request):
                     workdays=workdays_,
                     source=CalendarSource.UPLOAD if form.cleaned_data.get("dates_file") else CalendarSource.MANUAL,
                     by=request.user,
+                    now=timezone.now(),
                 )
             except DomainError as exc:
                 form.add_error("dates_text", str(exc.message))

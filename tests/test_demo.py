@@ -127,22 +127,31 @@ def test_demo_department_is_built_through_the_services_deterministic_and_idempot
 
 
 @pytest.mark.django_db
-def test_demo_degrades_in_a_year_the_calendar_lacks():
-    """Today in 2027 (no calendar yet): the department is still built; computations needing 2027 are
-    skipped with a printed warning that names the year; December 2026 is closed."""
+def test_demo_keeps_working_in_a_year_without_its_official_calendar():
+    """Today in 2027 and no official 2027 calendar: the department is built in full on the provisional calendar
+    (SPEC §11), nothing is skipped, the due dates that touch 2027 are marked, and December 2026 is closed."""
+    from bonuses.models import MonthClose
+    from receivables.models import SalesConfirmation
     from servicedesk.models import CalendarYear
 
-    assert not CalendarYear.objects.filter(year=2027).exists()
+    from .calendars import make_provisional
+
+    make_provisional(2027, 2028)
     out = io.StringIO()
     today = datetime(2027, 1, 12, 10, 0, tzinfo=SH)
     with time_machine.travel(today, tick=True):  # the wall clock moved too (signed links use it)
         assert build(now=today, stdout=out) is True
-    text = out.getvalue()
-    assert "WARNING" in text and "2027" in text
+    assert "skipped: calendar" not in out.getvalue()
+    assert CalendarYear.objects.get(year=2027).source == "provisional"
     assert WorkOrder.objects.filter(created_at__gte=datetime(2027, 1, 4, tzinfo=SH)).exists()
-    from bonuses.models import MonthClose
-
+    assert SalesConfirmation.objects.filter(due_provisional=True, due_date__year=2027).exists()
     assert MonthClose.objects.filter(month=date(2026, 12, 1)).exists()
+    with time_machine.travel(today, tick=False):  # finance sees which due dates are provisional
+        from django.test import Client
+
+        browser = Client()
+        assert browser.login(username="finance", password="demo12345")
+        assert "按法定假日暂算" in browser.get("/receivables/ledger/").content.decode()
 
 
 @pytest.mark.django_db

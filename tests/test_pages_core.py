@@ -65,7 +65,13 @@ def test_calendar_page_shows_loaded_years_and_accepts_2027_upload(admin_staff, t
     b = login(admin_staff)
     page = b.get("/core/calendar/").content.decode()
     assert "2026" in page
-    resp = b.post("/core/calendar/", {"year": 2027, "dates_text": "2027-01-01,休,元旦\n2027-02-06,班,春节调休"})
+    from .calendars import OFFICIAL_2027, make_provisional
+
+    make_provisional(2027, 2028)
+    short = b.post("/core/calendar/", {"year": 2027, "dates_text": "2027-01-01,休,元旦\n2027-02-06,班,春节调休"})
+    assert short.status_code == 200 and "缺少法定节假日" in short.content.decode() and "2027-02-05(春节)" in short.content.decode()
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    resp = b.post("/core/calendar/", {"year": 2027, "dates_text": OFFICIAL_2027})
     assert resp.status_code == 302
     assert CalendarYear.objects.get(year=2027).source == "manual"
     bad = b.post("/core/calendar/", {"year": 2028, "dates_text": "2028-02-30,休,x"})

@@ -137,6 +137,9 @@ class DocumentsDue(models.Model):
     completed_at = models.DateTimeField(_("资料齐全时间"), null=True, blank=True)
     last_reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)
     explanation = models.JSONField(_("计算说明"), default=dict, blank=True)
+    provisional = models.BooleanField(
+        _("截止日期按法定假日暂算"), default=False, help_text=_("SPEC §11:用到了尚未录入官方日历的年份;录入后自动重算")
+    )
 
     class Meta:
         verbose_name = _("驻点月度资料")

@@ -12,7 +12,7 @@ from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Site, Staff
 from servicedesk.notifications import notify, notify_many
 from servicedesk.params import get_param
-from servicedesk.workdays import add_working_days
+from servicedesk.workdays import add_working_days_marked
 
 from ..models import CloseOut
 from . import links
@@ -55,8 +55,8 @@ def set_site_lead(*, site: Site, lead: Staff, by: Staff) -> ResidentPost:
 def documents_due_on(*, month: date) -> tuple[date, dict]:
     """R-R4 decision: the N-th working day of the next month (`resident.documents_due_working_day`)."""
     p = get_param("resident.documents_due_working_day", on=last_day(month))
-    due = add_working_days(last_day(month), int(p.value))
-    return due, {"rule": "R-R4", "inputs": {"month": month.strftime("%Y-%m")}, "params": [p.as_explanation()]}
+    due, provisional = add_working_days_marked(last_day(month), int(p.value))
+    return due, {"rule": "R-R4", "inputs": {"month": month.strftime("%Y-%m")}, "params": [p.as_explanation()], "provisional": provisional}
 
 
 def ensure_documents_due(*, site: Site, month: date) -> DocumentsDue:
@@ -64,7 +64,9 @@ def ensure_documents_due(*, site: Site, month: date) -> DocumentsDue:
     row = DocumentsDue.objects.filter(site=site, month=month).first()
     if row is None:
         due, why = documents_due_on(month=month)
-        row, _created = DocumentsDue.objects.get_or_create(site=site, month=month, defaults={"due_on": due, "explanation": why})
+        row, _created = DocumentsDue.objects.get_or_create(
+            site=site, month=month, defaults={"due_on": due, "explanation": why, "provisional": why["provisional"]}
+        )
     return row
 
 
@@ -90,7 +92,7 @@ def open_documents_due(*, now: datetime) -> int:
     month = previous_month(local_date(now))
     due, why = documents_due_on(month=month)
     sites = list(Site.objects.filter(resident=True).values_list("pk", flat=True))
-    rows = [DocumentsDue(site_id=pk, month=month, due_on=due, explanation=why) for pk in sites]
+    rows = [DocumentsDue(site_id=pk, month=month, due_on=due, explanation=why, provisional=why["provisional"]) for pk in sites]
     DocumentsDue.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -119,6 +121,49 @@ def remind_overdue_documents(*, now: datetime) -> int:
         notify_many(alerts=alerts, now=now)
         DocumentsDue.objects.bulk_update(rows, ["last_reminded_on"])
     return len(rows)
+
+
+def recompute_provisional_documents_due(*, year: int, user=None, now: datetime) -> list[DocumentsDue]:
+    """SPEC §11: open documents rows whose due date was computed on a provisional year are computed again when the
+    official year is loaded; a move is kept in the row's explanation (old date, new date, why, who) and the site's
+    lead is told once. Completed rows are never touched. Runs inside the transaction that loads the year."""
+    by = Staff.objects.filter(user=user).first() if user is not None else None
+    rows = list(
+        DocumentsDue.objects.select_for_update()
+        .filter(completed_at__isnull=True, provisional=True)
+        .select_related("site__client", "site__resident_post__lead")
+        .order_by("pk")
+    )
+    dues: dict[date, tuple[date, dict]] = {}
+    moved, alerts = [], []
+    reason = _("%(year)s 年官方工作日历已录入,截止日期按官方日历重算(SPEC §11)") % {"year": year}
+    for row in rows:
+        if row.month not in dues:
+            dues[row.month] = documents_due_on(month=row.month)
+        due, why = dues[row.month]
+        moves = list(row.explanation.get("moves", []))
+        if due != row.due_on:
+            moves.append({"from": row.due_on.isoformat(), "to": due.isoformat(), "reason": reason,
+                          "by": by.name if by else "", "at": now.isoformat()})
+            post = getattr(row.site, "resident_post", None)
+            if post is not None:
+                text = _("%(site)s %(month)s 驻点月度资料的截止日期已由 %(old)s 调整为 %(new)s(%(year)s 年官方工作日历已录入)。") % {
+                    "site": row.site, "month": row.month.strftime("%Y-%m"), "old": row.due_on.isoformat(),
+                    "new": due.isoformat(), "year": year,
+                }
+                alerts.append(([post.lead], f"calendar-{year}-{now:%Y%m%d%H%M%S}-docs-{row.pk}", text,
+                               reverse("dispatch:resident:documents")))
+            moved.append(row)
+        row.due_on, row.provisional = due, why["provisional"]
+        row.explanation = {**why, "moves": moves}
+    with transaction.atomic():
+        DocumentsDue.objects.bulk_update(rows, ["due_on", "provisional", "explanation"])
+        notify_many(alerts=alerts, now=now)
+    return moved
+
+
+def on_calendar_year_loaded(sender, *, year: int, user=None, now: datetime, **kwargs) -> None:
+    recompute_provisional_documents_due(year=year, user=user, now=now)
 
 
 # ---------------------------------------------------------------- attendance (R-R1)

@@ -114,6 +114,7 @@ def create_confirmation(
             due_date=due,
             original_due_date=due,
             due_rule=due_rule,
+            due_provisional=bool(due_rule.get("provisional")),
             created_by=by,
             created_at=now,
             from_visit=from_visit,

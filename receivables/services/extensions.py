@@ -68,8 +68,9 @@ def approve_extension(*, extension: DueDateExtension, by, now: datetime, note: s
                 confirmation=conf, from_date=conf.due_date, to_date=ext.requested_due_date,
                 reason=_("延期申请已批准(R-S4):%(r)s") % {"r": ext.reason[:150]}, extension=ext, by=by, at=now,
             )
-            conf.due_date = ext.requested_due_date
-            conf.save(update_fields=["due_date"])
+            # An approved date is a person's decision, no longer a working-day computation (SPEC §11).
+            conf.due_date, conf.due_provisional = ext.requested_due_date, False
+            conf.save(update_fields=["due_date", "due_provisional"])
         else:
             raise ConflictError(_("该延期申请已%(s)s,不能再审批。") % {"s": ext.get_status_display()})
         if note:

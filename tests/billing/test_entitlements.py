@@ -118,12 +118,25 @@ def test_r_b3_software_free_within_15_working_days_after_installation():
     assert "R-B3" in outside.lines[0].explanation
 
 
-def test_r_b3_needs_the_calendar_a_missing_year_names_the_date():
+def test_r_b3_free_period_into_a_provisional_year_is_computed_and_marked():
+    from tests.calendars import load_official, make_provisional
+
+    load_official(2026)
+    make_provisional(2027, 2028)
     client = retail(software_entitlement=SoftwareEntitlement.WORKING_DAYS)
     eq = EquipmentFactory(client=client, installed_on=date(2026, 12, 28), manufacturer_warranty_end=None, company_warranty_end=None)
+    # 15 working days: 29–31 Dec are 1–3; 1 Jan 元旦; 4–8 Jan 4–8; 11–15 Jan 9–13; 18, 19 Jan 14–15
+    q = quote_visit(client=client, equipment=eq, on=date(2027, 1, 19), lines=[line("software", item="os_install")])
+    assert (q.lines[0].rule, q.total) == ("R-B3", Decimal("0.00"))
+    assert q.lines[0].inputs["free_until"] == "2027-01-19" and q.lines[0].inputs["provisional"] is True
+
+
+def test_r_b3_a_year_the_calendar_cannot_hold_names_the_date():
+    client = retail(software_entitlement=SoftwareEntitlement.WORKING_DAYS)
+    eq = EquipmentFactory(client=client, installed_on=date(2003, 12, 28), manufacturer_warranty_end=None, company_warranty_end=None)
     with pytest.raises(CalendarMissingError) as exc:
-        quote_visit(client=client, equipment=eq, on=date(2027, 1, 5), lines=[line("software", item="os_install")])
-    assert exc.value.field == "date"
+        quote_visit(client=client, equipment=eq, on=date(2004, 1, 5), lines=[line("software", item="os_install")])
+    assert exc.value.field == "date" and exc.value.year == 2003
 
 
 def test_r_b5_key_account_dept_retail_software_installation_always_charged():

@@ -249,15 +249,17 @@ def test_beat_waits_for_the_first_working_day_after_the_national_day_holiday(fac
     assert result.month == date(2026, 9, 1)
 
 
-def test_beat_task_reports_a_missing_calendar_year(db):
+def test_beat_task_compiles_on_a_provisional_calendar_year(db):
+    """SPEC §11: a year without its official calendar is computed provisionally — the month close still runs."""
     from bonuses.tasks import compile_last_month_task
-    from servicedesk.models import CalendarDay, CalendarYear
+    from tests.calendars import make_provisional
 
-    CalendarDay.objects.filter(date__year=2026).delete()
-    CalendarYear.objects.filter(year=2026).delete()
+    make_provisional(2026)
     import time_machine
 
-    with time_machine.travel(datetime(2026, 11, 5, 6, 15, tzinfo=SH)):
-        out = compile_last_month_task()
-    assert "2026" in out["error"]
+    with time_machine.travel(datetime(2026, 11, 1, 6, 15, tzinfo=SH)):  # Sunday: not yet
+        assert compile_last_month_task() is None
     assert not MonthClose.objects.exists()
+    with time_machine.travel(datetime(2026, 11, 2, 6, 15, tzinfo=SH)):  # Monday, the first working day
+        assert compile_last_month_task()["month"] == "2026-10"
+    assert MonthClose.objects.filter(month=date(2026, 10, 1)).exists()

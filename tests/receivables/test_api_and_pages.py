@@ -56,11 +56,23 @@ def test_api_create_sign_register_and_refuse_twice(api, technician, coordinator)
     assert unknown.status_code == 400 and "XS-2026-09-9999" in unknown.json()["number"][0]
 
 
-def test_api_due_date_in_2027_is_a_400_naming_the_field(api, technician):
+def test_api_due_date_into_a_provisional_2027_is_answered_and_marked(api, technician):
+    from tests.calendars import load_official, make_provisional
+
+    load_official(2026)
+    make_provisional(2027, 2028)
     res = api(technician).post("/api/receivables/confirmations/", {
         "client": retail_client().pk, "sold_on": "2026-12-28",
         "lines": [{"description": "硒鼓", "quantity": "1", "unit_price": "150.00"}]}, format="json")
-    assert res.status_code == 400 and "2027" in res.json()["sold_on"][0]
+    # R-S3, 7 working days: 29–31 Dec are 1–3, 1 Jan 元旦, 4–7 Jan are 4–7
+    assert res.status_code == 201 and (res.json()["due_date"], res.json()["provisional"]) == ("2027-01-07", True)
+
+
+def test_api_a_sale_the_calendar_cannot_hold_is_a_400_naming_the_field(api, technician):
+    res = api(technician).post("/api/receivables/confirmations/", {
+        "client": retail_client().pk, "sold_on": "2003-12-28",
+        "lines": [{"description": "硒鼓", "quantity": "1", "unit_price": "150.00"}]}, format="json")
+    assert res.status_code == 400 and "2003" in res.json()["sold_on"][0]
     assert not SalesConfirmation.objects.exists()
 
 

@@ -46,7 +46,7 @@ def test_r_s8_export_headers_types_formats_totals(ledger_data):
     ws = wb.worksheets[0]
     assert [c.value for c in ws[HEADER]] == excel.LEDGER_HEADERS
     assert ws.freeze_panes == f"B{HEADER + 1}"
-    assert ws.auto_filter.ref == f"A{HEADER}:V{HEADER + 3}"
+    assert ws.auto_filter.ref == f"A{HEADER}:W{HEADER + 3}"  # 23 columns, 到期日说明 included
     assert ws["B1"].value == "统计日期" and ws["C1"].value.date() == AS_OF and ws["B2"].value == "全部"
     data = _data(ws, 3)
     assert sorted(r[0].value for r in data) == sorted(c.number for c in ledger_data)  # one row per confirmation

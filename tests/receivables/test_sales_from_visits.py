@@ -211,18 +211,18 @@ def test_r_b6_repair_plan_agreed_as_chargeable_creates_the_sale_then_it_is_regis
 def test_a_year_missing_from_the_calendar_defers_the_sale_and_the_catch_up_makes_it(retail, coordinator, technician, monkeypatch):
     from receivables.services import common
 
-    real = common.add_working_days
+    real = common.add_working_days_marked
 
     def missing(day, n):
         raise CalendarMissingError(day.year)
 
-    monkeypatch.setattr(common, "add_working_days", missing)
+    monkeypatch.setattr(common, "add_working_days_marked", missing)
     wo, arrived = _visit(client=retail, coordinator=coordinator, technician=technician)
     _resolve(wo, technician, arrived, PART_200)  # the visit closes; only the due date could not be computed
     wo.refresh_from_db()
     assert wo.status == "resolved" and not SalesConfirmation.objects.exists()
     assert tasks.missing_visit_sales_task() == {"created": []}  # still missing: nothing guessed
-    monkeypatch.setattr(common, "add_working_days", real)  # the administrator entered the year
+    monkeypatch.setattr(common, "add_working_days_marked", real)  # the calendar can hold the year again
     created = tasks.missing_visit_sales_task()["created"]
     conf = SalesConfirmation.objects.get(work_order=wo)
     assert created == [conf.pk] and conf.amount == Decimal("300.00") and conf.due_date == date(2026, 11, 25)
