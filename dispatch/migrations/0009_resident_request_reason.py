@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0007_team_service_without_contract'),
+        ('dispatch', '0008_team_service_without_contract'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0006_list_indexes'),
+        ('dispatch', '0007_documentsdue_provisional'),
     ]
 
     operations = [
