@@ -10,7 +10,7 @@ from dispatch.models import Assignment
 from servicedesk.choices import Channel, Role, ServiceMode
 
 from ..billing.factories import out_of_warranty, retail
-from ..browser import assert_fits, chromium, marks, new_page, session_of
+from ..browser import assert_fits, chromium, marks, new_page, session_of, shot
 from ..factories import SiteFactory, staff_with
 
 pytestmark = marks
@@ -29,6 +29,7 @@ def test_r_w5_coordinator_records_why_a_resident_request_goes_to_a_mobile_techni
         row.get_by_role("button", name="派单").click()
         page.wait_for_selector("#resident-reason-form")
         assert "驻点小陈" in page.content()
+        shot(page, "r_w5_resident_reason")
         page.get_by_label("驻点技术员正忙").check()
         page.get_by_label("原因说明").fill("驻点小陈在处理机房服务器故障")
         page.get_by_role("button", name=f"派给 {technician.name} 并记录原因").click()
@@ -48,7 +49,7 @@ def test_carry_in_repair_priced_from_the_phone_when_testing_finishes(live_server
     with time_machine.travel(t0 + timedelta(days=1), tick=True), chromium() as browser:
         page = new_page(browser, live_server, session)
         page.goto(f"{live_server.url}/dispatch/my/{wo.pk}/")
-        assert_fits(page)
+        assert_fits(page, "carry_in_finish_testing")
         page.locator("#test_days").fill("2")
         page.locator("#line-0-kind").select_option("repair")
         page.locator("#line-0-item").select_option("lcd_monitor")
