@@ -199,8 +199,6 @@ def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: s
                             "text": _("团队服务:不设项目奖金池;客户满意时组长与组员按 R-M5 获奖励,不满意时组长受罚。")}
     elif table is not None:
         if table.manual and manual_pool is not None:
-            from bonuses.project_rules import project_pool
-
             table = project_pool(kind=kind, contract_amount=amount, on=planned_start or local_date(now),
                                  manual_pool=manual_pool, manual_manager_share=manual_share)
         expected_pool, pool_explanation = table.pool, dict(table.explanation, expected=True)
