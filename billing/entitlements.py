@@ -3,9 +3,9 @@
 Precedence (first match wins; the charged amount always comes from the price list, R-P1…R-P5):
 
 1. **R-B8** Key account (kind key_account) whose outsourced-service agreement starts *after* the visit
-   date: all maintenance is free except parts. Part lines are charged (R-P1); every other line and the
-   on-site fee are free. Decision: a key account *without* an `agreement_start` is not "before its
-   agreement" (it has none to wait for) and follows the rules below.
+   date, or that has no agreement date at all (未签外包服务协议前: no agreement signed yet is "before"):
+   all maintenance is free except parts. Part lines are charged (R-P1); every other line (consumables,
+   repairs, software) and the on-site fee are free.
 2. **Software lines** (R-P5 items):
    - key-account-dept retail client → **R-B5** software installation is always charged;
    - bidding-dept client → **R-B2** (first `billing.free_software_visits` = 3 software visits of the
@@ -67,8 +67,19 @@ class VisitContext:
 
 
 def before_agreement(client, on: date) -> bool:
-    """R-B8/R-C3: a key account whose outsourced-service agreement has not started yet on `on`."""
-    return bool(client.is_key_account and client.agreement_start and on < client.agreement_start)
+    """R-B8/R-C3: a key account whose outsourced-service agreement has not started yet on `on` — including
+    one without an agreement date: it has not signed one yet (未签外包服务协议前…均为无偿服务)."""
+    return bool(client.is_key_account and (client.agreement_start is None or on < client.agreement_start))
+
+
+def _agreement_text(client, *, parts: bool) -> str:
+    if client.agreement_start is None:
+        if parts:
+            return _("R-B8:该大客户尚未签订外包服务协议,配件照常收费。")
+        return _("R-B8:该大客户尚未签订外包服务协议,除配件外维护免费。")
+    if parts:
+        return _("R-B8:外包服务协议(%(start)s 起)生效前,配件照常收费。") % {"start": client.agreement_start}
+    return _("R-B8:外包服务协议(%(start)s 起)生效前,除配件外维护免费。") % {"start": client.agreement_start}
 
 
 def uses_visit_count(client) -> bool:
@@ -80,15 +91,10 @@ def decide_line(*, kind: str, ctx: VisitContext) -> Entitlement:
     """The entitlement of one line (precedence in the module docstring)."""
     client = ctx.client
     if before_agreement(client, ctx.on):
+        inputs = {"agreement_start": client.agreement_start.isoformat() if client.agreement_start else None}
         if kind == LineKind.PART:
-            return Entitlement(
-                CHARGE, "R-B8", _("R-B8:外包服务协议(%(start)s 起)生效前,配件照常收费。") % {"start": client.agreement_start},
-                {"agreement_start": client.agreement_start.isoformat()},
-            )
-        return Entitlement(
-            FREE, "R-B8", _("R-B8:外包服务协议(%(start)s 起)生效前,除配件外维护免费。") % {"start": client.agreement_start},
-            {"agreement_start": client.agreement_start.isoformat()},
-        )
+            return Entitlement(CHARGE, "R-B8", _agreement_text(client, parts=True), inputs)
+        return Entitlement(FREE, "R-B8", _agreement_text(client, parts=False), inputs)
     if kind == LineKind.SOFTWARE:
         return _software(ctx)
     if kind == LineKind.CONSUMABLE:

@@ -44,6 +44,17 @@ SOFTWARE_PARAM = {
 RULES_WITH_ONSITE_FEE = frozenset({"R-P1", "R-P2", "R-P4"})
 
 
+def price_rule_of(*, kind: str, item: str) -> str:
+    """The price-list row (R-P1…R-P5) that prices a line of this kind and item."""
+    if kind == "part":
+        return "R-P1"
+    if kind == "consumable":
+        return "R-P2"
+    if kind == "repair":
+        return "R-P4" if item == LineItem.OTHER else "R-P3"
+    return "R-P5"
+
+
 def money(amount: Decimal) -> Decimal:
     """Round once, at the end: 2 places, ROUND_HALF_UP."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)

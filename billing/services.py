@@ -202,6 +202,7 @@ def quote_visit(
     cooperation_chargeable: bool | None = None,
     software_visit_ordinal: int | None = None,
     work_order=None,
+    carry_in: bool = False,
 ) -> Quote:
     """Price a visit: each line by the price list (R-P1…R-P5) and its entitlement (R-B1…R-B8), plus the
     on-site fee at most once (R-P6). Full precision inside; each line rounded once; total = Σ lines + fee.
@@ -223,7 +224,7 @@ def quote_visit(
         on=on, lines=quoted, onsite_fee=ZERO, onsite_fee_rule="R-P6", onsite_fee_explanation="", onsite_fee_params=[],
         visit_rule="", software_visit_ordinal=software_visit_ordinal,
     )
-    _apply_onsite_fee(quote, ctx)
+    _apply_onsite_fee(quote, ctx, carry_in=carry_in)
     quote.total = sum((line.amount for line in quoted), ZERO) + quote.onsite_fee
     return quote
 
@@ -260,13 +261,17 @@ def _quote_line(position: int, line: LineInput, ctx: VisitContext) -> QuotedLine
     )
 
 
-def _apply_onsite_fee(quote: Quote, ctx: VisitContext) -> None:
-    """R-P6: retail clients, once per visit, only when a line of R-P1/R-P2/R-P4 is actually charged."""
+def _apply_onsite_fee(quote: Quote, ctx: VisitContext, *, carry_in: bool = False) -> None:
+    """R-P6: retail clients, once per visit, only when a line of R-P1/R-P2/R-P4 is actually charged.
+    A carry-in repair (送修) pays none: nobody went on site."""
     lines = quote.lines
     if lines and all(line.outcome == FREE for line in lines):
         quote.visit_rule = ",".join(sorted({line.entitlement_rule for line in lines if line.entitlement_rule}))
     if entitlements.before_agreement(ctx.client, ctx.on):
         quote.visit_rule = "R-B8"
+    if carry_in:
+        quote.onsite_fee_explanation = _("送修维修:客户送修到公司,没有上门,不收上门费(R-P6)。")
+        return
     triggering = [line for line in lines if line.outcome == CHARGE and line.price_rule in pricing.RULES_WITH_ONSITE_FEE]
     fee = pricing.onsite_fee(params=ctx.params)
     quote.onsite_fee_params = fee.params_explained()
@@ -319,7 +324,8 @@ def _is_settled(charge: VisitCharge) -> bool:
     return RepairPlan.objects.filter(line__in=live).exclude(status=RepairPlanStatus.AWAITING_CLIENT).exists()
 
 
-def record_visit_charges(*, work_order: WorkOrder, lines, by, on: date, now: datetime | None = None) -> VisitCharge:
+def record_visit_charges(*, work_order: WorkOrder, lines, by, on: date, now: datetime | None = None,
+                         carry_in: bool = False) -> VisitCharge:
     """Persist the visit's quote on the work order (called by the dispatch close-out inside its transaction).
 
     A snapshot: amounts, rules, inputs, parameter versions and explanations are stored, so a later
@@ -338,6 +344,8 @@ def record_visit_charges(*, work_order: WorkOrder, lines, by, on: date, now: dat
             "cooperation_chargeable": wo.cooperation_chargeable,
             "lines": [line.fingerprint() for line in cleaned],
         }
+        if carry_in:
+            request["carry_in"] = True
         charge = VisitCharge.objects.select_for_update().filter(work_order=wo).first()
         if charge is not None and charge.request == request:
             return charge
@@ -350,7 +358,7 @@ def record_visit_charges(*, work_order: WorkOrder, lines, by, on: date, now: dat
             ordinal = allocate_software_visit(client=client, work_order=wo, on=on, now=now).ordinal
         quote = quote_visit(
             client=client, equipment=wo.equipment, on=on, lines=cleaned,
-            cooperation_chargeable=wo.cooperation_chargeable, software_visit_ordinal=ordinal,
+            cooperation_chargeable=wo.cooperation_chargeable, software_visit_ordinal=ordinal, carry_in=carry_in,
         )
         values = dict(
             client=client, on=on, onsite_fee=quote.onsite_fee, onsite_fee_rule=quote.onsite_fee_rule,
@@ -473,6 +481,26 @@ def decide_dispute(*, visit_charge: VisitCharge, line=None, decision: str, reaso
         return record
 
 
+def _onsite_fee_on_agreement(*, plan: RepairPlan) -> None:
+    """R-B6 + R-P1/R-P2/R-P4 + R-P6: a retail client who agrees to pay a repair plan pays the price-list row as a
+    retail client — with the on-site fee, once per visit (250 + 50 = 300). Key accounts (R-B7) pay no on-site fee;
+    a visit that already carries the fee is not charged it twice. The line's own amount stays its plan cost."""
+    charge = VisitCharge.objects.select_for_update().select_related("client").get(pk=plan.line.visit_charge_id)
+    if charge.client.is_key_account or charge.onsite_fee > 0 or charge.status == ChargeStatus.WAIVED:
+        return
+    if charge.request.get("carry_in"):  # a carry-in repair: nobody went on site
+        return
+    if pricing.price_rule_of(kind=plan.line.kind, item=plan.line.item) not in pricing.RULES_WITH_ONSITE_FEE:
+        return
+    fee = pricing.onsite_fee(params=_params_on(charge.on))
+    charge.onsite_fee = fee.rounded
+    charge.onsite_fee_rule = "R-P6"
+    charge.onsite_fee_params = fee.params_explained()
+    charge.onsite_fee_explanation = _("%(rule)s:业务员与客户商定收费,按零散客户价目表加收上门费 ¥%(fee)s(每次上门最多收一次)。") % {
+        "rule": plan.rule or "R-B6", "fee": pricing.yuan(fee.amount)}
+    charge.save(update_fields=["onsite_fee", "onsite_fee_rule", "onsite_fee_params", "onsite_fee_explanation"])
+
+
 def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now: datetime) -> RepairPlan:
     """R-B6/R-B7: the salesperson (or the department head) records the client's agreement: charge or waive."""
     if decision not in Decision.values:
@@ -491,6 +519,8 @@ def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now:
         plan.status = RepairPlanStatus.CHARGE if decision == Decision.CHARGE else RepairPlanStatus.WAIVE
         plan.decided_by, plan.decided_at, plan.reason = by, now, reason
         plan.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if decision == Decision.CHARGE:
+            _onsite_fee_on_agreement(plan=plan)
         record = ChargeDecision.objects.create(
             visit_charge_id=plan.line.visit_charge_id, line=plan.line,
             action=DecisionAction.CHARGE if decision == Decision.CHARGE else DecisionAction.WAIVE,

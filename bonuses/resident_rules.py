@@ -7,8 +7,9 @@ Decisions (SPEC silent):
   evaluation and the technician's own report were all first submitted by the due date.
 - R-M4: the site's lead is fined once per site and report month, however many reports of the site
   were rated poor or bad; the lead's own report rated poor or bad does not fine them a second time.
-- R-M5: applies to every completed team project with a recorded satisfaction; the team lead is the
-  project manager; the month is the completion month.
+- R-M5: applies to every completed *team service* project (kind "team") with a recorded satisfaction —
+  never to a maintenance or construction contract, which is paid by R-M6 (SPEC decision: never both); the
+  team lead is the project manager; the month is the completion month.
 - Amounts are the parameters in force on the day of the rating / completion.
 """
 from datetime import date
@@ -76,7 +77,8 @@ def team_awards(*, month: date) -> list[AwardDraft]:
 
     drafts: list[AwardDraft] = []
     for project in completed_in(month=month):
-        if project.client_satisfied is None:
+        # SPEC decision: only team service pays R-M5; a project-type contract (maintenance, construction) pays R-M6.
+        if project.kind != "team" or project.client_satisfied is None:
             continue
         on = local_date(project.completed_at)
         p = get_params(["bonus.team_lead_reward", "bonus.team_member_reward", "bonus.team_lead_fine"], on=on)

@@ -21,6 +21,7 @@ from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, sees_all_work_orders, staff_of
 
 from . import services
+from .choices import ResidentReason
 from billing.choices import LineItem, LineKind
 from .models import Assignment, CloseOut, Deadline, Refusal
 
@@ -82,6 +83,11 @@ class VersionSerializer(serializers.Serializer):
 class DispatchSerializer(VersionSerializer):
     technician = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
     force = serializers.BooleanField(default=False, help_text=_("R-W8:确认超出每日上门上限仍派单"))
+    resident_reason = serializers.ChoiceField(
+        choices=ResidentReason.choices, required=False, allow_blank=True, default="",
+        help_text=_("R-W5:驻点报修派给非驻点技术员时必填(驻点技术员休假或正忙)"),
+    )
+    resident_reason_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class WorkOrderReasonSerializer(VersionSerializer):
@@ -137,6 +143,7 @@ class ClientAnswerSerializer(VersionSerializer):
 
 class FinishTestingSerializer(VersionSerializer):
     test_days = serializers.IntegerField()
+    lines = LineSerializer(many=True, required=False, default=list, help_text=_("送修维修的收费项(同上门的价目表,不收上门费)"))
 
 
 class NoteSerializer(serializers.Serializer):

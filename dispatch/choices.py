@@ -31,6 +31,13 @@ class AssignmentEnd(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
+class ResidentReason(models.TextChoices):
+    """R-W5 decision: why a resident-site request went to someone other than the site's resident technicians."""
+
+    ON_LEAVE = "on_leave", _("驻点技术员休假")
+    BUSY = "busy", _("驻点技术员正忙")
+
+
 class TechnicianState(models.TextChoices):
     """What the board shows for each technician."""
 

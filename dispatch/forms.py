@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.choices import LineItem, LineKind
+from .choices import ResidentReason
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.money import parse_money
@@ -90,6 +91,10 @@ class DispatchForm(forms.Form):
     technician = forms.ModelChoiceField(queryset=Staff.objects.active(), label=_("技术员"))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     force = forms.BooleanField(required=False, label=_("确认超限派单"))
+    # R-W5: why a resident-site request goes to someone other than the site's resident technicians
+    resident_reason = forms.ChoiceField(required=False, label=_("未派驻点技术员的原因"),
+                                        choices=[("", "—")] + list(ResidentReason.choices), widget=forms.RadioSelect)
+    resident_reason_note = forms.CharField(required=False, max_length=200, label=_("原因说明"))
 
 
 class ContactForm(forms.Form):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.localtime import local_dt
 from servicedesk.models.labels import FastChoiceLabels
 
-from .choices import AssignmentEnd, DeadlineKind
+from .choices import AssignmentEnd, DeadlineKind, ResidentReason
 
 
 class Assignment(models.Model):
@@ -23,6 +23,9 @@ class Assignment(models.Model):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=16, choices=AssignmentEnd.choices, blank=True)
     load_warning_overridden = models.BooleanField(_("超出每日上门上限仍派单"), default=False)  # R-W8
+    # R-W5 decision: a resident-site request dispatched to someone other than the site's residents says why
+    resident_reason = models.CharField(_("未派驻点技术员的原因"), max_length=16, choices=ResidentReason.choices, blank=True)
+    resident_reason_note = models.CharField(_("原因说明"), max_length=200, blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:

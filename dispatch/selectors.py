@@ -20,15 +20,48 @@ def day_bounds(on: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def visit_day(*, required_at: datetime | None, dispatched_at: datetime) -> date:
+    """R-W8 decision: a visit happens on its required time's day; "as soon as possible" (no required time, or one
+    already past when dispatched) happens on the day of dispatch."""
+    when = required_at if required_at is not None and required_at > dispatched_at else dispatched_at
+    return timezone.localtime(when).date()
+
+
+def _with_visit_at(qs):
+    """Assignments annotated with the moment their visit happens (R-W8 decision, see `visit_day`)."""
+    return qs.annotate(
+        visit_at=Case(When(work_order__required_at__gt=F("at"), then=F("work_order__required_at")), default=F("at"))
+    )
+
+
+def _counted_assignments():
+    """R-W8: client visits = assignments not taken back (refused, reassigned, cancelled); carry-in repairs are not visits."""
+    return Assignment.objects.exclude(end_reason__in=TAKEN_BACK).exclude(work_order__channel=Channel.CARRY_IN)
+
+
 def visits_by_technician(*, on: date, technician_ids=None) -> dict[int, int]:
-    """R-W8: client visits per technician on a day: assignments started that day and not taken back
-    (refused, reassigned, cancelled); carry-in repairs are not visits. One query."""
+    """R-W8: client visits per technician happening on a day — counted on the day of the visit (the required
+    time, or the dispatch day for "as soon as possible"), not the day they were dispatched. One query."""
     start, end = day_bounds(on)
-    qs = Assignment.objects.filter(at__gte=start, at__lt=end).exclude(end_reason__in=TAKEN_BACK)
-    qs = qs.exclude(work_order__channel=Channel.CARRY_IN)
+    qs = _with_visit_at(_counted_assignments()).filter(visit_at__gte=start, visit_at__lt=end)
     if technician_ids is not None:
         qs = qs.filter(technician_id__in=list(technician_ids))
     return {row["technician_id"]: row["n"] for row in qs.values("technician_id").annotate(n=Count("id"))}
+
+
+def visits_by_technician_and_day(*, days) -> dict[date, dict[int, int]]:
+    """`visits_by_technician` for several days at once (the board's suggestions): {day: {technician: n}}. One query."""
+    days = sorted(set(days))
+    out: dict[date, dict[int, int]] = {d: {} for d in days}
+    if not days:
+        return out
+    start, end = day_bounds(days[0])[0], day_bounds(days[-1])[1]
+    rows = _with_visit_at(_counted_assignments()).filter(visit_at__gte=start, visit_at__lt=end).values_list("technician_id", "visit_at")
+    for tech_id, at in rows:
+        day = timezone.localtime(at).date()
+        if day in out:
+            out[day][tech_id] = out[day].get(tech_id, 0) + 1
+    return out
 
 
 def usual_technician_id(*, client_id: int) -> int | None:
@@ -88,14 +121,27 @@ def suggest_technicians(*, work_order: WorkOrder, on: date, limit: int, exclude_
     if on_leave is None:
         on_leave = on_leave_ids(on=on)
     mobile = work_order.service_mode == ServiceMode.MOBILE
+    # R-W5 decision: a resident-site request goes to the site's resident technicians first
+    resident_request = bool(work_order.site_id and work_order.site.resident) and (
+        work_order.channel == Channel.RESIDENT_SITE or work_order.service_mode == ServiceMode.RESIDENT
+    )
     out = []
     for s in candidates:
         if s.pk in exclude_ids or s.pk in on_leave or (mobile and s.resident_site_id):
             continue
         n = visits.get(s.pk, 0)
         out.append(Suggestion(s, n, bool(area) and s.area == area, s.pk == usual_id, n >= limit))
-    out.sort(key=lambda g: (g.over_limit, not g.usual, not g.same_area, g.visits_today, g.staff.name))
+    here = work_order.site_id if resident_request else None
+    out.sort(key=lambda g: (g.over_limit, g.staff.resident_site_id != here if here else False, not g.usual, not g.same_area,
+                            g.visits_today, g.staff.name))
     return out
+
+
+def least_loaded_first(suggestions) -> list:
+    """R-W8 decision, with the load warning: the least-loaded technician of the same area first; the client's usual
+    technician only breaks ties; technicians at the limit (and, upstream, on leave) are not proposed."""
+    eligible = [s for s in suggestions if s.same_area and not s.over_limit]
+    return sorted(eligible, key=lambda g: (g.visits_today, not g.usual, g.staff.name))
 
 
 # ---------------------------------------------------------------- board
@@ -171,7 +217,10 @@ def board(*, now: datetime, unassigned_limit: int = BOARD_ROWS) -> Board:
         .values("pk")[:1]
     )
     techs = list(technicians().annotate(current_job_id=Subquery(current)).order_by("area", "name"))
-    visits = visits_by_technician(on=on)
+    # R-W8 decision: each unassigned order is suggested with the load of the day its visit happens
+    visit_days = {wo.pk: visit_day(required_at=wo.required_at, dispatched_at=now) for wo in unassigned}
+    by_day = visits_by_technician_and_day(days={on, *visit_days.values()})
+    visits = by_day[on]
     jobs = WorkOrder.objects.select_related("client").in_bulk([t.current_job_id for t in techs if t.current_job_id])
     active = {t.pk: jobs[t.current_job_id] for t in techs if t.current_job_id in jobs}
     rows = []
@@ -197,12 +246,13 @@ def board(*, now: datetime, unassigned_limit: int = BOARD_ROWS) -> Board:
         .order_by("work_order__client_id", "-n", "technician_id")
     ):
         usual.setdefault(row["work_order__client_id"], row["technician_id"])
-    from .resident.services import on_leave_ids
+    from .resident.services import on_leave_by_day
 
-    on_leave = on_leave_ids(on=on)  # issue 11: one query for the whole board
+    on_leave = on_leave_by_day(days=set(by_day))  # one query for the whole board: leave on each visit day
     suggestions = {
         wo.pk: suggest_technicians(
-            work_order=wo, on=on, limit=limit, candidates=techs, visits=visits, usual_id=usual.get(wo.client_id, 0), on_leave=on_leave
+            work_order=wo, on=visit_days[wo.pk], limit=limit, candidates=techs, visits=by_day[visit_days[wo.pk]],
+            usual_id=usual.get(wo.client_id, 0), on_leave=on_leave.get(visit_days[wo.pk], set()),
         )[:3]
         for wo in unassigned
     }

@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicedesk.choices import Role, ServiceMode
+from servicedesk.choices import Channel, Role, ServiceMode
 from servicedesk.choices import WorkOrderStatus as S
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Staff, WorkOrder, WorkOrderEvent
 from servicedesk.params import get_param, get_params
 
 from . import lifecycle, selectors
-from .choices import AssignmentEnd, DeadlineKind
+from .choices import AssignmentEnd, DeadlineKind, ResidentReason
 from .models import Assignment, CarryInRepair, ClientChase, CloseOut, Deadline, HandOver, Refusal
 
 DESK_ROLES = (Role.COORDINATOR, Role.MANAGER)
@@ -56,6 +56,47 @@ class LoadLimitExceeded(ConflictError):
     def __init__(self, message, *, suggestions):
         super().__init__(message, code="load_limit")
         self.suggestions = suggestions
+
+
+class ResidentReasonRequired(DomainError):
+    """R-W5 decision: a resident-site request goes to that site's resident technicians; dispatching it to anyone
+    else needs a reason (the residents on leave or busy), recorded on the assignment. HTTP 400 on `resident_reason`."""
+
+    def __init__(self, message, *, residents):
+        super().__init__(message, field="resident_reason", code="resident_reason")
+        self.residents = residents
+
+
+def resident_request_residents(work_order: WorkOrder) -> list[Staff] | None:
+    """The active resident technicians of a resident-site request's site (R-W5); None when the order is not a
+    resident-site request (the site is not a resident site, or the order is neither a resident-site request
+    nor resident service)."""
+    site = work_order.site
+    if not site.resident or not (work_order.channel == Channel.RESIDENT_SITE or work_order.service_mode == ServiceMode.RESIDENT):
+        return None
+    return list(Staff.objects.active().filter(resident_site_id=site.pk).order_by("name"))
+
+
+def _resident_reason(wo: WorkOrder, tech: Staff, reason: str, note: str) -> tuple[str, str, dict]:
+    """R-W5 decision → (reason, note, inputs recorded on the assignment). Raises ResidentReasonRequired."""
+    residents = resident_request_residents(wo)
+    if residents is None:
+        return "", "", {}
+    ids = [r.pk for r in residents]
+    inputs = {"rule": "R-W5", "site": wo.site_id, "residents": ids}
+    if tech.pk in ids or not residents:
+        # the site's own resident; or a resident site with nobody stationed now: nobody to prefer
+        return "", "", inputs
+    reason = (reason or "").strip()
+    note = (note or "").strip()[:200]
+    if reason not in ResidentReason.values:
+        names = "、".join(r.name for r in residents)
+        raise ResidentReasonRequired(
+            _("R-W5:%(site)s 是驻点单位,驻点报修应派给驻点技术员(%(names)s)。派给 %(tech)s 请选择原因:驻点技术员休假或正忙。")
+            % {"site": wo.site.name, "names": names, "tech": tech.name},
+            residents=residents,
+        )
+    return reason, note, inputs
 
 
 @dataclass
@@ -289,7 +330,8 @@ def _who_dispatched(wo: WorkOrder) -> str:
 
 
 def dispatch_work_order(
-    *, work_order, technician: Staff, by: Staff, now: datetime, version: int | None = None, force: bool = False
+    *, work_order, technician: Staff, by: Staff, now: datetime, version: int | None = None, force: bool = False,
+    resident_reason: str = "", resident_reason_note: str = "",
 ) -> DispatchResult:
     """Assign (or reassign) a work order and open its SLA deadlines in the same transaction (R-W4…R-W6).
 
@@ -297,7 +339,9 @@ def dispatch_work_order(
     without one, once the order already has a technician) gets a ConflictError naming who dispatched.
     Reassigning requires the version the coordinator saw.
     R-W8: the technician's visit beyond `dispatch.max_visits_per_day` raises LoadLimitExceeded (409, with
-    the least-loaded technicians of the same area) unless `force=True`, which records the override."""
+    the least-loaded technicians of the same area) unless `force=True`, which records the override.
+    R-W5: a resident-site request dispatched to anyone but the site's resident technicians needs
+    `resident_reason` (ResidentReasonRequired otherwise), recorded on the assignment."""
     with transaction.atomic():
         wo = _lock(work_order)
         if version is not None and int(version) != wo.version and wo.technician_id:
@@ -315,26 +359,31 @@ def dispatch_work_order(
         if wo.technician_id == tech.pk:
             raise ConflictError(_("工单已派给 %(name)s。") % {"name": tech.name}, code="already_dispatched")
         on = _local_date(now)
+        r_reason, r_note, r_inputs = _resident_reason(wo, tech, resident_reason, resident_reason_note)
         warnings, suggestions = [], []
         if not lifecycle.is_carry_in(wo):
-            limit = get_param("dispatch.max_visits_per_day", on=on)
-            visits = selectors.visits_by_technician(on=on, technician_ids=[tech.pk]).get(tech.pk, 0)
+            # R-W8 decision: count the visits of the day this visit happens (its required time; the dispatch day
+            # for "as soon as possible"), so three jobs booked for tomorrow make tomorrow full.
+            day = selectors.visit_day(required_at=wo.required_at, dispatched_at=now)
+            limit = get_param("dispatch.max_visits_per_day", on=day)
+            visits = selectors.visits_by_technician(on=day, technician_ids=[tech.pk]).get(tech.pk, 0)
             if visits >= limit.value:
                 wo_site = WorkOrder.objects.select_related("site").get(pk=wo.pk)
-                suggestions = [
-                    s
-                    for s in selectors.suggest_technicians(work_order=wo_site, on=on, limit=limit.value, exclude_ids={tech.pk})
-                    if s.same_area and not s.over_limit
-                ]
-                message = _("R-W8:%(name)s 今天已有 %(n)s 次上门(上限 %(max)s 次),这将是第 %(next)s 次。") % {
+                # the least-loaded technician of the same area first, the usual one only breaks ties; nobody on
+                # leave that day (suggest_technicians skips them)
+                suggestions = selectors.least_loaded_first(
+                    selectors.suggest_technicians(work_order=wo_site, on=day, limit=limit.value, exclude_ids={tech.pk})
+                )
+                message = _("R-W8:%(name)s %(day)s 已有 %(n)s 次上门(上限 %(max)s 次),这将是第 %(next)s 次。") % {
                     "name": tech.name,
+                    "day": day.isoformat(),
                     "n": visits,
                     "max": limit.value,
                     "next": visits + 1,
                 }
                 if suggestions:
                     best = suggestions[0]
-                    message += _("建议改派同区域负荷最少的 %(name)s(今天 %(n)s 次)。") % {
+                    message += _("建议改派同区域负荷最少的 %(name)s(当天 %(n)s 次)。") % {
                         "name": best.staff.name,
                         "n": best.visits_today,
                     }
@@ -344,8 +393,12 @@ def dispatch_work_order(
         was_reassign = wo.technician_id is not None
         _end_assignment(wo, now=now, reason=AssignmentEnd.REASSIGNED)
         _drop_pending_deadlines(wo, now=now)
+        data = {"warnings": warnings}
+        if r_inputs:
+            data["resident_request"] = r_inputs
         assignment = Assignment.objects.create(
-            work_order=wo, technician=tech, by=by, at=now, load_warning_overridden=bool(warnings), data={"warnings": warnings}
+            work_order=wo, technician=tech, by=by, at=now, load_warning_overridden=bool(warnings), data=data,
+            resident_reason=r_reason, resident_reason_note=r_note,
         )
         wo.technician = tech
         _stamp(
@@ -353,8 +406,8 @@ def dispatch_work_order(
             t,
             by=by,
             now=now,
-            note="; ".join(warnings),
-            data={"technician": tech.pk, "reassign": was_reassign, "load_warning": warnings},
+            note="; ".join(warnings + ([f"{ResidentReason(r_reason).label} {r_note}".strip()] if r_reason else [])),
+            data={"technician": tech.pk, "reassign": was_reassign, "load_warning": warnings, "resident_reason": r_reason},
         )
         deadlines = _open_sla_deadlines(wo, tech, now=now)
         if t.to == S.RECEIVED:
@@ -823,8 +876,16 @@ def start_testing(*, work_order, by: Staff, now: datetime, version: int | None =
         return wo
 
 
-def finish_testing(*, work_order, by: Staff, test_days: int, now: datetime, version: int | None = None) -> CarryInRepair:
-    """R-W13: "设备测试N天,已无故障,可以返回"; handed to the coordinator with the return deadline."""
+def finish_testing(
+    *, work_order, by: Staff, test_days: int, now: datetime, version: int | None = None, lines=()
+) -> CarryInRepair:
+    """R-W13: "设备测试N天,已无故障,可以返回"; handed to the coordinator with the return deadline.
+
+    The finished repair is priced by the same rules as a visit (R-P1…R-P5 and the entitlements R-B1…R-B8, e.g.
+    an LCD monitor ¥150), without an on-site fee (nobody went on site), and the charge is recorded by billing
+    in this transaction; it becomes the sales confirmation when the device is returned (`return_device`)."""
+    from billing.services import record_visit_charges
+
     with transaction.atomic():
         wo, t = _begin(work_order, "finish_testing", by=by, version=version)
         try:
@@ -833,17 +894,27 @@ def finish_testing(*, work_order, by: Staff, test_days: int, now: datetime, vers
             test_days = 0
         if test_days < 1:
             raise DomainError(_("测试天数至少为 1 天。"), field="test_days")
+        clean = clean_lines(lines)
         rec = _carry_in(wo, now)
         rec.test_days, rec.completed_at = test_days, now
         rec.completion_remark = _("设备测试%(n)s天,已无故障,可以返回") % {"n": test_days}
         rec.save()
+        record_visit_charges(work_order=wo, lines=clean, by=by, on=_local_date(now), now=now, carry_in=True)
         _stamp(wo, t, by=by, now=now, note=rec.completion_remark, data={"test_days": test_days})
         _open_return_deadline(wo, now=now)
         return rec
 
 
 def return_device(*, work_order, by: Staff, now: datetime, version: int | None = None) -> CarryInRepair:
-    """R-W13: the coordinator arranged the return; the return deadline is met."""
+    """R-W13: the coordinator arranged the return; the return deadline is met.
+
+    A repaired device's charge (recorded when testing finished) becomes its sales confirmation now (R-S1, none when
+    free), and the repair gets its callback window like a visit (R-K1/R-K2, from the return: the client has the
+    device back), both in this transaction. A device returned unrepaired (the client declined) has neither."""
+    from billing.models import VisitCharge
+    from callbacks.services import schedule_callback
+    from receivables.services import sale_from_visit
+
     with transaction.atomic():
         wo, t = _begin(work_order, "return_device", by=by, version=version)
         rec = _carry_in(wo, now)
@@ -851,6 +922,11 @@ def return_device(*, work_order, by: Staff, now: datetime, version: int | None =
         rec.save()
         Deadline.objects.open().filter(work_order=wo, kind=DeadlineKind.CARRY_IN_RETURN).update(met_at=now)
         _stamp(wo, t, by=by, now=now)
+        charge = VisitCharge.objects.filter(work_order=wo).first()
+        if rec.test_days and charge is not None and wo.technician_id:
+            part_replaced = any(line.get("kind") == "part" for line in charge.request.get("lines", []))
+            schedule_callback(work_order=wo, completed_at=now, part_replaced=part_replaced)
+            sale_from_visit(work_order=wo, technician=wo.technician, completed_on=charge.on, now=now)
         return rec
 
 

@@ -105,13 +105,26 @@ def assign(request, pk):
             now=timezone.now(),
             version=form.cleaned_data["version"],
             force=form.cleaned_data["force"],
+            resident_reason=form.cleaned_data["resident_reason"],
+            resident_reason_note=form.cleaned_data["resident_reason_note"],
         )
     except services.LoadLimitExceeded as exc:
         return render(
             request,
             "dispatch/confirm.html",
-            {"wo": wo, "message": exc.message, "suggestions": exc.suggestions, "technician": form.cleaned_data["technician"], "version": form.cleaned_data["version"]},
+            {"wo": wo, "message": exc.message, "suggestions": exc.suggestions, "technician": form.cleaned_data["technician"],
+             "version": form.cleaned_data["version"], "resident_reason": form.cleaned_data["resident_reason"],
+             "resident_reason_note": form.cleaned_data["resident_reason_note"]},
             status=409,
+        )
+    except services.ResidentReasonRequired as exc:
+        # R-W5: ask the coordinator why the site's resident technicians are passed over (or to pick one of them)
+        return render(
+            request,
+            "dispatch/resident_reason.html",
+            {"wo": wo, "message": exc.message, "residents": exc.residents, "technician": form.cleaned_data["technician"],
+             "version": form.cleaned_data["version"], "force": form.cleaned_data["force"], "form": form},
+            status=400,
         )
     except (DomainError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
@@ -165,9 +178,11 @@ def intake(request):
                 from .projects.services import team_project_proposal_from_input
 
                 proposal = team_project_proposal_from_input(request.POST, on=timezone.localdate())
-                if proposal:
-                    messages.warning(request, proposal["text"])
-                    return redirect(f"{reverse('dispatch:projects:create')}?work_order={wo.pk}")
+                if proposal:  # the create page shows the proposal with its expected shape
+                    return redirect(
+                        f"{reverse('dispatch:projects:create')}?work_order={wo.pk}&person_days={proposal['person_days']}"
+                        f"&technicians={proposal['technicians']}&working_days={proposal['working_days']}"
+                    )
                 return redirect("dispatch:board")
     return render(
         request,
@@ -277,6 +292,10 @@ def mobile_order(request, pk):
             "contact_form": ContactForm(initial={"promised_at": timezone.localtime() + timezone.timedelta(minutes=30)}),
             "carry_in": carry_in,
             "now": timezone.now(),
+            # the finished carry-in repair's charge lines (R-P1…R-P5, no on-site fee)
+            "rows": line_rows(None, n=1) if "finish_testing" in holder_actions else [],
+            "kinds": LINE_KINDS,
+            "item_options": line_item_options() if "finish_testing" in holder_actions else [],
         },
     )
 
@@ -309,7 +328,8 @@ def step(request, pk, action):
                 continue_repair=request.POST.get("continue_repair") == "1", note=request.POST.get("note", ""), **kwargs
             )
         elif action == "finish_testing":
-            services.finish_testing(test_days=request.POST.get("test_days"), **kwargs)
+            # the carry-in repair is priced like a visit (no on-site fee) from the charge lines on the form
+            services.finish_testing(test_days=request.POST.get("test_days"), lines=lines_from(request.POST), **kwargs)
         elif action in ("accept", "depart", "arrive", "diagnose", "start_repair", "start_testing"):
             getattr(services, action)(**kwargs)
         else:

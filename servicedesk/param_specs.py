@@ -218,7 +218,9 @@ _TABLES = [
     ),
     ParamSpec(
         "bonus.workload_scores", RECORD, "8", _("每类上门的工作量分值"), "分",
-        cells=tuple(Cell(kind=DEC, min=Decimal(0), max=Decimal(100), unit="分", key=k, label=lbl) for k, lbl in CONTENTS),
+        # R-M1: each service kind, and a finished carry-in repair (送修, "carry_in")
+        cells=tuple(Cell(kind=DEC, min=Decimal(0), max=Decimal(100), unit="分", key=k, label=lbl)
+                    for k, lbl in CONTENTS + (("carry_in", _("送修维修")),)),
     ),
     ParamSpec(
         "bonus.mobile_rank_rewards", LIST, "8", _("月度排名奖励(第 1 名、第 2 名…)"), "元",

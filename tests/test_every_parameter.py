@@ -267,21 +267,32 @@ def test_resident_documents_due_working_day(manager):
     assert october == date(2026, 11, 6) and november == date(2026, 12, 3)
 
 
-@covers("team.min_person_days", "team.min_technicians", "team.min_working_days")
+@covers("team.min_person_days")
+def test_team_threshold_person_days(manager):
+    from dispatch.projects.services import team_project_proposal
+
+    change("team.min_person_days", 6, manager)
+    estimate = dict(technicians=2, working_days=3, person_days=None)  # 6 person-days
+    assert team_project_proposal(on=D0, **estimate) is None
+    assert team_project_proposal(on=D1, **estimate) is not None
+
+
+@covers("team.min_technicians", "team.min_working_days")
 @pytest.mark.parametrize(
     "name, new, estimate",
     [
-        ("team.min_person_days", 6, dict(technicians=2, working_days=3, person_days=None)),  # 6 person-days
-        ("team.min_technicians", 3, dict(technicians=3, working_days=2, person_days=1)),
-        ("team.min_working_days", 1, dict(technicians=4, working_days=1, person_days=1)),
+        ("team.min_technicians", 3, dict(technicians=3, working_days=4, person_days=12)),
+        ("team.min_working_days", 1, dict(technicians=10, working_days=1, person_days=10)),
     ],
 )
-def test_team_thresholds(manager, name, new, estimate):
+def test_team_expected_shape(manager, name, new, estimate):
+    # R-R5: ≥ 10 person-days is the only trigger; technicians and working days are the expected shape shown
+    # with the proposal (below it: a note to check the staffing), never a second trigger.
     from dispatch.projects.services import team_project_proposal
 
     change(name, new, manager)
-    assert team_project_proposal(on=D0, **estimate) is None
-    assert team_project_proposal(on=D1, **estimate) is not None
+    assert team_project_proposal(on=D0, **estimate)["below_shape"] is True
+    assert team_project_proposal(on=D1, **estimate)["below_shape"] is False
 
 
 # --------------------------------------------------------------------------- §6 charges (R-P1…R-P6, R-B2, R-B3)

@@ -4,8 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProjectKind(models.TextChoices):
+    """SPEC decision (R-M5 vs R-M6): a job is either team service (R-R5, ≥ 10 person-days, no contract amount)
+    paid by R-M5, or a project-type service contract (maintenance or construction, with a contract amount)
+    paid by R-M6 — never both."""
+
+    TEAM = "team", _("团队服务")
     MAINTENANCE = "maintenance", _("设备维保类")
     CONSTRUCTION = "construction", _("建设型")
+
+
+CONTRACT_KINDS = (ProjectKind.MAINTENANCE, ProjectKind.CONSTRUCTION)  # R-M6: project-type service with a contract amount
 
 
 class ProjectStatus(models.TextChoices):

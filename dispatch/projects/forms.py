@@ -14,7 +14,7 @@ class ProjectForm(forms.Form):
     client = forms.ModelChoiceField(Client.objects.all(), label=_("客户"), required=False)
     site = forms.ModelChoiceField(Site.objects.select_related("client"), label=_("网点"), required=False)
     kind = forms.ChoiceField(label=_("项目类型"), choices=ProjectKind.choices)
-    contract_amount = forms.CharField(label=_("合同金额(元)"), required=False)
+    contract_amount = forms.CharField(label=_("合同金额(元,团队服务不填)"), required=False)
     manager = forms.ModelChoiceField(Staff.objects.active(), label=_("项目经理/组长"), required=False)
     members = forms.ModelMultipleChoiceField(Staff.objects.active(), label=_("组员"), required=False,
                                              widget=forms.CheckboxSelectMultiple)

@@ -12,7 +12,9 @@ class Project(models.Model):
     client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="projects")
     site = models.ForeignKey("servicedesk.Site", verbose_name=_("网点"), on_delete=models.PROTECT, related_name="projects")
     kind = models.CharField(_("项目类型"), max_length=16, choices=ProjectKind.choices)
-    contract_amount = models.DecimalField(_("合同金额"), max_digits=12, decimal_places=2)
+    contract_amount = models.DecimalField(
+        _("合同金额"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("团队服务(R-M5)没有合同金额")
+    )
     manager = models.ForeignKey("servicedesk.Staff", verbose_name=_("项目经理/组长"), on_delete=models.PROTECT, related_name="projects_managed")
     documents_responsible = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("资料责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -72,7 +72,7 @@ def month_projects(month) -> list[dict]:
             "client": p.client.name,
             "kind": p.kind,
             "status": p.status,
-            "contract_amount": str(p.contract_amount),
+            "contract_amount": str(p.contract_amount) if p.contract_amount is not None else None,
             "manager": p.manager_id,
             "manager_name": p.manager.name,
             "members": len(p.members.all()),

@@ -1,4 +1,4 @@
-"""Writes of team projects (R-R5) and their completion (R-M6–R-M8). Keyword-only, explicit `now`, one transaction each."""
+"""Writes of team projects (R-R5) and their completion (R-M5 team service; R-M6–R-M8 project-type service). Keyword-only, explicit `now`, one transaction each."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from servicedesk.templatetags.money import format_yuan
 from ..resident import links
 from ..resident.choices import LinkPurpose
 from ..resident.months import local_date
-from .choices import SATISFIED, ProjectKind, ProjectStatus, Satisfaction
+from .choices import CONTRACT_KINDS, SATISFIED, ProjectKind, ProjectStatus, Satisfaction
 from .models import DailyReport, Project, ProjectMember, ProjectShare, ProjectSurvey, WorkRecord
 
 PLANNERS = (Role.MANAGER, Role.COORDINATOR)
@@ -26,21 +26,32 @@ PLANNERS = (Role.MANAGER, Role.COORDINATOR)
 
 # ---------------------------------------------------------------- R-R5 at intake
 def team_project_proposal(*, technicians: int | None, working_days: int | None, person_days: int | None = None, on: date) -> dict | None:
-    """R-R5: a job estimated at ≥ `team.min_person_days` person-days, or needing ≥ `team.min_technicians`
-    technicians for ≥ `team.min_working_days` working days, is proposed as a team project. None otherwise."""
+    """R-R5: a job estimated at ≥ `team.min_person_days` person-days is proposed as team service. The
+    expected shape (≥ `team.min_technicians` technicians for ≥ `team.min_working_days` working days) is shown
+    to the coordinator, never a second trigger: 4 × 2 = 8 person-days is not team service, 1 × 10 is (with a
+    note that its staffing is below the expected shape). None below the threshold."""
     p = get_params(["team.min_person_days", "team.min_technicians", "team.min_working_days"], on=on)
     techs, days = int(technicians or 0), int(working_days or 0)
     pd = int(person_days) if person_days else techs * days
-    by_days = pd >= p["team.min_person_days"].value
-    by_team = techs >= p["team.min_technicians"].value and days >= p["team.min_working_days"].value
-    if not (by_days or by_team):
+    minimum = p["team.min_person_days"].value
+    if pd < minimum:
         return None
+    min_techs, min_days = p["team.min_technicians"].value, p["team.min_working_days"].value
+    shape = _("预期配置:%(t)s 人以上、%(d)s 个工作日以上。") % {"t": min_techs, "d": min_days}
+    below_shape = bool(techs or days) and (techs < min_techs or days < min_days)
+    text = _("预计 %(pd)s 人天,达到团队服务标准(%(min)s 人天以上),建议立项为团队服务。") % {"pd": pd, "min": minimum}
+    if below_shape:
+        shape += " " + _("当前估计 %(t)s 人 × %(d)s 个工作日,低于预期配置,请确认人员安排。") % {"t": techs, "d": days}
     return {
         "rule": "R-R5",
         "person_days": pd,
         "technicians": techs,
         "working_days": days,
-        "text": _("预计 %(pd)s 人天(%(t)s 人 × %(d)s 个工作日),达到团队服务标准,建议立项为团队项目。") % {"pd": pd, "t": techs, "d": days},
+        "expected_technicians": min_techs,
+        "expected_working_days": min_days,
+        "below_shape": below_shape,
+        "text": f"{text}{shape}",
+        "shape": shape,
         "params": [v.as_explanation() for v in p.values()],
     }
 
@@ -99,16 +110,30 @@ def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: s
     elif client_obj and site_obj.client_id != client_obj.pk:
         err("site", _("该网点不属于此客户。"))
     if kind not in ProjectKind.values:
-        err("kind", _("项目类型应为设备维保类或建设型。"))
+        err("kind", _("项目类型应为团队服务、设备维保类或建设型。"))
+    team = kind == ProjectKind.TEAM
     amount = None
-    try:
-        amount = parse_money(contract_amount, field="contract_amount", label=_("合同金额"))
-    except DomainError as exc:
-        err("contract_amount", str(exc.message))
+    if team:
+        # SPEC decision (R-M5 vs R-M6): team service is paid by R-M5 and has no contract amount; a job with a
+        # contract amount is a project-type service (maintenance or construction, R-M6) — never both.
+        if contract_amount not in (None, ""):
+            err("contract_amount", _("团队服务按 R-M5 奖罚,不填合同金额;有合同金额的项目型服务请选择设备维保类或建设型(R-M6)。"))
+        if pool not in (None, "") or manager_share not in (None, ""):
+            err("pool", _("团队服务没有项目奖金池(R-M5 按客户满意度奖罚)。"))
+        minimum = get_params(["team.min_person_days"], on=planned_start or local_date(now))["team.min_person_days"]
+        if person_days in (None, ""):
+            err("person_days", _("团队服务请填写预计人天(%(min)s 人天以上,R-R5)。") % {"min": minimum.value})
+        elif int(person_days) < minimum.value:
+            err("person_days", _("团队服务须预计 %(min)s 人天以上(R-R5),当前 %(n)s 人天。") % {"min": minimum.value, "n": person_days})
     else:
-        if amount <= 0:
-            err("contract_amount", _("合同金额必须大于 0。"))
-            amount = None
+        try:
+            amount = parse_money(contract_amount, field="contract_amount", label=_("合同金额"))
+        except DomainError as exc:
+            err("contract_amount", str(exc.message))
+        else:
+            if amount <= 0:
+                err("contract_amount", _("合同金额必须大于 0。"))
+                amount = None
     manager_obj = Staff.objects.active().filter(pk=_pk(manager)).first() if manager else None
     if manager_obj is None:
         err("manager", _("请指定项目经理(团队组长)。"))
@@ -140,7 +165,8 @@ def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: s
     if responsible_id and responsible_id not in seen and (manager_obj is None or responsible_id != manager_obj.pk):
         err("documents_responsible", _("资料责任人应是项目经理或组员。"))
     manual_pool = manual_share = None
-    if amount is not None and kind in ProjectKind.values and not errors.get("kind"):
+    table = None
+    if amount is not None and kind in CONTRACT_KINDS and not errors.get("kind"):
         from bonuses.project_rules import project_pool  # the money rule lives with bonuses (pure function)
 
         table = project_pool(kind=kind, contract_amount=amount, on=planned_start or local_date(now))
@@ -164,6 +190,18 @@ def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: s
             err("pool", _("该合同金额的奖金池由分段表确定(¥%(p)s),不能手工填写。") % {"p": format_yuan(table.pool, sign=False)})
     if errors:
         raise ValidationError(errors)
+    # The pool is shown from the start so the team knows what is at stake (R-M6 table, or the manager's figure
+    # for maintenance ≥ ¥300 000); completion recomputes it on its own date and pays it only if earned.
+    # Team service has no pool: R-M5 pays by the client's satisfaction.
+    expected_pool, pool_explanation = None, {}
+    if team:
+        pool_explanation = {"rule": "R-M5", "inputs": {"kind": kind, "person_days": person_days},
+                            "text": _("团队服务:不设项目奖金池;客户满意时组长与组员按 R-M5 获奖励,不满意时组长受罚。")}
+    elif table is not None:
+        if table.manual and manual_pool is not None:
+            table = project_pool(kind=kind, contract_amount=amount, on=planned_start or local_date(now),
+                                 manual_pool=manual_pool, manual_manager_share=manual_share)
+        expected_pool, pool_explanation = table.pool, dict(table.explanation, expected=True)
     with transaction.atomic():
         project = Project.objects.create(
             number=next_number("PJ", local_date(now)), name=name, client=client_obj, site=site_obj, kind=kind,
@@ -171,6 +209,7 @@ def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: s
             planned_start=planned_start, planned_end=planned_end, person_days=person_days, documents_due=documents_due,
             manual_pool=manual_pool, manual_manager_share=manual_share, work_order_id=_pk(work_order) if work_order else None,
             contract_id=_pk(contract) if contract else None, created_by=by, created_at=now,
+            pool=expected_pool, pool_explanation=pool_explanation,
         )
         ProjectMember.objects.bulk_create([ProjectMember(project=project, staff_id=_pk(m), task=t) for m, t in rows])
     return project
@@ -295,6 +334,21 @@ def complete_project(*, project: Project, by: Staff, contract_fulfilled: bool | 
             client_satisfied = survey.satisfaction in SATISFIED
         if client_satisfied is None:
             raise DomainError(_("请填写客户是否满意(或等待客户提交满意度调查)。"), field="client_satisfied")
+        if project.kind == ProjectKind.TEAM:
+            # R-M5 only (SPEC decision): no contract, no pool, no shares; the month close reads the satisfaction.
+            on = local_date(now)
+            if documents_complete_on is not None and documents_complete_on > on:
+                raise DomainError(_("资料齐全日期不能晚于今天。"), field="documents_complete_on")
+            project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = None, documents_complete_on, client_satisfied
+            project.status, project.completed_at, project.completed_by = ProjectStatus.COMPLETED, now, by
+            project.pool = None
+            project.pool_explanation = {
+                "rule": "R-M5", "inputs": {"client_satisfied": client_satisfied},
+                "text": (_("团队服务客户满意:组长与每位组员按 R-M5 获奖励(计入完成当月)。") if client_satisfied
+                         else _("团队服务客户不满意:组长按 R-M5 受罚(计入完成当月)。")),
+            }
+            project.save()
+            return project
         if contract_fulfilled is None and project.contract_id:
             from ..contracts.selectors import is_fulfilled
 

@@ -58,6 +58,17 @@ def create(request):
         wo = WorkOrder.objects.filter(pk=wo_id).select_related("client", "site").first()
         if wo:
             initial = {"client": wo.client_id, "site": wo.site_id, "name": wo.description[:60] or wo.number, "work_order": wo.pk}
+    # R-R5: the intake's estimate arrives with the proposal; the form starts as team service with its person-days
+    # and the page shows the expected shape (≥ 4 technicians, ≥ 2 working days) next to it.
+    estimate = {k: request.GET.get(k, "") for k in ("person_days", "technicians", "working_days")}
+    if estimate["person_days"].isdigit():
+        proposal = services.team_project_proposal(
+            technicians=int(estimate["technicians"]) if estimate["technicians"].isdigit() else None,
+            working_days=int(estimate["working_days"]) if estimate["working_days"].isdigit() else None,
+            person_days=int(estimate["person_days"]), on=timezone.localdate(),
+        )
+        if proposal:
+            initial.update(kind="team", person_days=proposal["person_days"])
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -469,3 +469,11 @@ def client_return(*, token: str, reason: str, client_name: str = "", now: dateti
 def on_leave_ids(*, on: date) -> set[int]:
     """R-R1 → dispatch: technicians marked on leave that day on an attendance sheet."""
     return set(AttendanceDay.objects.filter(day=on, mark=DayMark.LEAVE).values_list("technician_id", flat=True))
+
+
+def on_leave_by_day(*, days) -> dict[date, set[int]]:
+    """`on_leave_ids` for several days in one query: {day: {technician ids}}."""
+    out: dict[date, set[int]] = {d: set() for d in days}
+    for tech_id, day in AttendanceDay.objects.filter(day__in=list(out), mark=DayMark.LEAVE).values_list("technician_id", "day"):
+        out[day].add(tech_id)
+    return out

@@ -173,6 +173,9 @@ def plan_team_project(demo) -> None:
     last_month = _prev_month(first_this)
     start = working_day_after(demo, demo.first_working_day(last_month.year, last_month.month), 7)
     demo.plan(demo.at(start - timedelta(days=3), 10, 0), project_step, "create", start)
+    # R-R5/R-M5: a team service without a contract amount (12 person-days), paid by R-M5 only (SPEC decision).
+    team_start = working_day_after(demo, demo.first_working_day(last_month.year, last_month.month), 12)
+    demo.plan(demo.at(team_start - timedelta(days=2), 9, 30), project_step, "create_team", team_start)
     this_start = working_day_after(demo, demo.first_working_day(first_this.year, first_this.month), 2)
     demo.plan(demo.at(this_start - timedelta(days=1), 11, 0), project_step, "create_current", this_start)
 
@@ -187,6 +190,25 @@ def project_step(demo, when, step, start, project_id=None, day=None) -> None:
     members = [(s["tech2"], "服务器端软件部署"), (s["tech3"], "客户端安装"), (s["tech4"], "客户端安装"), (s["tech5"], "数据迁移与测试")]
     client = demo.clients[0]
     site = next(x for x in demo.sites if x.client_id == client.pk and not x.resident)
+    if step == "create_team":
+        end = working_day_after(demo, start, 2)
+        team_members = [(s["tech6"], "网络布线"), (s["tech3"], "终端迁移"), (s["tech4"], "终端迁移")]
+        team_client = demo.clients[1]
+        project = ps.create_project(
+            by=s["manager"], now=when, name="南山区税务局办公区终端搬迁", client=team_client,
+            site=next(x for x in demo.sites if x.client_id == team_client.pk and not x.resident), kind="team",
+            contract_amount=None, manager=s["tech1"], members=[{"staff": t.pk, "task": task} for t, task in team_members],
+            planned_start=start, planned_end=end, person_days=12, documents_due=end + timedelta(days=5),
+        )
+        demo.count("team projects")
+        d = start
+        while d <= end:
+            demo.plan(demo.at(d, 18, 30), project_step, "day", start, project.pk, d)
+            d = working_day_after(demo, d, 1)
+        demo.plan(demo.at(working_day_after(demo, end, 1), 10, 30), project_step, "summary", start, project.pk)
+        demo.plan(demo.at(working_day_after(demo, end, 2), 15, 30), project_step, "survey", start, project.pk)
+        demo.plan(demo.at(working_day_after(demo, end, 3), 11, 30), project_step, "complete", start, project.pk)
+        return
     if step in ("create", "create_current"):
         current = step == "create_current"
         end = working_day_after(demo, start, 2)
@@ -212,7 +234,7 @@ def project_step(demo, when, step, start, project_id=None, day=None) -> None:
     if step == "day":
         ps.add_daily_report(project=project, by=s["tech1"], on=day, now=when,
                             text=f"{day:%m月%d日}:完成 {12 + day.day % 5} 台终端安装,无遗留问题。")
-        for tech, _task in members:
+        for tech in [m.staff for m in project.members.select_related("staff")]:
             ps.add_work_record(project=project, by=tech, on=day, serials=f"SN{day:%m%d}{tech.pk:02d}01-SN{day:%m%d}{tech.pk:02d}04",
                                quantity=4, note="安装并测试", now=when)
     elif step == "summary":
@@ -220,10 +242,10 @@ def project_step(demo, when, step, start, project_id=None, day=None) -> None:
                         text="项目按计划完成:共安装调试终端 60 台,数据迁移完成,已对窗口人员进行培训。")
     elif step == "survey":
         link = links.live_link(purpose=LinkPurpose.PROJECT_SURVEY, object_id=project.pk)
-        ps.submit_survey(token=link.token, satisfaction="very_satisfied", needs="终端软件升级", staffing_timing="人员充足,按时完成",
-                         work_done="安装、迁移、培训", summary="非常满意", client_name=site.contact_name, now=when)
+        ps.submit_survey(token=link.token, satisfaction="very_satisfied", needs=project.name, staffing_timing="人员充足,按时完成",
+                         work_done="安装、迁移、培训", summary="非常满意", client_name=project.site.contact_name, now=when)
     elif step == "complete":
-        ps.complete_project(project=project, by=s["manager"], contract_fulfilled=True, client_satisfied=None,
+        ps.complete_project(project=project, by=s["manager"], contract_fulfilled=None if project.kind == "team" else True, client_satisfied=None,
                             documents_complete_on=timezone.localtime(when).date() - timedelta(days=1), now=when)
         demo.count("team projects completed")
 

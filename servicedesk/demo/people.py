@@ -72,9 +72,10 @@ def build_people(demo) -> None:
     for i, name in enumerate(KEY_ACCOUNTS + RETAIL):
         key = i < len(KEY_ACCOUNTS)
         agreement = None
-        if key and i % 3 == 0:
-            # one key account still before its outsourced-service agreement (R-B8)
-            agreement = date(2025, 1, 1) if i != 9 else (now + timedelta(days=60)).date()
+        if key:
+            # R-B8: most key accounts signed their outsourced-service agreement long ago; 深圳大学城图书馆 signs in
+            # 60 days and 深圳市交通运输局 has not signed one (no date: also "before", parts only).
+            agreement = {9: (now + timedelta(days=60)).date(), 10: None}.get(i, date(2025, 1, 1))
         client = services.save_record(
             Client(
                 name=name,

@@ -13,7 +13,13 @@ def retail(**kw):
     return ClientFactory(kind=ClientKind.RETAIL, department=kw.pop("department", Department.BIDDING), **kw)
 
 
+SIGNED = date(2020, 1, 1)
+
+
 def key_account(**kw):
+    """A key account with its outsourced-service agreement signed long ago (R-C3), so the price list applies;
+    pass `agreement_start=None` for one that has not signed yet (R-B8: everything but parts free)."""
+    kw.setdefault("agreement_start", SIGNED)
     return ClientFactory(kind=ClientKind.KEY_ACCOUNT, department=kw.pop("department", Department.BIDDING), **kw)
 
 

@@ -171,3 +171,75 @@ def test_r_b7_key_account_out_of_warranty_cost_is_agreed_by_salesperson(technici
     charge = record_visit_charges(work_order=wo, lines=[line("repair", "80.50")], by=technician, on=DAY)
     assert charge.total == 0
     assert RepairPlan.objects.get().rule == "R-B7"
+
+
+def test_r_b8_key_account_without_agreement_pays_parts_only():
+    # 未签外包服务协议前…均为无偿服务(配件更换费用除外): no agreement date = not signed yet = "before".
+    client = key_account(agreement_start=None)
+    q = quote_visit(
+        client=client, on=DAY,
+        lines=[line("part", "200"), line("consumable", "100", installed=True), line("software", item="os_install")],
+    )
+    part, consumable, software = q.lines
+    # part: 200 × 1.25 = 250.00 (R-P1); consumable (136 + 60 = 196 by the list) and OS install (50) free.
+    assert (part.amount, part.rule) == (Decimal("250.00"), "R-P1")
+    assert "尚未签订外包服务协议" in part.explanation
+    assert (consumable.amount, consumable.free, consumable.rule, consumable.list_amount) == (Decimal("0.00"), True, "R-B8", Decimal("196.00"))
+    assert (software.amount, software.free, software.rule, software.list_amount) == (Decimal("0.00"), True, "R-B8", Decimal("50.00"))
+    assert (q.onsite_fee, q.onsite_fee_rule, q.visit_rule) == (Decimal("0.00"), "R-B8", "R-B8")
+    assert q.total == Decimal("250.00")
+
+
+def test_r_b8_key_account_agreement_in_the_future_pays_parts_only_and_no_onsite_fee():
+    client = key_account(agreement_start=date(2027, 1, 1))
+    q = quote_visit(client=client, on=DAY, lines=[line("part", "80"), line("repair", "100")])
+    # part 80 × 1.25 = 100.00; other repair (100 × 1.36 = 136 by the list) free; no on-site fee.
+    assert [ln.amount for ln in q.lines] == [Decimal("100.00"), Decimal("0.00")]
+    assert q.onsite_fee == Decimal("0.00") and q.total == Decimal("100.00")
+
+
+def test_r_b8_retail_client_without_agreement_date_is_priced_normally():
+    # R-C3: only key accounts have agreements; a retail part 200 → 250 + on-site 50 = 300.
+    q = quote_visit(client=retail(), on=DAY, lines=[line("part", "200")])
+    assert q.total == Decimal("300.00")
+
+
+def test_r_b6_retail_client_agreeing_to_charge_pays_the_onsite_fee_too(technician):
+    from billing.choices import Decision
+    from billing.services import decide_repair_plan
+    from tests.factories import StaffFactory
+    from servicedesk.choices import Role
+
+    salesperson = StaffFactory(roles=[Role.SALES])
+    client = retail(department=Department.KEY_ACCOUNT, salesperson=salesperson)
+    eq = company_warranty_only(client)
+    wo = WorkOrderFactory(client=client, site=eq.site, equipment=eq)
+    charge = record_visit_charges(work_order=wo, lines=[line("part", "200")], by=technician, on=DAY)
+    assert charge.onsite_fee == Decimal("0.00")  # nothing charged while the salesperson has not agreed
+    plan = RepairPlan.objects.get()
+    now = timezone.make_aware(timezone.datetime(2026, 11, 21, 10, 0))
+    decide_repair_plan(plan=plan, decision=Decision.CHARGE, reason="客户同意付费", by=salesperson, now=now)
+    charge.refresh_from_db()
+    # part 200 × 1.25 = 250 (R-P1) + the retail on-site fee 50 (R-P6) = 300, not 250.
+    assert charge.onsite_fee == Decimal("50.00") and charge.onsite_fee_rule == "R-P6"
+    assert "R-B6" in charge.onsite_fee_explanation
+    assert charge.billed_total(list(charge.lines.all())) == Decimal("300.00")
+
+
+def test_r_b7_key_account_agreeing_to_charge_pays_no_onsite_fee(technician):
+    from billing.choices import Decision
+    from billing.services import decide_repair_plan
+    from tests.factories import StaffFactory
+    from servicedesk.choices import Role
+
+    salesperson = StaffFactory(roles=[Role.SALES])
+    client = key_account(department=Department.KEY_ACCOUNT, salesperson=salesperson)
+    eq = out_of_warranty(client)
+    wo = WorkOrderFactory(client=client, site=eq.site, equipment=eq)
+    charge = record_visit_charges(work_order=wo, lines=[line("repair", "80.50")], by=technician, on=DAY)
+    now = timezone.make_aware(timezone.datetime(2026, 11, 21, 10, 0))
+    decide_repair_plan(plan=RepairPlan.objects.get(), decision=Decision.CHARGE, reason="客户同意", by=salesperson, now=now)
+    charge.refresh_from_db()
+    # repair 80.50 × 1.36 = 109.48; key accounts pay no on-site fee.
+    assert charge.onsite_fee == Decimal("0.00")
+    assert charge.billed_total(list(charge.lines.all())) == Decimal("109.48")

@@ -29,7 +29,8 @@ def test_create_complete_and_read_the_shares_through_the_api(api, site, lead, me
     res = api(manager).post("/api/projects/", payload(site, lead, members), format="json")
     assert res.status_code == 201, res.content
     body = res.json()
-    assert body["number"].startswith("PJ") and body["status"] == "planned" and body["pool"] is None
+    # the pool is answered on creation (construction ¥60 000 → tier 3 → ¥600), so the team knows what is at stake
+    assert body["number"].startswith("PJ") and body["status"] == "planned" and body["pool"] == "600.00"
     pid = body["id"]
     with time_machine.travel(DONE, tick=False):
         done = api(manager).post(f"/api/projects/{pid}/complete/", {"contract_fulfilled": True, "documents_complete_on": "2026-11-18",
@@ -104,7 +105,13 @@ def test_daily_reports_by_the_lead_and_work_records_by_members(api, lead, member
 
 def test_r_r5_team_project_proposal_thresholds_are_parameters():
     on = date(2026, 11, 20)
-    assert services.team_project_proposal(technicians=4, working_days=2, on=on) is not None  # ≥ 4 people and ≥ 2 days
+    # R-R5: ≥ 10 person-days is the only trigger; 4 people × 2 days (8 person-days) is the expected shape, not a trigger.
+    assert services.team_project_proposal(technicians=4, working_days=2, on=on) is None
+    one_person = services.team_project_proposal(technicians=1, working_days=10, on=on)  # 1 × 10 = 10 person-days
+    assert one_person["person_days"] == 10 and one_person["below_shape"] is True
+    assert (one_person["expected_technicians"], one_person["expected_working_days"]) == (4, 2)
+    assert "4 人以上、2 个工作日以上" in one_person["text"] and "1 人 × 10 个工作日" in one_person["text"]
+    assert services.team_project_proposal(technicians=5, working_days=2, on=on)["below_shape"] is False
     assert services.team_project_proposal(technicians=5, working_days=2, on=on)["person_days"] == 10
     assert services.team_project_proposal(technicians=3, working_days=3, on=on) is None  # 9 person-days, 3 people
     assert services.team_project_proposal(technicians=2, working_days=5, on=on)["person_days"] == 10  # ≥ 10 person-days
@@ -124,6 +131,12 @@ def test_r_r5_the_intake_proposes_a_team_project(client, coordinator, site):
     assert big.status_code == 302 and "/dispatch/projects/new/?work_order=" in big["Location"]
     page = client.get(big["Location"])
     assert page.status_code == 200 and "15 人天" in page.content.decode() and "新机房 60 台电脑安装" in page.content.decode()
+    # the proposal's expected shape is on the create page, and the form is prefilled as team service of 15 person-days
+    html = page.content.decode()
+    assert "预期配置:4 人以上、2 个工作日以上" in html
+    assert 'value="team" selected' in html and 'name="person_days" value="15"' in html
+    eight = client.post("/dispatch/intake/", {**form, "estimate_technicians": "4", "estimate_working_days": "2"})
+    assert eight.status_code == 302 and eight["Location"].endswith("/dispatch/board/")  # 8 person-days: no proposal
 
 
 def test_the_client_survey_through_a_signed_link(client, api, make_project, lead, manager):
@@ -208,3 +221,19 @@ def test_an_empty_body_names_every_required_field(api, manager):
     assert res.status_code == 400
     assert {"name", "client", "manager"} <= set(res.json())
     assert not Project.objects.exists()
+
+
+def test_r_m5_team_service_without_a_contract_through_the_api(api, site, lead, members, manager):
+    data = payload(site, lead, members, kind="team", person_days=12)
+    data.pop("contract_amount")
+    res = api(manager).post("/api/projects/", data, format="json")
+    assert res.status_code == 201, res.content
+    body = res.json()
+    assert body["kind"] == "team" and body["contract_amount"] is None and body["pool"] is None
+    assert body["pool_explanation"]["rule"] == "R-M5"
+    with time_machine.travel(DONE, tick=False):
+        done = api(manager).post(f"/api/projects/{body['id']}/complete/", {"client_satisfied": True}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "completed" and done.json()["shares"] == [] and done.json()["pool"] is None
+    bad = api(manager).post("/api/projects/", payload(site, lead, members, kind="team", person_days=8), format="json")
+    assert bad.status_code == 400 and set(bad.json()) == {"contract_amount", "person_days"}

@@ -108,7 +108,9 @@ def test_r_m6_maintenance_without_listed_members_shares_among_the_departments_te
     assert sum(s.amount for s in dept) == Decimal("200.00")
 
 
-def test_project_awards_and_team_rewards_land_in_the_completion_month(make_project, manager, lead, members):
+def test_project_awards_land_in_the_completion_month_and_a_contract_pays_no_team_reward(make_project, manager, lead, members):
+    # R-M6 only (SPEC decision, never both): construction ¥60 000 → pool 600, unit 600 / 4.2; manager 171.43 less
+    # 1 day late × 5 % = 8.57 → 162.86; members 142.86, 142.86, 142.85. No R-M5 team reward for a contract.
     project = _complete(make_project(), manager, late_days=1)
     drafts = project_awards(month=date(2026, 11, 1))
     assert {(d.person_id, d.rule, d.kind, d.amount, d.source) for d in drafts} == {
@@ -117,13 +119,47 @@ def test_project_awards_and_team_rewards_land_in_the_completion_month(make_proje
         (members[1].pk, "R-M6", "project_bonus", Decimal("142.86"), f"project:{project.pk}:member"),
         (members[2].pk, "R-M6", "project_bonus", Decimal("142.85"), f"project:{project.pk}:member"),
     }
-    team = {(d.person_id, d.kind, d.amount) for d in team_awards(month=date(2026, 11, 1))}
-    assert team == {(lead.pk, "reward", Decimal("100.00"))} | {(m.pk, "reward", Decimal("50.00")) for m in members}
-    assert project_awards(month=date(2026, 12, 1)) == [] and team_awards(month=date(2026, 10, 1)) == []
+    assert team_awards(month=date(2026, 11, 1)) == []
+    assert project_awards(month=date(2026, 12, 1)) == []
+
+
+def test_r_m5_team_service_without_contract_pays_team_rewards_only(make_project, manager, lead, members):
+    # R-R5 + R-M5: 12 person-days, no contract amount; satisfied → lead ¥100, each of 3 members ¥50 = ¥250; no R-M6 pool.
+    project = make_project(kind="team", contract_amount=None, person_days=12)
+    assert project.contract_amount is None and project.pool is None
+    done = services.complete_project(project=project, by=manager, now=DONE, contract_fulfilled=None,
+                                     documents_complete_on=DUE, client_satisfied=True)
+    assert done.status == "completed" and done.pool is None and not ProjectShare.objects.filter(project=project).exists()
+    team = {(d.person_id, d.rule, d.kind, d.amount) for d in team_awards(month=date(2026, 11, 1))}
+    assert team == {(lead.pk, "R-M5", "reward", Decimal("100.00"))} | {(m.pk, "R-M5", "reward", Decimal("50.00")) for m in members}
+    assert sum(d.amount for d in team_awards(month=date(2026, 11, 1))) == Decimal("250.00")
+    assert project_awards(month=date(2026, 11, 1)) == [] and team_awards(month=date(2026, 10, 1)) == []
 
 
 def test_r_m5_not_satisfied_fines_the_lead(make_project, manager, lead):
     RuleParameter.objects.filter(name="bonus.team_lead_fine").update(value="120.00")
-    _complete(make_project(), manager, satisfied=False)
+    project = make_project(kind="team", contract_amount=None, person_days=10)
+    services.complete_project(project=project, by=manager, now=DONE, contract_fulfilled=None, documents_complete_on=DUE,
+                              client_satisfied=False)
     assert [(d.person_id, d.rule, d.kind, d.amount) for d in team_awards(month=date(2026, 11, 1))] == [
         (lead.pk, "R-M5", "fine", Decimal("120.00"))]
+
+
+def test_r_m5_team_service_is_refused_a_contract_amount_and_needs_10_person_days(make_project):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        make_project(kind="team", contract_amount="60000.00", person_days=9)
+    assert set(exc.value.message_dict) == {"contract_amount", "person_days"}
+    assert "R-M6" in exc.value.message_dict["contract_amount"][0]
+    assert "10" in exc.value.message_dict["person_days"][0]
+
+
+def test_r_m6_pool_is_known_when_the_project_is_created(make_project):
+    # construction ¥60 000 → tier 3 → pool ¥600; maintenance ¥30 000 → tier 2 → pool ¥500 (manager 100, department 400).
+    construction = make_project()
+    assert construction.pool == Decimal("600.00") and construction.pool_explanation["rule"] == "R-M6"
+    maintenance = make_project(kind="maintenance", contract_amount="30000.00")
+    assert maintenance.pool == Decimal("500.00")
+    manual = make_project(kind="maintenance", contract_amount="300000.00", pool="2500.00")
+    assert manual.pool == Decimal("2500.00")

@@ -39,7 +39,9 @@ def test_construction_weights_are_a_parameter():
 def test_team_rewards_are_parameters(make_project, manager, lead, members):
     _set("bonus.team_lead_reward", "150.00")
     _set("bonus.team_member_reward", "60.00")
-    services.complete_project(project=make_project(), by=manager, now=DONE, contract_fulfilled=True, documents_complete_on=DUE, client_satisfied=True)
+    # R-M5 pays team service only (SPEC decision: a construction contract pays R-M6 instead).
+    project = make_project(kind="team", contract_amount=None, person_days=12)
+    services.complete_project(project=project, by=manager, now=DONE, contract_fulfilled=None, documents_complete_on=DUE, client_satisfied=True)
     got = {(d.person_id, d.amount) for d in team_awards(month=date(2026, 11, 1))}
     assert got == {(lead.pk, Decimal("150.00"))} | {(m.pk, Decimal("60.00")) for m in members}
 

@@ -58,7 +58,9 @@ def retail(salesperson):
 
 @pytest.fixture
 def key(salesperson):
-    return ClientFactory(name="深圳市地税局", kind=ClientKind.KEY_ACCOUNT, department=Department.KEY_ACCOUNT, salesperson=salesperson)
+    # R-B8: a key account pays the price list only once its outsourced-service agreement has started.
+    return ClientFactory(name="深圳市地税局", kind=ClientKind.KEY_ACCOUNT, department=Department.KEY_ACCOUNT, salesperson=salesperson,
+                         agreement_start=date(2020, 1, 1))
 
 
 def test_r_s1_retail_part_200_visit_makes_one_confirmation_of_300_due_7_working_days_later(retail, coordinator, technician, salesperson):
@@ -202,7 +204,8 @@ def test_r_b6_repair_plan_agreed_as_chargeable_creates_the_sale_then_it_is_regis
     plan = wo.repair_plans.get()
     billing.decide_repair_plan(plan=plan, decision=Decision.CHARGE, reason="客户同意付费", by=salesperson, now=MONDAY + timedelta(days=1))
     conf = SalesConfirmation.objects.get(work_order=wo)
-    assert conf.amount == plan.cost and conf.status == ConfirmationStatus.DRAFT and conf.technician == technician
+    # R-B6 + R-P1 + R-P6: the retail client who agreed pays the part 200 × 1.25 = 250 and the on-site fee 50 = 300.
+    assert conf.amount == Decimal("300.00") and conf.status == ConfirmationStatus.DRAFT and conf.technician == technician
 
 
 def test_a_year_missing_from_the_calendar_defers_the_sale_and_the_catch_up_makes_it(retail, coordinator, technician, monkeypatch):
