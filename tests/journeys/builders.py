@@ -61,3 +61,18 @@ def advance(order: WorkOrder, *, to: str, technician: Staff, coordinator: Staff,
         call(now + i * step)
         order.refresh_from_db()
     return order
+
+
+def resolved(order: WorkOrder, *, technician: Staff, coordinator: Staff, now: datetime, lines=None) -> WorkOrder:
+    """An order visited and closed out by `technician` (dispatched at `now`, resolved about an hour later)."""
+    from dispatch import services
+
+    advance(order, to="arrived", technician=technician, coordinator=coordinator, now=now)
+    done = now + timedelta(hours=1)
+    services.resolve(
+        work_order=order, by=technician, now=done, work_done="清洁搓纸轮,更换硒鼓", fault_cause="搓纸轮老化", advice="使用原装耗材",
+        lines=lines if lines is not None else [{"kind": "repair", "item": "other", "description": "清洁", "cost": "0", "quantity": 1}],
+        started_at=now + timedelta(minutes=25), ended_at=done, signature_name="王经理", completed_at=done,
+    )
+    order.refresh_from_db()
+    return order
