@@ -2,9 +2,9 @@
 committed data (see helpers.py for the page factory, the error guard and the login through the form).
 
 Every test in this folder gets: the `browser` marker, a transactional database, a skip with a reason where
-chromium is absent, the live server's clock at helpers.JOURNEY_NOW (ticking), fast password hashing (the
-journeys log in through the form many times; production keeps Django's PBKDF2) and `pages`, the page factory
-whose guards fail the test on any browser error the journey did not expect."""
+chromium is absent, the live server's clock at helpers.JOURNEY_NOW (ticking) and `pages`, the page factory whose
+guards fail the test on any browser error the journey did not expect. (Logging in through the form is quick:
+outside the production profile passwords are hashed by servicedesk.hashers.)"""
 import os
 from pathlib import Path
 
@@ -51,12 +51,6 @@ def journey_clock():
     """The journeys' moment (a working-day morning); it ticks, so the pages see time pass as a person would."""
     with time_machine.travel(JOURNEY_NOW, tick=True) as traveller:
         yield traveller
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Users are created and log in through the form in every journey; MD5 keeps that instant in tests only."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
