@@ -26,10 +26,13 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="needs Debian chromium at /usr/bin/chromium"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    """One Chromium per journey module. Playwright's sync API keeps an event loop running in this thread, so the
-    ORM calls the journey makes between steps are allowed explicitly for the module (Django's async guard)."""
+    """One Chromium per journey (a launch costs about half a second). Not one per module: Playwright's sync API keeps
+    an event loop on this thread while it runs, and Django then keeps the database connections opened meanwhile
+    apart from the thread's own (asgiref's Local) — kept across tests, one stays open and PostgreSQL refuses to drop
+    the test database at the end. The ORM calls a journey makes between its steps are allowed explicitly here
+    (Django's async guard)."""
     from playwright.sync_api import sync_playwright
 
     old = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")

@@ -38,6 +38,8 @@ def test_technician_day(pages, journey_now, journey_clock):
     compile_month(month=date(2026, 11, 1), by=manager, now=now)
 
     page = pages.phone("technician")
+    visit(page, "/accounts/login/")
+    screen(page, "technician-login-375")
     login(page, "tech")
     assert page.locator("#calendar-banner").count() == 0  # the working-day table is not a technician's business
     screen(page, "technician-home-375")
