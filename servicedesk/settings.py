@@ -114,6 +114,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Production keeps Django's hashers (PBKDF2 at Django's iteration count). Development, the demo and the tests hash
+# with the same algorithm at fewer iterations (servicedesk/hashers.py): a login there no longer takes a second.
+if not PRODUCTION:
+    from django.conf import global_settings  # noqa: E402
+
+    PASSWORD_HASHERS = [
+        "servicedesk.hashers.DevelopmentPBKDF2PasswordHasher",
+        *(h for h in global_settings.PASSWORD_HASHERS if h != "django.contrib.auth.hashers.PBKDF2PasswordHasher"),
+    ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -24,6 +24,8 @@ def _optional(module: str):
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # pages that carry no <link rel=icon> (printouts, the API docs, a bare file) still find the icon
+    path("favicon.ico", views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

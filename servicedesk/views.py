@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from . import params as params_service
 from . import selectors, workdays
@@ -45,6 +46,27 @@ def calendar_banner(today) -> dict | None:
     return {"tone": "warn", "text": text, "year": year}
 
 
+@require_safe
+def favicon(request):
+    """/favicon.ico → the vendored icon (resolved per request: under the production profile the static name is
+    looked up in collectstatic's manifest)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("servicedesk/favicon.svg"))
+
+
+FIELD_ROLES = {Role.TECHNICIAN, Role.TEAM_LEAD}
+
+
+def sees_calendar_banner(user) -> bool:
+    """Everyone with an office role; not people whose only roles are in the field (technician, team lead)."""
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return bool(staff) and bool(set(staff.roles) - FIELD_ROLES)
+
+
 @login_required
 def home(request):
     """Each role's to-dos (servicedesk.todos) and its shortcuts; a fixed number of queries."""
@@ -59,7 +81,8 @@ def home(request):
         {
             "staff": staff,
             "todos": todos,
-            "calendar_banner": calendar_banner(timezone.localdate(now)),
+            # the working-day table is office work: a technician can neither load it nor act on the warning
+            "calendar_banner": calendar_banner(timezone.localdate(now)) if sees_calendar_banner(request.user) else None,
             "can_fix_calendar": has_role(request.user, Role.MANAGER, Role.ADMIN),
         },
     )

@@ -68,6 +68,7 @@ DECLARED: dict[str, dict] = {
     "api/work-orders/": R(STAFF, DESK),
     "api/work-orders/{pk}/": R(STAFF, None),
     "api/parameters/": R({"manager", "admin"}, {"manager"}),
+    "favicon.ico": R(EVERYONE, None),  # a redirect to the static icon; nothing to write
     "r/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read', 'write']
     "s/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read']
     "api/work-orders/{pk}/accept/": R(None, STAFF),
