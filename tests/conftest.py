@@ -180,26 +180,34 @@ def _celery_eager():
     app.conf.task_always_eager = old
 
 
+def _seed_functions():
+    """Every `seed…` data migration of the project's own apps, in migration order — found, not listed, so a new
+    parameter migration is re-seeded too."""
+    from django.db.migrations import RunPython
+    from django.db.migrations.loader import MigrationLoader
+
+    own = {"servicedesk", "dispatch", "billing", "receivables", "penalties", "bonuses", "callbacks", "reports"}
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    plan = []
+    for leaf in sorted(graph.leaf_nodes()):
+        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
+    for node in plan:
+        for op in graph.nodes[node].operations:
+            code = getattr(op, "code", None)
+            if isinstance(op, RunPython) and node[0] in own and code.__name__.startswith("seed"):
+                yield code
+
+
 def _reseed_reference_data():
     """Transactional tests flush the database; put back what the data migrations seeded (parameters, calendar)."""
-    import importlib
-
     from django.apps import apps
 
     from servicedesk.models import CalendarYear, RuleParameter
 
     if RuleParameter.objects.exists() and CalendarYear.objects.exists():
         return
-    for module in (
-        "servicedesk.migrations.0002_seed_rule_parameters",
-        "servicedesk.migrations.0003_seed_calendar",
-        "servicedesk.migrations.0007_grant_conflict_param",
-        "receivables.migrations.0002_seed_key_account_due_param",
-        "bonuses.migrations.0002_seed_bonus_parameters",
-        "callbacks.migrations.0003_seed_complaint_reply_hours",
-        "dispatch.migrations.0005_seed_resident_project_params",
-    ):
-        importlib.import_module(module).seed(apps, None)
+    for seed in _seed_functions():
+        seed(apps, None)
 
 
 @pytest.hookimpl(hookwrapper=True)
