@@ -40,6 +40,22 @@ def queue(*, statuses=None):
     return qs.queue()
 
 
+ABOUT_ME_DAYS = 7
+
+
+def about_me(*, technician, now: datetime):
+    """The callbacks answered about `technician`'s visits in the last 7 days, newest first: what the clients said.
+    The technician's home to-do counts these and the page lists these (one selector for both)."""
+    return (
+        Callback.objects.filter(technician=technician, answered_at__gte=now - timedelta(days=ABOUT_ME_DAYS))
+        .select_related("work_order", "client")
+        .order_by("-answered_at", "-pk")
+    )
+
+
+QUEUE_STATUSES = ("due", "overdue")
+
+
 def queue_counts() -> dict[str, int]:
     """How many open callbacks there are by status, for the queue's header (one query)."""
     from .models import OPEN_STATUSES

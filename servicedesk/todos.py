@@ -83,22 +83,22 @@ def _my_open_visits(viewer, now):
 
 
 def _overdue_callbacks(viewer, now):
-    from callbacks.models import Callback
+    from callbacks import selectors
 
-    return Callback.objects.filter(status="overdue").count()
+    return selectors.queue(statuses=["overdue"]).count()
 
 
 def _due_callbacks(viewer, now):
-    from callbacks.models import Callback
+    from callbacks import selectors
 
-    return Callback.objects.filter(status="due").count()
+    return selectors.queue(statuses=["due"]).count()
 
 
 def _callbacks_about_me(viewer, now):
     """Callbacks answered about my visits in the last 7 days (what the clients said)."""
-    from callbacks.models import Callback
+    from callbacks import selectors
 
-    return Callback.objects.filter(technician=viewer, answered_at__gte=now - timedelta(days=7)).count()
+    return selectors.about_me(technician=viewer, now=now).count()
 
 
 def _unregistered_copies(viewer, now):
@@ -164,7 +164,7 @@ def _open_complaints(viewer, now):
 def _sales_disputes(viewer, now):
     from billing import selectors
 
-    return selectors.disputed_lines(viewer=viewer).count()
+    return selectors.disputes_count(viewer=viewer)
 
 
 def _awaiting_plans(viewer, now):
@@ -186,11 +186,11 @@ C, T, M, F, S, GM, A, SUP, TL = (
 )
 
 register_todo({C, M}, _("待派工单"), "dispatch:board", _unassigned, key="unassigned", tone="bad")
-register_todo({C}, _("逾期未回访"), "callbacks:queue", _overdue_callbacks, key="overdue_callbacks", tone="bad")
-register_todo({C}, _("今日待回访"), "callbacks:queue", _due_callbacks, key="due_callbacks")
+register_todo({C}, _("逾期未回访"), "callbacks:queue", _overdue_callbacks, key="overdue_callbacks", tone="bad", query="?status=overdue")
+register_todo({C}, _("今日待回访"), "callbacks:queue", _due_callbacks, key="due_callbacks", query="?status=due")
 register_todo({C}, _("未登记的送货联"), "receivables:register", _unregistered_copies, key="unregistered_copies")
 register_todo({T, TL}, _("我的待上门工单"), "dispatch:my_work", _my_open_visits, key="my_visits")
-register_todo({T, TL}, _("近 7 天对我的回访"), "dispatch:my_work", _callbacks_about_me, key="callbacks_about_me")
+register_todo({T, TL}, _("近 7 天对我的回访"), "callbacks:mine", _callbacks_about_me, key="callbacks_about_me")
 register_todo({T, TL}, _("待收款的销售"), "receivables:my_ledger", _my_sales_to_collect, key="my_sales")
 register_todo({T, TL}, _("待审核的我的扣分"), "penalties:mine", _my_pending_penalties, key="my_penalties")
 register_todo({M}, _("待决定的处罚建议"), "penalties:review", _pending_penalties, key="pending_penalties", tone="bad")
