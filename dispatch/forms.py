@@ -1,5 +1,6 @@
 """Forms of the dispatch pages: they parse input; services decide."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from billing.choices import LineItem, LineKind
@@ -39,8 +40,8 @@ class IntakeForm(forms.ModelForm):
         self.fields["site"].queryset = qs_site.filter(client_id=client_id) if client_id else qs_site.none()
         self.fields["equipment"].queryset = qs_eq.filter(client_id=client_id) if client_id else qs_eq.none()
         if new_client:  # issue 13 §10: the client and its site are created with the order
-            self.fields["client"].required = False
-            self.fields["site"].required = False
+            for name in ("client", "site", "contact_name", "contact_phone"):  # the contact defaults to the site's
+                self.fields[name].required = False
 
     def clean_required_at(self):
         """Issue 13 §10: a required time in the past (beyond a few minutes of typing) is refused."""
@@ -75,15 +76,25 @@ class NewClientForm(forms.ModelForm):
         model = Client
         fields = ["name", "kind", "department", "phone"]
 
-    def _post_clean(self):  # validated by the service (save_record → full_clean), errors named per field
-        pass
+    def _post_clean(self):
+        """The new client's and site's own rules, checked with the order's so every mistake shows at once (the
+        service checks them again inside its transaction)."""
+        from .services import check_new_client
+
+        try:
+            check_new_client(client_fields=self.client_fields(), site_fields=self.site_fields())
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                if name not in self.errors:  # a field the form already refused is named once
+                    self.add_error(name if name in self.fields else None, errors)
 
     def client_fields(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("name", "kind", "department", "phone")}
+        return {k: self.cleaned_data.get(k, "") for k in ("name", "kind", "department", "phone")}
 
     def site_fields(self) -> dict:
         d = self.cleaned_data
-        return {"name": d["site_name"], "address": d["address"], "area": d["area"], "contact_name": d["site_contact"], "phone": d["site_phone"]}
+        return {"name": d.get("site_name", ""), "address": d.get("address", ""), "area": d.get("area", ""),
+                "contact_name": d.get("site_contact", ""), "phone": d.get("site_phone", "")}
 
 
 class DispatchForm(forms.Form):

@@ -271,3 +271,16 @@ def client_lookup(*, q: str, on: date, limit: int = 10):
         for e in c.matched_equipment:
             e.state_today = e.warranty_state(on)
     return clients
+
+
+OPEN_ORDERS_SHOWN = 5  # the intake warning lists at most this many (a display bound, not a SPEC number)
+
+
+def open_orders_for_device(*, client, equipment=None, serial: str = ""):
+    """R-W1 intake: the client's open orders for the same device (by record, or by serial when the caller named no
+    record) — the coordinator is warned before taking a second one. One query; none when no device is named."""
+    if client is None or (equipment is None and not serial.strip()):
+        return WorkOrder.objects.none()
+    qs = WorkOrder.objects.filter(client=client, status__in=OPEN_STATUSES)
+    qs = qs.filter(equipment=equipment) if equipment is not None else qs.filter(equipment_serial__iexact=serial.strip())
+    return qs.select_related("technician").order_by("-created_at")[:OPEN_ORDERS_SHOWN]

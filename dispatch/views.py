@@ -144,11 +144,20 @@ def intake(request):
     is_new_client = request.method == "POST" and request.POST.get("new_client") == "1"
     form = IntakeForm(request.POST or None, new_client=is_new_client, now=now)
     new_form = NewClientForm(request.POST if is_new_client else None, prefix="new")
-    picked = None
+    picked, open_orders = None, []
     if request.method == "POST":
         if form.data.get("client") and not is_new_client:
             picked = Client.objects.filter(pk=form.data.get("client")).first()
-        if form.is_valid() and (not is_new_client or new_form.is_valid()):
+        # both forms are checked every time, so every mistake is named at once (never one per submit)
+        valid = form.is_valid()
+        valid = (new_form.is_valid() if is_new_client else True) and valid
+        if valid and not is_new_client and request.POST.get("confirm_duplicate") != "1":
+            # R-W1: the same client's device already has an open order: say so (with a link) before a second one
+            open_orders = list(selectors.open_orders_for_device(
+                client=form.cleaned_data["client"], equipment=form.cleaned_data.get("equipment"),
+                serial=form.cleaned_data.get("equipment_serial") or "",
+            ))
+        if valid and not open_orders:
             try:
                 if is_new_client:  # issue 13 §10: client + site + order in one transaction
                     wo = services.intake_new_client(
@@ -172,7 +181,10 @@ def intake(request):
     return render(
         request,
         "dispatch/intake.html",
-        {"form": form, "new_form": new_form, "new_client": is_new_client, "picked": picked, "today": timezone.localdate()},
+        {
+            "form": form, "new_form": new_form, "new_client": is_new_client, "picked": picked, "today": timezone.localdate(),
+            "open_orders": open_orders,
+        },
     )
 
 

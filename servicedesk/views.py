@@ -46,6 +46,17 @@ def calendar_banner(today) -> dict | None:
     return {"tone": "warn", "text": text, "year": year}
 
 
+FIELD_ROLES = {Role.TECHNICIAN, Role.TEAM_LEAD}
+
+
+def sees_calendar_banner(user) -> bool:
+    """Everyone with an office role; not people whose only roles are in the field (technician, team lead)."""
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return bool(staff) and bool(set(staff.roles) - FIELD_ROLES)
+
+
 @login_required
 def home(request):
     """Each role's to-dos (servicedesk.todos) and its shortcuts; a fixed number of queries."""
@@ -60,7 +71,8 @@ def home(request):
         {
             "staff": staff,
             "todos": todos,
-            "calendar_banner": calendar_banner(timezone.localdate(now)),
+            # the working-day table is office work: a technician can neither load it nor act on the warning
+            "calendar_banner": calendar_banner(timezone.localdate(now)) if sees_calendar_banner(request.user) else None,
             "can_fix_calendar": has_role(request.user, Role.MANAGER, Role.ADMIN),
         },
     )
