@@ -60,6 +60,16 @@ def test_no_sentence_leaks_a_key_a_dict_or_a_list():
                     assert not LEAKS.search(s), s
 
 
+def test_the_report_definitions_name_parameters_not_keys():
+    from reports.definitions import definitions
+
+    body = {"department": {"target_resolutions": 45, "target_visits": 15, "coverage_target": "90.00", "receivables_as_of": "2026-11-30"}}
+    with translation.override("zh-hans"):
+        texts = dict((k, t) for k, _l, t in definitions(body))
+    assert "“月报目标:每月解决家次”" in texts["targets"] and "“每类上门的工作量分值”" in texts["workload_score"]
+    assert not any(LEAKS.search(t) for t in texts.values()), texts
+
+
 def test_bonus_statement_lines_show_sentences_not_dicts():
     line = SimpleNamespace(
         rule="R-M6", get_kind_display="项目奖金", adjusts_month=None, kind="project", amount="400.00",
