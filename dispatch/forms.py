@@ -139,6 +139,16 @@ class CloseOutForm(forms.Form):
     completed_at = forms.DateTimeField(label=_("完成时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        """R-W10's required items are marked and checked by the browser too (the service still names every missing
+        one together when the browser does not check)."""
+        from .services import CLOSE_OUT_REQUIRED
+
+        super().__init__(*args, **kwargs)
+        for name in CLOSE_OUT_REQUIRED:
+            self.fields[name].widget.attrs["required"] = True
+            self.fields[name].marked_required = True
+
 
 def line_indexes(data) -> list[int]:
     """The row numbers present in the posted data (rows can be removed, so numbers may have gaps)."""

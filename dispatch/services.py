@@ -583,7 +583,9 @@ def resolve(
         if arrived and started_at and started_at < arrived - timedelta(minutes=1):
             errors.setdefault("started_at", []).append(_("开始时间不能早于到达时间(%(at)s)。") % {"at": _fmt(arrived)})
         if completed_at:
-            if arrived and completed_at < arrived:
+            # the page's times have minute precision: a completion in the arrival's own minute is not "before" it
+            # (a technician who arrived at 10:03:40 and submits the pre-filled 10:03 is never refused)
+            if arrived and completed_at < arrived.replace(second=0, microsecond=0):
                 errors.setdefault("completed_at", []).append(_("完成时间不能早于到达时间(%(at)s)。") % {"at": _fmt(arrived)})
             if completed_at > now + timedelta(minutes=5):
                 errors.setdefault("completed_at", []).append(_("完成时间不能晚于现在。"))

@@ -25,18 +25,38 @@ ZERO = Decimal("0.00")
 log = logging.getLogger(__name__)
 
 
+def _line_words(charge: VisitCharge, line) -> str:
+    """What the technician wrote for the line at close-out (kept in the charge's request, by position), else the
+    item's or the kind's name."""
+    asked = (charge.request or {}).get("lines") or []
+    written = (asked[line.position - 1].get("description") or "").strip() if 0 < line.position <= len(asked) else ""
+    return written or str(line.get_kind_display() if line.item == "other" else line.get_item_display())
+
+
+def _sale_line(description: str, quantity: int, amount: Decimal) -> tuple[str, Decimal, Decimal]:
+    """(description, quantity, unit price) whose product is exactly the billed amount (house rule 1): the line's own
+    quantity when the amount divides into whole cents, else one lot with the quantity named in the words."""
+    quantity = max(int(quantity or 1), 1)
+    unit = money(amount / quantity)
+    if quantity > 1 and money(unit * quantity) != amount:
+        return _("%(what)s × %(n)s") % {"what": description, "n": quantity}, Decimal("1"), amount
+    return description, Decimal(quantity), unit
+
+
 def _charge_lines(charge: VisitCharge) -> list[dict]:
-    """The charged lines of the visit, each with its billing explanation (R-P7); the on-site fee as its own line."""
+    """The charged lines of the visit, each with its billing explanation (R-P7); the on-site fee as its own line.
+    Each keeps the technician's description and quantity ("搓纸轮" × 2), never just the kind × 1."""
     live = [line for line in charge.lines.all() if not line.superseded]
     rows = []
     for line in live:
         amount = line.billed_amount
         if amount <= 0:
             continue
+        description, quantity, unit_price = _sale_line(_line_words(charge, line)[:200], line.quantity, money(amount))
         rows.append({
-            "description": str(line.get_kind_display() if line.item == "other" else line.get_item_display())[:200],
-            "quantity": Decimal("1"),
-            "unit_price": money(amount),
+            "description": description[:200],
+            "quantity": quantity,
+            "unit_price": unit_price,
             "price_source": PriceSource.BILLING,
             "explanation": {"rule": line.rule, "text": line.explanation, "inputs": line.inputs, "params": line.params,
                             "charge_line": line.pk, "quantity": line.quantity},

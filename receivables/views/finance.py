@@ -57,9 +57,20 @@ def ledger(request):
     })
 
 
+def _ledger_url(filters, as_of) -> str:
+    """The ledger page showing these filters: built from the parsed filters, never from a posted body (a CSRF
+    token must not reach the address bar, the history or the logs)."""
+    from urllib.parse import urlencode
+
+    query = {k: v for k, v in {**filters.as_dict(), "as_of": as_of.isoformat()}.items() if v not in (None, "")}
+    return f"{reverse('receivables:ledger')}?{urlencode(query)}"
+
+
 @login_required
 def export(request):
-    """GET: a small export downloads at once; POST (or too many rows): a Celery job with a progress bar."""
+    """GET: a small export downloads at once (reading only). POST: a Celery job with a progress bar, then a
+    redirect to the ledger (post/redirect/get). A GET over SYNC_EXPORT_LIMIT rows starts nothing: it says to
+    use the background export (no state changes on GET)."""
     require_role(request.user, *FINANCE_SIDE)
     as_of = as_of_param(request)
     viewer = staff_of(request.user)
@@ -70,10 +81,16 @@ def export(request):
         messages.error(request, exc.message)
         return redirect("receivables:ledger")
     count = selectors.ledger(as_of=as_of, filters=filters, viewer=viewer).count()
-    if request.method == "POST" or count > SYNC_EXPORT_LIMIT:
+    if request.method == "POST":
         job = services.start_export_job(filters=filters.as_dict(), as_of=as_of, by=viewer, now=timezone.now())
         messages.info(request, _("导出任务已提交(%(n)s 行),完成后可下载。") % {"n": count})
-        return redirect(f"{reverse('receivables:ledger')}?{source.urlencode()}#job-{job.pk}")
+        return redirect(f"{_ledger_url(filters, as_of)}#job-{job.pk}")
+    if count > SYNC_EXPORT_LIMIT:
+        messages.warning(
+            request,
+            _("共 %(n)s 行,超过即时导出的上限 %(max)s 行:请用“后台导出(大量数据)”。") % {"n": count, "max": SYNC_EXPORT_LIMIT},
+        )
+        return redirect(_ledger_url(filters, as_of))
     buf = io.BytesIO()
     ledger_export.export_ledger(out=buf, as_of=as_of, filters=filters, viewer=viewer)
     return xlsx_response(buf.getvalue(), ledger_export.file_name(as_of=as_of, filters=filters))

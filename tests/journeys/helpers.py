@@ -122,3 +122,26 @@ def screen(page, name: str) -> None:
 
 def text(page, selector: str = "main") -> str:
     return page.inner_text(selector)
+
+
+def draw_signature(page, selector: str = "#signature-pad") -> None:
+    """A signature drawn with a finger: real touch events (Chrome DevTools' Input.dispatchTouchEvent) on a phone
+    page, the mouse on a desk page — a zig-zag across the canvas."""
+    canvas = page.locator(selector)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    points = [(box["x"] + 20 + i * 22, box["y"] + 40 + (i % 3) * 35) for i in range(12)]
+    if page.phone:
+        cdp = page.context.new_cdp_session(page)
+        x, y = points[0]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for x, y in points[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        cdp.detach()
+    else:
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(x, y)
+        page.mouse.up()
