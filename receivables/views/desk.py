@@ -134,7 +134,11 @@ def statements(request):
                 if refused:
                     messages.warning(request, _("%(n)s 位客户的对账单已汇总或已核对,未重复汇总(如需按最新登记重新汇总,请勾选“重新汇总”)。") % {"n": len(refused)})
                 return redirect("receivables:statements")
-    rows = selectors.statements().order_by("-month", "client__name")[:200]
+    status = request.GET.get("status", "")
+    rows = selectors.statements()
+    if status in StatementStatus.values:  # the home to-dos open the list of the statements they count
+        rows = rows.filter(status=status)
+    rows = rows.order_by("-month", "client__name")[:200]
     return render(request, "receivables/statements.html", {
         "rows": rows, "Status": StatementStatus, "errors": errors, "values": values,
         "clients": Client.objects.filter(kind=ClientKind.KEY_ACCOUNT, active=True).only("id", "name").order_by("name")[:500],

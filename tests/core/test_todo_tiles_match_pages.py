@@ -18,6 +18,8 @@ TILES = {
     "sales": {"sales_disputes": "disputes", "awaiting_plans": "plans"},
     "coord1": {"overdue_callbacks": "callbacks", "due_callbacks": "callbacks"},
     "technician": {"callbacks_about_me": "callbacks"},
+    "manager": {"pending_penalties": "penalties", "statements_to_review": "statements"},
+    "finance": {"statements_to_check": "statements"},
 }
 TILE = re.compile(r'<a class="todo[^"]*" href="([^"]+)" data-todo="([^"]+)">.*?<span class="n">([^<]*)</span>', re.S)
 TOTAL = re.compile(r"共 (\d+) 条")
@@ -51,18 +53,18 @@ def tiles_of(html: str) -> dict[str, tuple[str, int]]:
 
 
 def rows_in_list(html: str, name: str) -> int:
-    start = html.find(f'data-list="{name}"')
-    assert start >= 0, f'the page has no data-list="{name}"'
-    block = html[start:]
-    depth, i = 0, 0
-    for m in re.finditer(r"<div\b|</div>", block):  # the list's own <div> … </div>
-        depth += 1 if m.group(0) == "<div" else -1
+    """The rows (data-row) inside the element marked data-list="name" — or the list's total where the page pages."""
+    opening = re.search(r'<(\w+)\b[^>]*data-list="%s"' % re.escape(name), html)
+    assert opening, f'the page has no data-list="{name}"'
+    tag, block = opening.group(1), html[opening.start():]
+    depth, end = 0, len(block)
+    for m in re.finditer(r"<%s\b|</%s>" % (tag, tag), block):  # the list's own element, nested ones included
+        depth += -1 if m.group(0).startswith("</") else 1
         if depth == 0:
-            i = m.end()
+            end = m.end()
             break
-    block = block[:i]
     total = TOTAL.search(html)
-    return int(total.group(1)) if total else block.count("data-row=")
+    return int(total.group(1)) if total else block[:end].count("data-row=")
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from servicedesk.models import CalendarYear
 
 from .builders import person
 from .helpers import login, screen, submit, text, visit
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 LINES = """2027-01-01,休,元旦
 2027-02-06,班,春节调休
@@ -18,7 +19,7 @@ LINES = """2027-01-01,休,元旦
 """
 
 
-def test_admin_loads_a_calendar_year(pages, journey_now):
+def test_admin_loads_a_calendar_year(reference_data, pages, journey_now):
     now = journey_now
     person("admin", "行政甲", Role.ADMIN, now=now)
     CalendarYear.objects.filter(year=2027).delete()  # the year the admin is about to type (a clean start whatever was seeded)

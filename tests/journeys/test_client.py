@@ -16,6 +16,7 @@ from tests.factories import SiteFactory
 
 from .builders import person
 from .helpers import screen, submit, text, visit
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 
 def _stamped_report(now):
@@ -35,7 +36,7 @@ def _stamped_report(now):
     return site, lead, tech, mgr, report
 
 
-def test_client_rates_the_resident_report_and_answers_the_project_survey(pages, journey_now):
+def test_client_rates_the_resident_report_and_answers_the_project_survey(reference_data, pages, journey_now):
     now = journey_now
     cache.clear()  # the links' per-address attempt counter
     site, lead, tech, mgr, report = _stamped_report(now)

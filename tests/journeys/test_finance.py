@@ -16,6 +16,7 @@ from tests.receivables.factories import confirmation, key_account, retail_client
 from .builders import person
 from .helpers import login, screen, submit, text, visit
 from .screens import assert_money_unbroken
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 HEAD = ["确认书或对账单编号", "收款金额", "收款日期", "收款方式", "凭证号"]
 
@@ -36,7 +37,7 @@ def _download(page, click):
     return load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
 
 
-def test_finance_day(pages, journey_now, tmp_path, settings):
+def test_finance_day(reference_data, pages, journey_now, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     now = journey_now
     coordinator = person("coord", "张协调", Role.COORDINATOR, now=now)
@@ -86,7 +87,7 @@ def test_finance_day(pages, journey_now, tmp_path, settings):
     page.guard.expect(r"status of 400 .*/receivables/payments/import/")  # the refused file's answer
     submit(page, "form[enctype] button[type=submit]")
     rows = page.locator("table:has(th:has-text('行号')) tbody tr")
-    assert rows.count() == 1 and rows.first.locator("td").first.inner_text().strip() == "3", rows.all_inner_texts()
+    assert rows.count() == 1 and rows.first.locator("td").first.inner_text().strip() == "3", text(page)
     assert not Payment.objects.exists()
     screen(page, "finance-import-refused")
     good = _bank_list(tmp_path / "bank-good.xlsx", [[overdue.number, "200.00", date(2026, 12, 1), "转账", "B-1"]])

@@ -14,11 +14,12 @@ from servicedesk.models import RuleParameter
 from .builders import client_with_device, order_for, person, resolved
 from .helpers import login, screen, submit, text, visit
 from .screens import assert_fits_scrolling_tables, assert_money_unbroken
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 NOV = date(2026, 11, 1)
 
 
-def test_manager_day(pages, journey_now):
+def test_manager_day(reference_data, pages, journey_now):
     now = journey_now
     coordinator = person("coord", "张协调", Role.COORDINATOR, now=now)
     manager = person("boss", "李经理", Role.MANAGER, now=now)

@@ -9,6 +9,7 @@ from tests.factories import SiteFactory
 
 from .builders import person
 from .helpers import login, screen, submit, text, visit
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 NOV = date(2026, 11, 1)
 
@@ -21,7 +22,7 @@ def _site(now):
     return site, lead, techs
 
 
-def test_gm_office_stamps_a_resident_report(pages, journey_now):
+def test_gm_office_stamps_a_resident_report(reference_data, pages, journey_now):
     now = journey_now
     _site_, _lead, (tech, _t2) = _site(now)
     sup, mgr = person("sup", "监督甲", Role.SUPERVISOR, now=now), person("mgr", "李经理", Role.MANAGER, now=now)
@@ -54,7 +55,7 @@ def test_gm_office_stamps_a_resident_report(pages, journey_now):
     assert ResidentReport.objects.filter(status="manager_approved").count() == 0
 
 
-def test_site_lead_submits_attendance_on_a_phone(pages, journey_now):
+def test_site_lead_submits_attendance_on_a_phone(reference_data, pages, journey_now):
     now = journey_now
     site, lead, (a, b) = _site(now)
     person("admin", "行政甲", Role.ADMIN, now=now)

@@ -11,13 +11,14 @@ from servicedesk.services import save_record
 
 from .builders import client_with_device, order_for, person, resolved
 from .helpers import login, screen, submit, text, visit
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 
 def _tile(page, key: str) -> int:
     return int(page.locator(f"[data-todo={key}] .n").inner_text().strip())
 
 
-def test_sales_decides_a_disputed_charge(pages, journey_now):
+def test_sales_decides_a_disputed_charge(reference_data, pages, journey_now):
     now = journey_now
     coordinator = person("coord", "张协调", Role.COORDINATOR, now=now)
     tech = person("tech", "王技术", Role.TECHNICIAN, now=now)

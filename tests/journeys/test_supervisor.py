@@ -11,6 +11,7 @@ from servicedesk.choices import Role
 
 from .builders import person
 from .helpers import login, screen, submit, text
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
 
 
 def _photo(tmp_path):
@@ -24,7 +25,7 @@ def _photo(tmp_path):
     return path, fake
 
 
-def test_supervisor_records_an_offence_with_a_photo(pages, journey_now, settings, tmp_path):
+def test_supervisor_records_an_offence_with_a_photo(reference_data, pages, journey_now, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_X_ACCEL_REDIRECT = ""
     now = journey_now
