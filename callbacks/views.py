@@ -107,5 +107,6 @@ def complaints(request):
         else:
             messages.error(request, _("请填写处理结果。"))
         return redirect("callbacks:complaints")
-    rows = Complaint.objects.select_related("client", "technician", "work_order", "handled_by").order_by("status", "-created_at")[:200]
-    return render(request, "callbacks/complaints.html", {"rows": rows})
+    show = request.GET.get("show", "")
+    rows = selectors.complaints(show=show, now=timezone.now())[:200]
+    return render(request, "callbacks/complaints.html", {"rows": rows, "show": show})

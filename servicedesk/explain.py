@@ -30,6 +30,14 @@ def _tier_band(rows: list, index: int) -> str:
     return f"{format_yuan(lower) if lower is not None else format_yuan(0)}–{format_yuan(upper)}"
 
 
+def _list_sep() -> str:
+    return _("、")  # "a、b" in Chinese, "a, b" in English
+
+
+def _group_sep() -> str:
+    return _(";")
+
+
 def _row_text(spec, row: dict) -> str:
     parts = []
     for cell in spec.cells:
@@ -37,7 +45,7 @@ def _row_text(spec, row: dict) -> str:
             continue
         text = display_cell(cell, (row or {}).get(cell.key))
         parts.append(f"{cell.label} {text}")
-    return "、".join(parts)
+    return _list_sep().join(parts)
 
 
 # The catalogue's units are stored as data ("分", "元/次"); their reading in the current language.
@@ -89,14 +97,14 @@ def param_value_text(name: str, value, *, inputs: dict | None = None) -> str:
             index = None
         if index is not None and 0 <= index < len(value):
             return _("合同金额 %(band)s 档:%(row)s") % {"band": _tier_band(value, index), "row": _row_text(spec, value[index])}
-        return ";".join(
+        return _group_sep().join(
             _("%(band)s 档:%(row)s") % {"band": _tier_band(value, i), "row": _row_text(spec, row)} for i, row in enumerate(value)
         )
     if spec.kind == RECORD and isinstance(value, dict):
-        return "、".join(f"{c.label} {display_cell(c, value.get(c.key))}" for c in spec.cells)
+        return _list_sep().join(f"{c.label} {display_cell(c, value.get(c.key))}" for c in spec.cells)
     if spec.kind == NESTED and isinstance(value, dict):
-        return ";".join(
-            f"{glabel} " + "、".join(f"{c.label} {display_cell(c, (value.get(g) or {}).get(c.key))}" for c in spec.cells)
+        return _group_sep().join(
+            f"{glabel} " + _list_sep().join(f"{c.label} {display_cell(c, (value.get(g) or {}).get(c.key))}" for c in spec.cells)
             for g, glabel in spec.groups
         )
     if spec.kind == LIST and isinstance(value, list):

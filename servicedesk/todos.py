@@ -156,9 +156,9 @@ def _open_dismissal_flags(viewer, now):
 
 
 def _open_complaints(viewer, now):
-    from callbacks.models import Complaint
+    from callbacks import selectors
 
-    return Complaint.objects.filter(status="open").count()
+    return selectors.complaints(show="open", now=now).count()
 
 
 def _sales_disputes(viewer, now):
@@ -196,7 +196,7 @@ register_todo({T, TL}, _("待审核的我的扣分"), "penalties:mine", _my_pend
 register_todo({M}, _("待决定的处罚建议"), "penalties:review", _pending_penalties, key="pending_penalties", tone="bad")
 register_todo({M}, _("待审核的对账单"), "receivables:statements", _statements_status("compiled"), key="statements_to_review", query="?status=compiled")
 register_todo({M}, _("待经理审批的延期"), "receivables:extensions", _extensions("pending_manager"), key="extensions_manager")
-register_todo({M}, _("待处理的投诉"), "callbacks:complaints", _open_complaints, key="open_complaints", tone="bad")
+register_todo({M}, _("待处理的投诉"), "callbacks:complaints", _open_complaints, key="open_complaints", tone="bad", query="?show=open")
 register_todo({M}, _("待处理的辞退标记"), "penalties:review", _open_dismissal_flags, key="dismissal_flags")  # deciding is the manager's
 register_todo({F, M}, _("逾期应收"), "receivables:ledger", _overdue_receivables, key="overdue_receivables", tone="bad", query="?status=overdue")
 register_todo({F}, _("待财务核对的对账单"), "receivables:statements", _statements_status("reviewed"), key="statements_to_check", query="?status=reviewed")

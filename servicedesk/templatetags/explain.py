@@ -16,4 +16,6 @@ def param_sentences(value, inputs=None) -> list[str]:
 @register.filter
 def param_text(value, inputs=None) -> str:
     """The same, joined for one line of text."""
-    return ";".join(explain.param_sentences(value, inputs=inputs if isinstance(inputs, dict) else None))
+    from django.utils.translation import gettext as _
+
+    return _(";").join(explain.param_sentences(value, inputs=inputs if isinstance(inputs, dict) else None))

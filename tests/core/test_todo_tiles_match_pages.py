@@ -18,7 +18,8 @@ TILES = {
     "sales": {"sales_disputes": "disputes", "awaiting_plans": "plans"},
     "coord1": {"overdue_callbacks": "callbacks", "due_callbacks": "callbacks"},
     "technician": {"callbacks_about_me": "callbacks"},
-    "manager": {"pending_penalties": "penalties", "statements_to_review": "statements"},
+    "manager": {"pending_penalties": "penalties", "statements_to_review": "statements", "open_complaints": "complaints",
+                "complaints_reply_overdue": "complaints"},
     "finance": {"statements_to_check": "statements"},
 }
 TILE = re.compile(r'<a class="todo[^"]*" href="([^"]+)" data-todo="([^"]+)">.*?<span class="n">([^<]*)</span>', re.S)
