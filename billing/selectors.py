@@ -57,6 +57,12 @@ def awaiting_repair_plans(*, viewer):
     return _own(qs, viewer, "client__").order_by("created_at")
 
 
+def disputes_count(*, viewer) -> int:
+    """What the 收费争议 list shows: disputed lines and disputed on-site fees (R-B9). The home to-do and the queue
+    page both count with this, so the tile never says 0 while the page lists a dispute."""
+    return disputed_lines(viewer=viewer).count() + disputed_visit_charges(viewer=viewer).count()
+
+
 QUEUE_ROWS = 100
 
 

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 def _complaints_reply_overdue(viewer, now):
     """R-K10: complaints not replied to by their deadline (one query)."""
-    from .models import Complaint
+    from .selectors import complaints
 
-    return Complaint.objects.filter(replied_at__isnull=True, reply_due_at__lt=now).count()
+    return complaints(show="reply_overdue", now=now).count()
 
 
 class CallbacksConfig(AppConfig):
@@ -26,7 +26,7 @@ class CallbacksConfig(AppConfig):
         register_nav("callbacks:figures", _("回访统计"), {Role.COORDINATOR, Role.MANAGER})
         register_nav("callbacks:complaints", _("客户投诉"), {Role.MANAGER})
         register_todo({Role.MANAGER}, _("答复已逾期的投诉"), "callbacks:complaints", _complaints_reply_overdue,
-                      key="complaints_reply_overdue", tone="bad")
+                      key="complaints_reply_overdue", tone="bad", query="?show=reply_overdue")
         entry = ("callbacks/panel.html", work_order_panel)
         if entry not in WORK_ORDER_PANELS:
             WORK_ORDER_PANELS.append(entry)

@@ -40,6 +40,33 @@ def queue(*, statuses=None):
     return qs.queue()
 
 
+ABOUT_ME_DAYS = 7
+
+
+def about_me(*, technician, now: datetime):
+    """The callbacks answered about `technician`'s visits in the last 7 days, newest first: what the clients said.
+    The technician's home to-do counts these and the page lists these (one selector for both)."""
+    return (
+        Callback.objects.filter(technician=technician, answered_at__gte=now - timedelta(days=ABOUT_ME_DAYS))
+        .select_related("work_order", "client")
+        .order_by("-answered_at", "-pk")
+    )
+
+
+QUEUE_STATUSES = ("due", "overdue")
+
+
+def complaints(*, show: str = "", now: datetime):
+    """The manager's complaints list; `show` narrows it to what a home to-do counts: "open" (not yet handled) or
+    "reply_overdue" (R-K10: no reply by the deadline). The to-dos count with this same selector."""
+    qs = Complaint.objects.select_related("client", "technician", "work_order", "handled_by")
+    if show == "open":
+        qs = qs.filter(status="open")
+    elif show == "reply_overdue":
+        qs = qs.filter(replied_at__isnull=True, reply_due_at__lt=now)
+    return qs.order_by("status", "-created_at")
+
+
 def queue_counts() -> dict[str, int]:
     """How many open callbacks there are by status, for the queue's header (one query)."""
     from .models import OPEN_STATUSES

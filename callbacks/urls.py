@@ -5,6 +5,7 @@ from . import complaint_views, views
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.call, name="call"),
+    path("mine/", views.mine, name="mine"),
     path("figures/", views.figures, name="figures"),
     path("complaints/", views.complaints, name="complaints"),
     # R-K10 complaints from any channel

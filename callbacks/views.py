@@ -24,11 +24,24 @@ CALLERS = (Role.COORDINATOR, Role.MANAGER)
 def queue(request):
     require_role(request.user, *CALLERS)
     now = timezone.now()
-    page = page_of(request, selectors.queue())  # bounded: one page, most urgent first (issue 14)
+    status = request.GET.get("status", "")
+    # ?status=due / overdue: the home to-dos link to the list they count (the same selector)
+    rows = selectors.queue(statuses=[status]) if status in selectors.QUEUE_STATUSES else selectors.queue()
+    page = page_of(request, rows)  # bounded: one page, most urgent first
     return render(
         request, "callbacks/queue.html",
         {"rows": page.object_list, "page": page, "keep": query_without_page(request), "counts": selectors.queue_counts(), "now": now},
     )
+
+
+@login_required
+def mine(request):
+    """The technician's callbacks of the last 7 days: what the clients said about my visits."""
+    require_role(request.user, Role.TECHNICIAN, Role.TEAM_LEAD)
+    rows = selectors.about_me(technician=staff_of(request.user), now=timezone.now())
+    page = page_of(request, rows)
+    return render(request, "callbacks/mine.html", {"rows": page.object_list, "page": page, "keep": query_without_page(request),
+                                                    "days": selectors.ABOUT_ME_DAYS})
 
 
 @login_required
@@ -94,5 +107,6 @@ def complaints(request):
         else:
             messages.error(request, _("请填写处理结果。"))
         return redirect("callbacks:complaints")
-    rows = Complaint.objects.select_related("client", "technician", "work_order", "handled_by").order_by("status", "-created_at")[:200]
-    return render(request, "callbacks/complaints.html", {"rows": rows})
+    show = request.GET.get("show", "")
+    rows = selectors.complaints(show=show, now=timezone.now())[:200]
+    return render(request, "callbacks/complaints.html", {"rows": rows, "show": show})

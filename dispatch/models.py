@@ -215,6 +215,9 @@ class ClientChase(models.Model):
         verbose_name_plural = _("客户来电催问")
         ordering = ["-at"]
 
+    def __str__(self):
+        return _("%(wo)s 客户来电催问 %(at)s") % {"wo": self.work_order.number, "at": local_dt(self.at)}
+
 
 # Issue 11: resident sites, team projects and maintenance contracts live in sub-packages; imported here
 # so the dispatch app (and its migrations) owns their models.

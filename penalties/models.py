@@ -3,6 +3,8 @@
 A proposal keeps what produced it: the rule, the range and dismissal mark in force on the
 event date, and the parameter version(s) they came from (`parameter`, `parameter_version`).
 """
+import re
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -19,6 +21,8 @@ from .choices import (
     PenaltyStatus,
 )
 
+
+DEFAULT_REPR = re.compile(r"\w+ object \(\d+\)")  # str() of a model without __str__
 
 class PenaltyQuerySet(models.QuerySet):
     def pending(self):
@@ -110,6 +114,17 @@ class Penalty(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == PenaltyStatus.CONFIRMED
+
+    @property
+    def source_text(self) -> str:
+        """The source as a reader names it (rule 2): the stored snapshot, or — for a snapshot that recorded
+        Django's default "Model object (pk)" — the source's kind and number."""
+        label = self.source_label or ""
+        if not label or DEFAULT_REPR.fullmatch(label):
+            model = self.source_type.model_class() if self.source_type_id else None
+            kind = str(model._meta.verbose_name) if model is not None else str(_("记录"))
+            return f"{kind} #{self.source_id}"
+        return label
 
     @property
     def range_label(self) -> str:

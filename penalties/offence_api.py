@@ -22,12 +22,20 @@ class RecordedOffenceSerializer(serializers.ModelSerializer):
     points = serializers.IntegerField(write_only=True, required=False, allow_null=True)
     person = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
     rule = serializers.CharField(max_length=8)
+    photo = serializers.FileField(write_only=True, required=False, allow_null=True)
+    photo_url = serializers.SerializerMethodField()
 
     class Meta:
         model = RecordedOffence
-        fields = ["id", "person", "person_name", "rule", "occurred_at", "observed", "photo", "points", "recorded_by",
+        fields = ["id", "person", "person_name", "rule", "occurred_at", "observed", "photo", "photo_url", "points", "recorded_by",
                   "recorded_by_name", "recorded_at", "penalty"]
         read_only_fields = ["id", "recorded_by", "recorded_at", "penalty"]
+
+    def get_photo_url(self, obj) -> str | None:
+        """The photo through the page that checks the viewer (never a public media URL)."""
+        from django.urls import reverse
+
+        return reverse("penalties:offence_photo", args=[obj.pk]) if obj.photo else None
 
     def get_penalty(self, obj) -> dict | None:
         pen = self.context.get("penalties", {}).get(obj.pk)

@@ -14,6 +14,7 @@ from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Staff
 from servicedesk.permissions import has_role, staff_of
+from servicedesk.uploads import protected_file
 
 from . import offences, selectors
 from .models import Penalty, RecordedOffence
@@ -29,7 +30,8 @@ class OffenceForm(forms.Form):
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     observed = forms.CharField(label=_l("所见情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     points = forms.IntegerField(label=_l("建议扣分"), required=False, help_text=_l("留空 = 该条款的最低分"))
-    photo = forms.FileField(label=_l("照片(可选)"), required=False)
+    photo = forms.FileField(label=_l("照片(可选)"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
     def __init__(self, *args, on, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,14 +85,28 @@ def _attach_penalties(rows):
         r.penalty = pens.get(r.pk)
 
 
+def _readable_record(request, pk: int) -> RecordedOffence:
+    """A recorded offence its person, its recorder and the managers may see (the record and its photo alike)."""
+    record = get_object_or_404(RecordedOffence.objects.select_related("person", "recorded_by"), pk=pk)
+    me = staff_of(request.user)
+    if not (has_role(request.user, Role.MANAGER) or (me and me.pk in (record.person_id, record.recorded_by_id))):
+        raise PermissionDenied(_("只能查看与本人有关的违规记录。"))
+    return record
+
+
+@login_required
+def offence_photo(request, pk: int):
+    """The record's photo, for those who may see the record (never a public media URL)."""
+    record = _readable_record(request, pk)
+    return protected_file(record.photo)
+
+
 @login_required
 def offence_detail(request, pk: int):
     """A recorded offence: its person, the recorder and managers see it; the manager decides here."""
-    record = get_object_or_404(RecordedOffence.objects.select_related("person", "recorded_by"), pk=pk)
+    record = _readable_record(request, pk)
     me = staff_of(request.user)
     is_manager = has_role(request.user, Role.MANAGER)
-    if not (is_manager or (me and me.pk in (record.person_id, record.recorded_by_id))):
-        raise PermissionDenied(_("只能查看与本人有关的违规记录。"))
     _attach_penalties([record])
     pen = record.penalty
     if request.method == "POST":

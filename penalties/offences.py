@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.notifications import notify
+from servicedesk.uploads import clean_image
 
 from . import services
 from .choices import DecisionAction
@@ -25,7 +26,6 @@ from .rules import check_rule
 # SPEC R-N5: the clauses "每发现一次" that no system event reveals
 RECORDABLE_RULES = ["P1", "P2", "P3", "P4", "P5", "P9", "P10", "P11"]
 RECORDERS = (Role.MANAGER, Role.SUPERVISOR, Role.TEAM_LEAD, Role.COORDINATOR)
-PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".heic")
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 __all__ = ["RECORDABLE_RULES", "RECORDERS", "can_record", "decide", "on_decision", "record_offence"]
@@ -35,14 +35,14 @@ def can_record(by) -> bool:
     return bool(by is not None and by.active and (by.user.is_superuser or by.has_role(*RECORDERS)))
 
 
-def _check_photo(photo) -> None:
+def _clean_photo(photo):
+    """The photo decoded and re-encoded without its metadata (servicedesk.uploads), or a refusal on "photo":
+    whatever its name says, a file that is not an image is not stored."""
     if not photo:
-        return
-    name = (getattr(photo, "name", "") or "").lower()
-    if not name.endswith(PHOTO_TYPES):
-        raise DomainError(_("照片须为 JPG、PNG、WEBP 或 HEIC 图片。"), field="photo")
+        return None
     if (getattr(photo, "size", 0) or 0) > PHOTO_MAX_BYTES:
         raise DomainError(_("照片不能超过 5 MB。"), field="photo")
+    return clean_image(photo, field="photo", label=_("照片"))
 
 
 def record_offence(*, person, rule: str, occurred_at: datetime, observed: str, by, now: datetime, points=None,
@@ -71,7 +71,7 @@ def record_offence(*, person, rule: str, occurred_at: datetime, observed: str, b
         raise DomainError(_("请填写发生时间。"), field="occurred_at")
     if occurred_at > now:
         raise DomainError(_("发生时间不能晚于现在。"), field="occurred_at")
-    _check_photo(photo)
+    photo = _clean_photo(photo)
     on = timezone.localtime(occurred_at).date()
     with transaction.atomic():
         record = RecordedOffence.objects.create(

@@ -60,7 +60,12 @@ def _required_reason(reason: str, field_name: str = "reason") -> str:
 
 
 def _source_snapshot(source) -> tuple[str, str]:
-    label = str(source)[:200]
+    """The source's name as a reader sees it (rule 2): its own str(), or its kind and number where the model
+    has no readable str() (never "Model object (pk)")."""
+    label = str(source)
+    if label == f"{type(source).__name__} object ({source.pk})":
+        label = f"{source._meta.verbose_name} #{source.pk}"
+    label = label[:200]
     try:
         url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
     except Exception:  # a source without a page is fine; the label is enough

@@ -10,4 +10,5 @@ urlpatterns = [
     path("offences/new/", offence_views.offence_new, name="offence_new"),
     path("offences/mine/", offence_views.offence_mine, name="offence_mine"),
     path("offences/<int:pk>/", offence_views.offence_detail, name="offence_detail"),
+    path("offences/<int:pk>/photo/", offence_views.offence_photo, name="offence_photo"),
 ]

@@ -266,6 +266,11 @@ def statements():
     return MonthlyStatement.objects.select_related("client", "reviewed_by", "checked_by", "sent_by", "compiled_by")
 
 
+def statement_lines(statement: MonthlyStatement):
+    """The sales a statement sums (R-S2), in sale order — one query."""
+    return statement.confirmations.select_related("site", "technician").order_by("sold_on", "number")
+
+
 # --------------------------------------------------------------------------- pages (fixed queries, bounded lists)
 
 

@@ -54,6 +54,7 @@ def readable(user, report) -> bool:
 
 class ApproveSerializer(serializers.Serializer):
     digest = serializers.CharField(required=False, allow_blank=True, default="")
+    drafts_confirmed = serializers.BooleanField(required=False, default=False)
 
 
 class MonthlyReportView(APIView):

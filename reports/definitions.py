@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 DEFINITIONS = [
     ("resolved_visits", _("已解决上门"), _("当月完成服务单(完成时间在当月,上海时间)的次数,按服务方式和服务内容分列(R-W10)。")),
     ("visits", _("客户拜访"), _("当月在客户处完成的服务次数(送修件在公司维修的不计)。")),
-    ("targets", _("月度目标"), _("每位技术员每月至少解决 %(r)s 家次客户问题、拜访 %(v)s 家次客户(参数 report.target_resolutions / report.target_visits)。")),
-    ("workload_score", _("工作量分"), _("流动服务已解决上门次数 × 各服务内容的分值(参数 bonus.workload_scores,默认每次 1 分)(R-M1)。")),
+    ("targets", _("月度目标"), _("每位技术员每月至少解决 %(r)s 家次客户问题、拜访 %(v)s 家次客户(规则参数“%(rn)s”“%(vn)s”)。")),
+    ("workload_score", _("工作量分"), _("流动服务已解决上门次数 × 各服务内容的分值(规则参数“%(wn)s”,默认每次 1 分)(R-M1)。")),
     ("sla_compliance", _("SLA 达标率"), _("当月到期的响应时限中按时完成的比例:按时完成数 ÷ 到期数(R-W4 出发、R-W5 驻点到达/电话答复、R-W6 联系客户;已作废的不计)。没有到期的时限时为“—”。")),
     ("callbacks", _("已回访"), _("当月完成的服务中已接通并记录答案的回访数(R-K3)。")),
     ("very_satisfied_rate", _("很满意率"), _("很满意的回访 ÷ 已接通的回访(R-K9)。没有已接通的回访时为“—”,不是 0%% 也不是 100%%。")),
@@ -23,7 +23,12 @@ DEFINITIONS = [
 def definitions(body: dict) -> list[tuple[str, str, str]]:
     """[(key, label, text)] with the month's parameter values filled in."""
     d = body["department"]
-    fill = {"r": d["target_resolutions"], "v": d["target_visits"], "t": d["coverage_target"], "d": d["receivables_as_of"]}
+    from servicedesk.explain import param_label
+
+    fill = {"r": d["target_resolutions"], "v": d["target_visits"], "t": d["coverage_target"], "d": d["receivables_as_of"],
+            # parameters by their names (rule 2), never their keys
+            "rn": param_label("report.target_resolutions"), "vn": param_label("report.target_visits"),
+            "wn": param_label("bonus.workload_scores")}
     out = []
     for key, label, text in DEFINITIONS:
         text = str(text)

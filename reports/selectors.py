@@ -25,6 +25,27 @@ def archive():
     return MonthlyReport.objects.filter(status=ReportStatus.APPROVED).select_related("approved_by").defer("body").order_by("-month")
 
 
+def archive_rows(limit: int = 120) -> list[dict]:
+    """The archive's rows with a summary a reader understands (technicians, visits, resolutions, sales) instead of
+    the body's checksum (rule 2); one query, bounded by `limit` months."""
+    rows = []
+    for r in MonthlyReport.objects.filter(status=ReportStatus.APPROVED).select_related("approved_by").order_by("-month")[:limit]:
+        d = r.data.get("department", {})
+        rows.append({"report": r, "month": r.month, "approved_by": r.approved_by, "approved_at": r.approved_at,
+                     "technicians": d.get("technicians", 0), "visits": d.get("visits", 0),
+                     "resolved": d.get("resolved_visits", 0), "sales": d.get("sales")})
+    return rows
+
+
+def draft_statements(month) -> list:
+    """The month's bonus statements (R-M9) still in draft, by name: approving the report over them needs an
+    explicit confirmation."""
+    from bonuses.choices import StatementStatus
+    from bonuses.models import Statement
+
+    return list(Statement.objects.filter(month=month, status=StatementStatus.DRAFT).select_related("person").order_by("person__name"))
+
+
 def recent(limit: int = 24):
     return MonthlyReport.objects.select_related("approved_by").defer("body").order_by("-month")[:limit]
 
@@ -65,6 +86,17 @@ def mode_labels() -> list[tuple[str, str]]:
 
 def kind_labels() -> list[tuple[str, str]]:
     return [(k, str(v)) for k, v in ServiceContent.choices]
+
+
+def department_view(body: dict) -> dict:
+    """The department figures with the team projects' stored status codes read as labels (rule 2: no raw codes)."""
+    from dispatch.projects.models import ProjectStatus
+
+    d = body["department"]
+    labels = dict(ProjectStatus.choices)
+    for r in d.get("projects") or []:
+        r["status_label"] = str(labels.get(r.get("status"), r.get("status") or ""))
+    return d
 
 
 def technician_rows(body: dict) -> list[dict]:

@@ -15,6 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.workdays import is_working_day
 
+from . import selectors
 from .compiler import build_body, canonical_json, digest_of, month_start, previous_month
 from .models import MonthlyReport, ReportStatus
 
@@ -60,9 +61,11 @@ def compile_month(*, month: date, now: datetime, by=None, auto: bool = False) ->
     return report
 
 
-def approve(*, month: date, by, now: datetime, digest: str = "") -> MonthlyReport:
+def approve(*, month: date, by, now: datetime, digest: str = "", drafts_confirmed: bool = False) -> MonthlyReport:
     """R-T2: the manager approves the compiled month; it is archived for admin and frozen.
-    `digest` (optional) guards against approving a body other than the one reviewed."""
+    `digest` (optional) guards against approving a body other than the one reviewed. While some of the month's
+    bonus statements (R-M9) are still drafts the approval needs `drafts_confirmed` — the manager has seen the list
+    (reports.selectors.draft_statements) and approves anyway; otherwise it is refused naming how many."""
     if by is None:
         raise PermissionDenied(_("只有部门经理可以编制或审批月度报表。"))
     _require_manager(by)
@@ -75,6 +78,13 @@ def approve(*, month: date, by, now: datetime, digest: str = "") -> MonthlyRepor
             raise ConflictError(_("%(m)s 的月度报表已审批。") % {"m": month.strftime("%Y-%m")}, code="report_approved")
         if digest and digest != report.digest:
             raise ConflictError(_("报表在您查看后已重新编制,请刷新后再审批。"), code="stale_report")
+        drafts = selectors.draft_statements(month)
+        if drafts and not drafts_confirmed:
+            raise DomainError(
+                _("%(m)s 还有 %(n)s 张月度结算单是草稿(%(who)s):请确认仍要审批月报。")
+                % {"m": month.strftime("%Y-%m"), "n": len(drafts), "who": "、".join(s.person.name for s in drafts)},
+                field="drafts_confirmed", code="draft_statements",
+            )
         report.status = ReportStatus.APPROVED
         report.approved_by = by
         report.approved_at = now

@@ -53,7 +53,8 @@ def monthly(request):
     }
     if report is not None:
         body = report.data
-        ctx.update(body=body, rows=selectors.technician_rows(body), d=body["department"], charts=selectors.chart_data(body),
+        ctx.update(drafts=selectors.draft_statements(month) if not report.is_approved else [],
+                   body=body, rows=selectors.technician_rows(body), d=selectors.department_view(body), charts=selectors.chart_data(body),
                    definitions=definitions(body))
     return render(request, "reports/monthly.html", ctx)
 
@@ -77,7 +78,8 @@ def approve_view(request):
     require_role(request.user, Role.MANAGER)
     month = _month(request.POST.get("month"), _default_month())
     try:
-        services.approve(month=month, by=staff_of(request.user), now=timezone.now(), digest=request.POST.get("digest", ""))
+        services.approve(month=month, by=staff_of(request.user), now=timezone.now(), digest=request.POST.get("digest", ""),
+                         drafts_confirmed=request.POST.get("drafts_confirmed") == "1")
         messages.success(request, _("%(m)s 月度报表已审批并归档。") % {"m": month.strftime("%Y-%m")})
     except DomainError as exc:
         messages.error(request, str(exc.message))
@@ -98,7 +100,7 @@ def export(request, month: str):
 @login_required
 def archive(request):
     require_role(request.user, *selectors.ARCHIVE_VIEWERS)
-    return render(request, "reports/archive.html", {"rows": selectors.archive()[:120]})
+    return render(request, "reports/archive.html", {"rows": selectors.archive_rows(120)})
 
 
 @login_required
@@ -113,7 +115,7 @@ def archived(request, month: str):
     return render(
         request,
         "reports/monthly.html",
-        {"month": m, "report": report, "body": body, "rows": selectors.technician_rows(body), "d": body["department"], "charts": selectors.chart_data(body),
+        {"month": m, "report": report, "body": body, "rows": selectors.technician_rows(body), "d": selectors.department_view(body), "charts": selectors.chart_data(body),
          "definitions": definitions(body), "can_manage": False, "archived": True,
          "modes": selectors.mode_labels(), "kinds": selectors.kind_labels()},
     )

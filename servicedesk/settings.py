@@ -149,6 +149,9 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
+# Uploads are never public: views that check the viewer serve them (servicedesk.uploads.protected_file). Behind
+# nginx set this to its `internal` location (deploy/nginx-servicedesk.conf) and nginx sends the file.
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
 
 # --- REST API (API reference /api/docs/) ---
 REST_FRAMEWORK = {

@@ -83,22 +83,22 @@ def _my_open_visits(viewer, now):
 
 
 def _overdue_callbacks(viewer, now):
-    from callbacks.models import Callback
+    from callbacks import selectors
 
-    return Callback.objects.filter(status="overdue").count()
+    return selectors.queue(statuses=["overdue"]).count()
 
 
 def _due_callbacks(viewer, now):
-    from callbacks.models import Callback
+    from callbacks import selectors
 
-    return Callback.objects.filter(status="due").count()
+    return selectors.queue(statuses=["due"]).count()
 
 
 def _callbacks_about_me(viewer, now):
     """Callbacks answered about my visits in the last 7 days (what the clients said)."""
-    from callbacks.models import Callback
+    from callbacks import selectors
 
-    return Callback.objects.filter(technician=viewer, answered_at__gte=now - timedelta(days=7)).count()
+    return selectors.about_me(technician=viewer, now=now).count()
 
 
 def _unregistered_copies(viewer, now):
@@ -156,15 +156,15 @@ def _open_dismissal_flags(viewer, now):
 
 
 def _open_complaints(viewer, now):
-    from callbacks.models import Complaint
+    from callbacks import selectors
 
-    return Complaint.objects.filter(status="open").count()
+    return selectors.complaints(show="open", now=now).count()
 
 
 def _sales_disputes(viewer, now):
     from billing import selectors
 
-    return selectors.disputed_lines(viewer=viewer).count()
+    return selectors.disputes_count(viewer=viewer)
 
 
 def _awaiting_plans(viewer, now):
@@ -185,20 +185,20 @@ C, T, M, F, S, GM, A, SUP, TL = (
 )
 
 register_todo({C, M}, _("待派工单"), "dispatch:board", _unassigned, key="unassigned", tone="bad")
-register_todo({C}, _("逾期未回访"), "callbacks:queue", _overdue_callbacks, key="overdue_callbacks", tone="bad")
-register_todo({C}, _("今日待回访"), "callbacks:queue", _due_callbacks, key="due_callbacks")
+register_todo({C}, _("逾期未回访"), "callbacks:queue", _overdue_callbacks, key="overdue_callbacks", tone="bad", query="?status=overdue")
+register_todo({C}, _("今日待回访"), "callbacks:queue", _due_callbacks, key="due_callbacks", query="?status=due")
 register_todo({C}, _("未登记的送货联"), "receivables:register", _unregistered_copies, key="unregistered_copies")
 register_todo({T, TL}, _("我的待上门工单"), "dispatch:my_work", _my_open_visits, key="my_visits")
-register_todo({T, TL}, _("近 7 天对我的回访"), "dispatch:my_work", _callbacks_about_me, key="callbacks_about_me")
+register_todo({T, TL}, _("近 7 天对我的回访"), "callbacks:mine", _callbacks_about_me, key="callbacks_about_me")
 register_todo({T, TL}, _("待收款的销售"), "receivables:my_ledger", _my_sales_to_collect, key="my_sales")
 register_todo({T, TL}, _("待审核的我的扣分"), "penalties:mine", _my_pending_penalties, key="my_penalties")
 register_todo({M}, _("待决定的处罚建议"), "penalties:review", _pending_penalties, key="pending_penalties", tone="bad")
-register_todo({M}, _("待审核的对账单"), "receivables:statements", _statements_status("compiled"), key="statements_to_review")
+register_todo({M}, _("待审核的对账单"), "receivables:statements", _statements_status("compiled"), key="statements_to_review", query="?status=compiled")
 register_todo({M}, _("待经理审批的延期"), "receivables:extensions", _extensions("pending_manager"), key="extensions_manager")
-register_todo({M}, _("待处理的投诉"), "callbacks:complaints", _open_complaints, key="open_complaints", tone="bad")
+register_todo({M}, _("待处理的投诉"), "callbacks:complaints", _open_complaints, key="open_complaints", tone="bad", query="?show=open")
 register_todo({M}, _("待处理的辞退标记"), "penalties:review", _open_dismissal_flags, key="dismissal_flags")  # deciding is the manager's
 register_todo({F, M}, _("逾期应收"), "receivables:ledger", _overdue_receivables, key="overdue_receivables", tone="bad", query="?status=overdue")
-register_todo({F}, _("待财务核对的对账单"), "receivables:statements", _statements_status("reviewed"), key="statements_to_check")
+register_todo({F}, _("待财务核对的对账单"), "receivables:statements", _statements_status("reviewed"), key="statements_to_check", query="?status=reviewed")
 register_todo({GM}, _("待总经办审批的延期"), "receivables:extensions", _extensions("pending_gm"), key="extensions_gm")
 register_todo({S}, _("收费争议"), "billing:queue", _sales_disputes, key="sales_disputes")
 register_todo({S}, _("待客户确认的维修方案"), "billing:queue", _awaiting_plans, key="awaiting_plans")

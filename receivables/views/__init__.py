@@ -5,6 +5,8 @@ from .desk import (  # noqa: F401
     overdue_review,
     reconciliation,
     register,
+    statement_detail,
+    statement_export,
     statement_step,
     statements,
 )

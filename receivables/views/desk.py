@@ -134,14 +134,47 @@ def statements(request):
                 if refused:
                     messages.warning(request, _("%(n)s 位客户的对账单已汇总或已核对,未重复汇总(如需按最新登记重新汇总,请勾选“重新汇总”)。") % {"n": len(refused)})
                 return redirect("receivables:statements")
-    rows = selectors.statements().order_by("-month", "client__name")[:200]
+    status = request.GET.get("status", "")
+    rows = selectors.statements()
+    if status in StatementStatus.values:  # the home to-dos open the list of the statements they count
+        rows = rows.filter(status=status)
+    rows = rows.order_by("-month", "client__name")[:200]
     return render(request, "receivables/statements.html", {
         "rows": rows, "Status": StatementStatus, "errors": errors, "values": values,
         "clients": Client.objects.filter(kind=ClientKind.KEY_ACCOUNT, active=True).only("id", "name").order_by("name")[:500],
         "this_month": timezone.localdate().strftime("%Y-%m"),
-        "can": {"review": has_role(request.user, Role.MANAGER), "check": has_role(request.user, Role.FINANCE),
-                "send": has_role(request.user, Role.FINANCE, Role.COORDINATOR, Role.MANAGER)},
+        "can": _statement_can(request),
     }, status=400 if errors else 200)
+
+
+STATEMENT_READERS = (Role.FINANCE, Role.MANAGER, Role.COORDINATOR)
+
+
+def _statement_can(request) -> dict:
+    return {"review": has_role(request.user, Role.MANAGER), "check": has_role(request.user, Role.FINANCE),
+            "send": has_role(request.user, Role.FINANCE, Role.COORDINATOR, Role.MANAGER)}
+
+
+@login_required
+def statement_detail(request, pk):
+    """R-S2: a statement with its sales, readable and printable at every step (the manager reviews and finance
+    checks what the client will receive, before it is sent)."""
+    require_role(request.user, *STATEMENT_READERS)
+    stmt = get_object_or_404(selectors.statements(), pk=pk)
+    return render(request, "receivables/statement_detail.html", {
+        "s": stmt, "lines": selectors.statement_lines(stmt), "can": _statement_can(request),
+    })
+
+
+@login_required
+def statement_export(request, pk):
+    """The same statement as an Excel workbook, at any step."""
+    from ..statement_export import export_statement, file_name
+    from .common import xlsx_response
+
+    require_role(request.user, *STATEMENT_READERS)
+    stmt = get_object_or_404(selectors.statements(), pk=pk)
+    return xlsx_response(export_statement(stmt), file_name(stmt))
 
 
 @login_required
@@ -156,6 +189,9 @@ def statement_step(request, pk, step):
         fn(statement=stmt, by=staff_of(request.user), now=timezone.now())
     except DomainError as exc:
         messages.error(request, exc.message)
+    nxt = request.POST.get("next", "")
+    if nxt == "detail":
+        return redirect("receivables:statement_detail", pk=stmt.pk)
     return redirect("receivables:statements")
 
 

@@ -1,4 +1,5 @@
 """Billing pages: price parameters (managers), the salesperson queue, the work-order panel."""
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -86,7 +87,10 @@ def test_work_order_page_shows_quote_explanations_and_decision(salesperson, coor
     charge = record_visit_charges(work_order=wo, lines=[line("part", "200")], by=technician, on=DAY)
     c = browser(technician)
     html = c.get(f"/core/work-orders/{wo.pk}/").content.decode()
-    assert "零散客户配件:成本 ¥200.00 × 1.25 = ¥250.00" in html and "300.00" in html and "billing.part_markup" in html
+    seen = re.sub(r"<[^>]+>", "", html)  # what the reader sees (amounts sit in their own unbreakable spans)
+    # the parameter by its name and value, never its key (rule 2)
+    assert "零散客户配件:成本 ¥200.00 × 1.25 = ¥250.00" in seen and "300.00" in seen and "配件加价倍数:1.25 倍" in seen
+    assert "billing.part_markup" not in seen
     r = c.post(f"/billing/charges/{charge.pk}/dispute/", {"reason": "客户嫌贵"})
     assert r.status_code == 302
     assert browser(technician).post(f"/billing/charges/{charge.pk}/decide/", {"decision": "waive", "reason": "x"}).status_code == 403

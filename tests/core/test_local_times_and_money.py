@@ -33,7 +33,8 @@ def test_local_dt_and_event_text_use_shanghai():
 
 def test_money_filters_put_thousands_separators():
     html = Template("{% load money %}{{ a|yuan }} {{ a|amount }}").render(Context({"a": Decimal("12800")}))
-    assert html == "¥12,800.00 12,800.00"
+    # each amount is one unbreakable unit on the page (rule 9)
+    assert html == '<span class="money">¥12,800.00</span> <span class="money">12,800.00</span>'
 
 
 def test_work_order_log_shows_action_names_and_local_times(client, manager):

@@ -117,7 +117,8 @@ def test_coordinator_day(pages, journey_now):
     row.locator("select[name=technician]").select_option(str(busy.pk))
     page.guard.expect(rf"status of 409 \(Conflict\) @ .*/dispatch/board/{fourth.pk}/assign/")  # the R-W8 question answers 409
     submit(page, f"form[action='/dispatch/board/{fourth.pk}/assign/'] button[type=submit]")
-    assert "今天已有 3 次上门" in page.inner_text("main")
+    # R-W8 counts the visit day's visits and suggests the least-loaded technician of the area first
+    assert "王技术 2026-12-03 已有 3 次上门" in page.inner_text("main") and "推荐:赵技术" in page.inner_text("main")
     fourth.refresh_from_db()
     assert fourth.technician_id is None
     screen(page, "coordinator-fourth-visit-confirm")

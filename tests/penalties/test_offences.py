@@ -119,7 +119,13 @@ def test_manager_changes_within_range_or_rejects_and_person_is_told(tech, team_l
 
 def test_photo_is_kept_and_wrong_type_refused(tech, supervisor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    pen = record(supervisor, tech, rule="P5", photo=SimpleUploadedFile("desk.jpg", b"\xff\xd8\xff", content_type="image/jpeg"))
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, format="JPEG")  # a real photo: the file is decoded, not trusted by name
+    pen = record(supervisor, tech, rule="P5", photo=SimpleUploadedFile("desk.jpg", buf.getvalue(), content_type="image/jpeg"))
     assert pen.source.photo.name.endswith(".jpg")
     with pytest.raises(DomainError) as exc:
         record(supervisor, tech, rule="P5", photo=SimpleUploadedFile("x.exe", b"MZ"), observed="再次")
