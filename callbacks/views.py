@@ -94,5 +94,5 @@ def complaints(request):
         else:
             messages.error(request, _("请填写处理结果。"))
         return redirect("callbacks:complaints")
-    rows = Complaint.objects.select_related("client", "technician", "work_order", "handled_by").order_by("status", "-created_at")[:200]
+    rows = Complaint.objects.select_related("client", "technician", "responsible", "work_order", "handled_by").order_by("status", "-created_at")[:200]
     return render(request, "callbacks/complaints.html", {"rows": rows})
