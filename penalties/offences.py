@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.notifications import notify
 
 from . import services
 from .choices import DecisionAction
