@@ -44,11 +44,21 @@ def complaints_of(person, month=OCTOBER):
     return row
 
 
-def test_r_k10_taking_a_complaint_blames_nobody(coordinator, technician, visit):
+def to_decide(viewer):
+    from servicedesk.todos import todos_for
+
+    return next(t["count"] for t in todos_for(viewer, now=NOW) if t["key"] == "complaints_to_decide")
+
+
+def test_r_k10_taking_a_complaint_blames_nobody(coordinator, manager, technician, visit):
     c = take(coordinator, visit)
     assert c.technician == technician and c.outcome == "" and c.responsible is None
     assert not Penalty.objects.exists()
     assert complaints_of(technician)["complaints"] == 0
+    # the manager's to-do: 1 complaint to decide, 0 once decided
+    assert to_decide(manager) == 1
+    complaints.decide(complaint=c, by=manager, now=NOW, outcome="unfounded", reason="客户误会")
+    assert to_decide(manager) == 0
 
 
 def test_r_k10_own_work_proposes_p8_to_the_responsible_and_counts_for_r_m2(coordinator, manager, technician,
