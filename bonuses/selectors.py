@@ -112,6 +112,11 @@ def ranking(month: date) -> list[dict]:
     return out
 
 
+def statement_statuses(month: date) -> dict[int, str]:
+    """{person id: statement status} of the month (R-T1: the report shows which statements are still draft). One query."""
+    return dict(Statement.objects.in_month(month_start(month)).values_list("person_id", "status"))
+
+
 # --------------------------------------------------------------------------- pages and API
 def month_status(month: date) -> str:
     """draft while any statement is a draft (or nothing compiled); approved when all are approved or archived;

@@ -27,6 +27,7 @@ from . import mobile_rules, selectors
 from .choices import LOCKED_STATUSES, AwardKind, MoneyRule, StatementStatus
 from .drafts import AwardDraft
 from .models import Award, MonthClose, Statement
+from .signals import announce
 
 CENT = Decimal("0.01")
 ADJUST_PREFIX = "adjust:"
@@ -188,6 +189,7 @@ def compile_month(*, month: date, by=None, now: datetime) -> CompileResult:
             close.compiled_at, close.compiled_by, close.runs = now, by, close.runs + 1
             close.save(update_fields=["compiled_at", "compiled_by", "runs"])
         result.adjustments = [d for d in drafts if d.adjusts_month]
+        announce(month)  # R-T1: the month's draft report follows its statements
     return result
 
 
@@ -260,6 +262,7 @@ def approve_statement(*, statement: Statement, by, now: datetime) -> Statement:
             raise ConflictError(_("该结算单已是“%(s)s”,不能再审批。") % {"s": st.get_status_display()})
         st.status, st.approved_by, st.approved_at = StatementStatus.APPROVED, by, now
         st.save(update_fields=["status", "approved_by", "approved_at"])
+        announce(st.month)
         _notify_person(st, _("您 %(m)s 的月度结算单已审批。") % {"m": f"{st.month:%Y-%m}"}, now=now)
     return st
 
@@ -287,6 +290,7 @@ def archive_statement(*, statement: Statement, by, now: datetime) -> Statement:
             raise ConflictError(_("只有已审批的结算单可以归档,该结算单是“%(s)s”。") % {"s": st.get_status_display()})
         st.status, st.archived_by, st.archived_at = StatementStatus.ARCHIVED, by, now
         st.save(update_fields=["status", "archived_by", "archived_at"])
+        announce(st.month)
     return st
 
 

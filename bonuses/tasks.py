@@ -1,4 +1,5 @@
-"""Beat job of the month close (R-M9, R-T1 timing): thin wrapper around services.compile_last_month."""
+"""The month close as a task (R-M9): thin wrapper around services.compile_last_month. Not scheduled on its own:
+the beat's reports.tasks.compile_last_month_task closes the month and then compiles the report (R-T1 order)."""
 import logging
 
 from celery import shared_task

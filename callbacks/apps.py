@@ -9,6 +9,14 @@ def _complaints_reply_overdue(viewer, now):
     return complaints(show="reply_overdue", now=now).count()
 
 
+def _complaints_to_decide(viewer, now):
+    """R-K10: complaints the manager has not decided yet (whose, if anyone's, they are) — never one naming the
+    viewer, which they may not decide (one query)."""
+    from .selectors import complaints
+
+    return complaints(show="to_decide", now=now, viewer=viewer).count()
+
+
 class CallbacksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "callbacks"
@@ -27,6 +35,8 @@ class CallbacksConfig(AppConfig):
         register_nav("callbacks:complaints", _("客户投诉"), {Role.MANAGER})
         register_todo({Role.MANAGER}, _("答复已逾期的投诉"), "callbacks:complaints", _complaints_reply_overdue,
                       key="complaints_reply_overdue", tone="bad", query="?show=reply_overdue")
+        register_todo({Role.MANAGER}, _("待判定的投诉"), "callbacks:complaints", _complaints_to_decide,
+                      key="complaints_to_decide", tone="bad", query="?show=to_decide")
         entry = ("callbacks/panel.html", work_order_panel)
         if entry not in WORK_ORDER_PANELS:
             WORK_ORDER_PANELS.append(entry)

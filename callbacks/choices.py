@@ -52,3 +52,30 @@ class ComplaintChannel(models.TextChoices):
     WALK_IN = "walk_in", _("来访")
     CALLBACK = "callback", _("回访")
     SIGNED_LINK = "signed_link", _("客户签名链接")
+    # R-W12: a carry-in client had to call in because nobody told them how the repair was going
+    CARRY_IN_CHASE = "carry_in_chase", _("送修客户来电催问")
+
+
+class ComplaintOutcome(models.TextChoices):
+    """R-K10 Decision: the manager decides whose, if anyone's, the complaint is. Only OWN_WORK proposes P8 and
+    counts for R-M2."""
+
+    OWN_WORK = "own_work", _("成立,本人工作问题")
+    NOT_PERSON = "not_person", _("成立,非个人责任")
+    UNFOUNDED = "unfounded", _("不成立")
+
+
+class ComplaintCause(models.TextChoices):
+    """The recorded root cause of a decided complaint, the grouping of the monthly report's "complaints by cause".
+    own_work and unfounded follow from the outcome; a founded complaint that is not a person's fault names one
+    of the others."""
+
+    OWN_WORK = "own_work", _("本人工作问题")
+    PROCESS = "process", _("流程问题")
+    PRODUCT = "product", _("产品质量")
+    THIRD_PARTY = "third_party", _("第三方原因")
+    OTHER = "other", _("其他原因")
+    UNFOUNDED = "unfounded", _("投诉不成立")
+
+
+NOT_PERSON_CAUSES = (ComplaintCause.PROCESS, ComplaintCause.PRODUCT, ComplaintCause.THIRD_PARTY, ComplaintCause.OTHER)

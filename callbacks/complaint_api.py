@@ -10,7 +10,7 @@ from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import complaints
-from .choices import ComplaintChannel
+from .choices import NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
 from .models import Complaint
 
 INTAKE = set(complaints.INTAKE_ROLES)
@@ -28,16 +28,28 @@ class AnyChannelComplaintSerializer(serializers.ModelSerializer):
         model = Complaint
         fields = ["id", "channel", "client", "work_order", "technician", "words", "owner", "serious", "status",
                   "created_at", "created_by", "reply_due_at", "reply_overdue", "replied_at", "root_cause", "agreed_fix",
-                  "fix_due_on", "client_confirmation", "client_confirmed_at", "gm_reported_at", "reply_explanation"]
+                  "fix_due_on", "client_confirmation", "client_confirmed_at", "gm_reported_at", "reply_explanation",
+                  "outcome", "responsible", "cause", "decided_by", "decided_at", "decision_reason"]
         read_only_fields = ["id", "status", "created_at", "created_by", "reply_due_at", "replied_at", "root_cause",
                             "agreed_fix", "fix_due_on", "client_confirmation", "client_confirmed_at", "gm_reported_at",
-                            "reply_explanation"]
+                            "reply_explanation", "outcome", "responsible", "cause", "decided_by", "decided_at",
+                            "decision_reason"]
 
 
 class ComplaintReplySerializer(serializers.Serializer):
     root_cause = serializers.CharField(max_length=4000)
     agreed_fix = serializers.CharField(max_length=4000)
     fix_due_on = serializers.DateField()
+
+
+class ComplaintDecideSerializer(serializers.Serializer):
+    """R-K10 Decision: own_work needs `responsible` (proposes P8 to them, counts for R-M2); not_person and
+    unfounded propose nothing. `cause` (not_person only): process, product, third_party, other (default)."""
+
+    outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
+    responsible = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    reason = serializers.CharField(max_length=4000)
+    cause = serializers.ChoiceField(choices=[(c.value, c.label) for c in NOT_PERSON_CAUSES], required=False, allow_blank=True)
 
 
 class ComplaintConfirmSerializer(serializers.Serializer):
@@ -49,7 +61,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Re
     permission_classes = [RolePermission]
     read_roles = INTAKE | {Role.GM_OFFICE}
     write_roles = INTAKE
-    action_roles = {"reply": None, "confirm": None}  # the owner or a manager: checked by the service
+    action_roles = {"reply": None, "confirm": None, "decide": {Role.MANAGER}}  # reply/confirm: the owner or a manager
     filterset_class = None
 
     def get_queryset(self):
@@ -78,6 +90,16 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Re
         ser.is_valid(raise_exception=True)
         c = self._call(complaints.reply, complaint=self.get_object_for_action(pk), by=staff_of(request.user),
                        now=timezone.now(), **ser.validated_data)
+        return Response(AnyChannelComplaintSerializer(c).data)
+
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        ser = ComplaintDecideSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        c = self._call(complaints.decide, complaint=self.get_object_for_action(pk), by=staff_of(request.user),
+                       now=timezone.now(), outcome=d["outcome"], responsible=d.get("responsible"), reason=d["reason"],
+                       cause=d.get("cause", ""))
         return Response(AnyChannelComplaintSerializer(c).data)
 
     @action(detail=True, methods=["post"])

@@ -14,7 +14,7 @@ from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import has_role, require_role, staff_of
 
 from . import complaints
-from .choices import ComplaintChannel
+from .choices import NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
 from .models import Complaint
 
 
@@ -22,7 +22,10 @@ class ComplaintForm(forms.Form):
     channel = forms.ChoiceField(label=_l("渠道"), choices=ComplaintChannel.choices, initial=ComplaintChannel.PHONE)
     client = forms.ModelChoiceField(label=_l("客户"), queryset=Client.objects.order_by("name"))
     work_order = forms.CharField(label=_l("工单号(可选)"), required=False, max_length=20)
-    technician = forms.ModelChoiceField(label=_l("被投诉人(本人工作问题)"), queryset=Staff.objects.none(), required=False)
+    technician = forms.ModelChoiceField(
+        label=_l("涉及人员(可选)"), queryset=Staff.objects.none(), required=False,
+        help_text=_l("只是记录客户提到的人;是否本人工作问题、由谁负责,由部门经理判定后才确定。"),
+    )
     words = forms.CharField(label=_l("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     owner = forms.ModelChoiceField(label=_l("负责人"), queryset=Staff.objects.none(), required=False,
                                    help_text=_l("留空 = 部门经理"))
@@ -48,6 +51,33 @@ class ReplyForm(forms.Form):
     root_cause = forms.CharField(label=_l("根本原因"), widget=forms.Textarea(attrs={"rows": 3}))
     agreed_fix = forms.CharField(label=_l("商定的解决办法"), widget=forms.Textarea(attrs={"rows": 3}))
     fix_due_on = forms.DateField(label=_l("解决日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DecideForm(forms.Form):
+    """R-K10 Decision: the manager decides whose, if anyone's, the complaint is."""
+
+    outcome = forms.ChoiceField(label=_l("判定结果"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)
+    responsible = forms.ModelChoiceField(
+        label=_l("责任人"), queryset=Staff.objects.none(), required=False,
+        help_text=_l("判定为本人工作问题时必选:向其提出 P8 处罚建议,并计入当月投诉(R-M2)。"),
+    )
+    cause = forms.ChoiceField(
+        label=_l("原因类别(非个人责任时)"), required=False,
+        choices=[("", "—")] + [(c.value, c.label) for c in NOT_PERSON_CAUSES],
+    )
+    reason = forms.CharField(label=_l("判定理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Staff.objects.filter(active=True).order_by("name")
+        if complaint is not None and complaint.technician_id and not self.is_bound:
+            self.initial.setdefault("responsible", complaint.technician_id)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("outcome") == ComplaintOutcome.OWN_WORK and not d.get("responsible"):
+            self.add_error("responsible", _("判定为本人工作问题时,请选择责任人。"))
+        return d
 
 
 class ConfirmForm(forms.Form):
@@ -83,10 +113,25 @@ def complaint_detail(request, pk: int):
     if not (has_role(request.user, Role.MANAGER, Role.COORDINATOR, Role.GM_OFFICE) or (me and me.pk == c.owner_id)):
         raise PermissionDenied(_("只有投诉负责人、协调员或部门经理可以查看该投诉。"))
     reply_form, confirm_form = ReplyForm(prefix="r"), ConfirmForm(prefix="c")
+    decide_form = DecideForm(prefix="d", complaint=c)
     if request.method == "POST":
         now = timezone.now()
         try:
-            if request.POST.get("action") == "reply":
+            if request.POST.get("action") == "decide":
+                decide_form = DecideForm(request.POST, prefix="d", complaint=c)
+                if decide_form.is_valid():
+                    d = decide_form.cleaned_data
+                    try:
+                        complaints.decide(complaint=c, by=me, now=now, outcome=d["outcome"], responsible=d["responsible"],
+                                          reason=d["reason"], cause=d["cause"])
+                    except DomainError as exc:
+                        if exc.field not in decide_form.fields:
+                            raise
+                        decide_form.add_error(exc.field, str(exc.message))
+                    else:
+                        messages.success(request, _("投诉已判定。"))
+                        return redirect("callbacks:complaint_detail", pk=pk)
+            elif request.POST.get("action") == "reply":
                 reply_form = ReplyForm(request.POST, prefix="r")
                 if reply_form.is_valid():
                     complaints.reply(complaint=c, by=me, now=now, **reply_form.cleaned_data)
@@ -104,4 +149,5 @@ def complaint_detail(request, pk: int):
             messages.error(request, str(exc))
     return render(request, "callbacks/complaint_detail.html", {
         "c": c, "reply_form": reply_form, "confirm_form": confirm_form, "now": timezone.now(),
+        "decide_form": decide_form, "can_decide": complaints.can_decide(me) and not c.outcome,
     })

@@ -2,8 +2,12 @@
 
 Each gets an owner and a reply deadline (`complaint.reply_hours`, 24 h; a row the beat scans through a
 partial index), then the root cause, the agreed fix and its date, and the client's confirmation.
-Serious ones are reported to the GM office. One about a person's own work (`technician`) proposes P8
-and counts for that person's R-M2 fine.
+Serious ones are reported to the GM office.
+
+Decision (R-K10): taking a complaint blames nobody. It may name the person concerned (`technician`), which
+proposes nothing; the manager then decides it (`decide`): *founded, the person's own work* proposes P8 to the
+person responsible and counts for their R-M2 fine; *founded, not a person's fault* (process, product, third
+party) and *unfounded* neither propose nor count.
 """
 from datetime import date, datetime, timedelta
 
@@ -18,12 +22,12 @@ from servicedesk.models import Staff
 from servicedesk.notifications import department_heads, notify
 from servicedesk.params import get_param
 
-from .choices import ComplaintChannel, ComplaintStatus
+from .choices import NOT_PERSON_CAUSES, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus
 from .models import Complaint
 
 INTAKE_ROLES = (Role.COORDINATOR, Role.MANAGER)
 
-__all__ = ["confirm_by_client", "intake_defaults", "register_complaint", "reply", "scan_complaints"]
+__all__ = ["can_decide", "confirm_by_client", "decide", "intake_defaults", "register_complaint", "reply", "scan_complaints"]
 
 
 def can_take(by) -> bool:
@@ -54,12 +58,11 @@ def intake_defaults(*, by, now: datetime, channel: str = ComplaintChannel.CALLBA
 
 def register_complaint(*, channel: str, client, words: str, by, now: datetime, work_order=None, technician=None,
                        owner=None, serious: bool = False) -> Complaint:
-    """Take a complaint from any channel; proposes P8 when it is about a technician's own work (R-K10).
+    """Take a complaint from any channel (R-K10). It may name the person concerned (`technician`, by default the
+    work order's technician) but proposes nothing: only the manager's decision (`decide`) blames a person.
 
     `by=None` only for the client's own signed link (channel "signed_link"): nobody on the staff took it,
     the owner defaults to the department manager."""
-    from penalties.services import propose
-
     if by is None and channel == ComplaintChannel.SIGNED_LINK:
         pass
     elif not can_take(by):
@@ -82,16 +85,86 @@ def register_complaint(*, channel: str, client, words: str, by, now: datetime, w
             client=client, work_order=work_order, technician=technician, words=words, created_at=now, created_by=by,
             serious=bool(serious), **intake_defaults(by=by, now=now, channel=channel, owner=owner),
         )
-        if technician is not None:
-            propose(
-                person=technician, rule="P8", source=c, on=timezone.localtime(now).date(), by=by, now=now,
-                reason=_("客户投诉(%(ch)s):%(w)s") % {"ch": c.get_channel_display(), "w": words[:120]},
-            )
         if c.serious:
             c.gm_reported_at = now
             c.save(update_fields=["gm_reported_at"])
     _announce(c, now=now)
     return c
+
+
+def can_decide(by) -> bool:
+    """R-K10: the department manager decides a complaint (a superuser too)."""
+    return bool(by is not None and by.active and (by.user.is_superuser or by.has_role(Role.MANAGER)))
+
+
+def decide(*, complaint: Complaint, by, now: datetime, outcome: str, reason: str, responsible=None,
+           cause: str = "") -> Complaint:
+    """R-K10 Decision: the manager decides whose, if anyone's, the complaint is — once.
+
+    - own_work: founded, the person's own work → `responsible` is required; P8 is proposed to them (event date:
+      the day the complaint was taken) and the complaint counts for their R-M2 fine;
+    - not_person: founded, not a person's fault → `cause` process / product / third party / other (default other);
+    - unfounded: neither proposes nor counts.
+    Nobody decides a complaint about themselves (the person named or the person held responsible).
+    """
+    from penalties.services import propose
+
+    if not can_decide(by):
+        raise PermissionDenied(_("只有部门经理可以判定投诉。"))
+    if outcome not in ComplaintOutcome.values:
+        raise DomainError(_("请选择判定结果。"), field="outcome")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写判定理由。"), field="reason")
+    if outcome == ComplaintOutcome.OWN_WORK:
+        if responsible is None:
+            raise DomainError(_("判定为本人工作问题时,请选择责任人。"), field="responsible")
+        if not responsible.active:
+            raise DomainError(_("%(name)s 已离职,不能作为责任人。") % {"name": responsible.name}, field="responsible")
+        cause = ComplaintCause.OWN_WORK
+    else:
+        responsible = None
+        if outcome == ComplaintOutcome.UNFOUNDED:
+            cause = ComplaintCause.UNFOUNDED
+        else:
+            cause = cause or ComplaintCause.OTHER
+            if cause not in NOT_PERSON_CAUSES:
+                raise DomainError(_("请选择原因类别(流程、产品、第三方或其他)。"), field="cause")
+    with transaction.atomic():
+        c = Complaint.objects.select_for_update(of=("self",)).select_related("client").get(pk=complaint.pk)
+        if c.outcome:
+            raise ConflictError(
+                _("该投诉已于 %(at)s 判定为“%(o)s”,不能再次判定。") % {
+                    "at": timezone.localtime(c.decided_at).strftime("%Y-%m-%d %H:%M"), "o": c.get_outcome_display()}
+            )
+        if by.pk in {c.technician_id, getattr(responsible, "pk", None)} and not by.user.is_superuser:
+            raise PermissionDenied(_("不能判定涉及自己的投诉,请由其他经理或总经办处理。"))
+        c.outcome, c.responsible, c.cause = outcome, responsible, cause
+        c.decided_by, c.decided_at, c.decision_reason = by, now, reason
+        c.save(update_fields=["outcome", "responsible", "cause", "decided_by", "decided_at", "decision_reason"])
+        if outcome == ComplaintOutcome.OWN_WORK:
+            propose(
+                person=responsible, rule="P8", source=c, on=timezone.localtime(c.created_at).date(), by=by, now=now,
+                reason=_("客户投诉(%(ch)s)经判定为本人工作问题:%(w)s") % {"ch": c.get_channel_display(), "w": c.words[:120]},
+            )
+    _announce_decision(c, now=now)
+    return c
+
+
+def _announce_decision(c: Complaint, *, now: datetime) -> None:
+    """R-N5: the person the complaint named, and the person held responsible, are told of the decision."""
+    people = {s.pk: s for s in (c.technician, c.responsible) if s is not None}
+    if not people:
+        return
+    notify(
+        recipients=list(people.values()), key=f"complaint-decided-{c.pk}",
+        text=_("客户投诉(%(client)s,%(at)s)已判定:%(o)s%(who)s。理由:%(r)s") % {
+            "client": c.client.name, "at": timezone.localtime(c.created_at).strftime("%Y-%m-%d"),
+            "o": c.get_outcome_display(),
+            "who": (_(",责任人 %(name)s") % {"name": c.responsible.name}) if c.responsible else "",
+            "r": c.decision_reason[:120]},
+        link="/penalties/mine/", now=now,
+    )
 
 
 def _announce(c: Complaint, *, now: datetime) -> None:

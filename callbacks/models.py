@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models.labels import FastChoiceLabels
 
-from .choices import CallbackStatus, ComplaintChannel, ComplaintStatus, Question, Satisfaction, WindowRule
+from .choices import (
+    CallbackStatus, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus, Question, Satisfaction, WindowRule,
+)
 
 OPEN_STATUSES = (CallbackStatus.PENDING, CallbackStatus.DUE, CallbackStatus.OVERDUE)
 
@@ -114,7 +116,8 @@ class ComplaintQuerySet(models.QuerySet):
 class Complaint(models.Model):
     """R-K5/R-K10: a client's complaint from any channel, with an owner and a reply deadline (a row the beat scans).
 
-    `technician` set = a complaint about that person's own work (P8 proposal, counts for R-M2)."""
+    `technician` is the person the complaint names when it is taken; that proposes nothing. Only the manager's
+    decision (`outcome`) names who is `responsible`: own_work proposes P8 to them and counts for R-M2."""
 
     callback = models.OneToOneField(
         Callback, verbose_name=_("回访"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaint_record"
@@ -125,7 +128,7 @@ class Complaint(models.Model):
     )
     client = models.ForeignKey("servicedesk.Client", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="complaints")
     technician = models.ForeignKey(
-        "servicedesk.Staff", verbose_name=_("被投诉技术员"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+        "servicedesk.Staff", verbose_name=_("涉及人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
     words = models.TextField(_("客户原话"))
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
@@ -155,6 +158,18 @@ class Complaint(models.Model):
     client_confirmation = models.TextField(_("客户确认意见"), blank=True)
     serious = models.BooleanField(_("情节严重"), default=False)
     gm_reported_at = models.DateTimeField(_("上报总经办时间"), null=True, blank=True)
+    # R-K10 Decision: the manager's decision — whose, if anyone's, the complaint is
+    outcome = models.CharField(_("判定结果"), max_length=16, choices=ComplaintOutcome.choices, blank=True, db_index=True)
+    responsible = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints_responsible",
+    )
+    cause = models.CharField(_("原因类别"), max_length=16, choices=ComplaintCause.choices, blank=True)
+    decided_by = models.ForeignKey(
+        "servicedesk.Staff", verbose_name=_("判定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("判定时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("判定理由"), blank=True)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -168,12 +183,24 @@ class Complaint(models.Model):
                 name="complaint_reply_due_open",
             )
         ]
+        constraints = [
+            # R-K10: a person is responsible exactly when the complaint was decided "the person's own work"
+            models.CheckConstraint(
+                condition=Q(outcome=ComplaintOutcome.OWN_WORK, responsible__isnull=False)
+                | (~Q(outcome=ComplaintOutcome.OWN_WORK) & Q(responsible__isnull=True)),
+                name="complaint_responsible_iff_own_work",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.client} · {self.created_at:%Y-%m-%d}"
 
     def get_absolute_url(self):
         return f"/callbacks/complaints/{self.pk}/"
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.outcome)
 
     @property
     def is_reply_overdue(self) -> bool:

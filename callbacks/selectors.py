@@ -56,14 +56,19 @@ def about_me(*, technician, now: datetime):
 QUEUE_STATUSES = ("due", "overdue")
 
 
-def complaints(*, show: str = "", now: datetime):
-    """The manager's complaints list; `show` narrows it to what a home to-do counts: "open" (not yet handled) or
-    "reply_overdue" (R-K10: no reply by the deadline). The to-dos count with this same selector."""
-    qs = Complaint.objects.select_related("client", "technician", "work_order", "handled_by")
+def complaints(*, show: str = "", now: datetime, viewer=None):
+    """The manager's complaints list; `show` narrows it to what a home to-do counts: "open" (not yet handled),
+    "reply_overdue" (R-K10: no reply by the deadline) or "to_decide" (R-K10: not decided yet, never one naming the
+    viewer, who may not decide it). The to-dos count with this same selector."""
+    qs = Complaint.objects.select_related("client", "technician", "responsible", "work_order", "handled_by")
     if show == "open":
         qs = qs.filter(status="open")
     elif show == "reply_overdue":
         qs = qs.filter(replied_at__isnull=True, reply_due_at__lt=now)
+    elif show == "to_decide":
+        qs = qs.filter(outcome="")
+        if viewer is not None:
+            qs = qs.exclude(technician_id=viewer.pk)
     return qs.order_by("status", "-created_at")
 
 
@@ -91,6 +96,32 @@ class TechnicianMonth:
         return percent(self.very_satisfied, self.answered)
 
 
+def own_work_complaints(start: datetime, end: datetime, *, person_ids=None) -> dict[int, tuple[str, int]]:
+    """R-M2 / R-K10 Decision: {person: (name, n)} of the complaints taken in [start, end) that the manager decided
+    were the person's own work, except those whose P8 for that person was then rejected or withdrawn. One query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef
+
+    from penalties.choices import PenaltyStatus
+    from penalties.models import Penalty
+
+    from .choices import ComplaintOutcome
+
+    dropped = Penalty.objects.filter(
+        source_type=ContentType.objects.get_for_model(Complaint), source_id=OuterRef("pk"), rule="P8", joint_role="",
+        person_id=OuterRef("responsible_id"), status__in=(PenaltyStatus.REJECTED, PenaltyStatus.WITHDRAWN),
+    )
+    qs = Complaint.objects.filter(
+        created_at__gte=start, created_at__lt=end, outcome=ComplaintOutcome.OWN_WORK, responsible__isnull=False
+    ).exclude(Exists(dropped))
+    if person_ids is not None:
+        qs = qs.filter(responsible_id__in=person_ids)
+    return {
+        r["responsible_id"]: (r["responsible__name"], r["n"])
+        for r in qs.values("responsible_id", "responsible__name").annotate(n=Count("pk")).order_by()
+    }
+
+
 def technician_month_figures(month: date, *, technician_ids=None) -> dict[int, TechnicianMonth]:
     """Per technician: answered callbacks, very-satisfied count and rate, unreachable, complaints. Two queries."""
     start, end = month_bounds(month)
@@ -102,14 +133,7 @@ def technician_month_figures(month: date, *, technician_ids=None) -> dict[int, T
         very=Count("pk", filter=Q(status=CallbackStatus.DONE, satisfaction=Satisfaction.VERY_SATISFIED)),
         unreachable=Count("pk", filter=Q(status=CallbackStatus.UNREACHABLE)),
     )
-    # R-K10: only complaints about a person's own work count for them (R-M2)
-    complaints_qs = Complaint.objects.filter(created_at__gte=start, created_at__lt=end, technician__isnull=False)
-    if technician_ids is not None:
-        complaints_qs = complaints_qs.filter(technician_id__in=technician_ids)
-    complaints = {
-        r["technician_id"]: (r["technician__name"], r["n"])
-        for r in complaints_qs.values("technician_id", "technician__name").annotate(n=Count("pk"))
-    }
+    complaints = own_work_complaints(start, end, person_ids=technician_ids)
     result = {
         r["technician_id"]: TechnicianMonth(
             r["technician_id"], r["technician__name"], r["answered"], r["very"], r["unreachable"], complaints.get(r["technician_id"], ("", 0))[1]

@@ -177,7 +177,8 @@ def record_call(
     complaint: str = "",
 ) -> Callback:
     """R-K3–R-K5: record the answers; each "no" on items 1–4 proposes P6, dissatisfaction or a complaint opens
-    a complaint record and proposes P8. Outside the window it is allowed but marked late."""
+    a complaint record for the manager to decide (R-K10: P8 only when decided the person's own work). Outside the
+    window it is allowed but marked late."""
     if not answered:
         return record_no_answer(callback=callback, by=by, now=now)
     answers = {"badge": badge, "explained": explained, "cleaned": cleaned, "signed": signed}
@@ -223,7 +224,7 @@ def record_call(
                     by=by,
                 )
         if satisfaction == Satisfaction.DISSATISFIED or complaint:
-            record, _created = Complaint.objects.get_or_create(
+            Complaint.objects.get_or_create(
                 callback=cb,
                 defaults=dict(
                     work_order=cb.work_order,
@@ -236,14 +237,8 @@ def record_call(
                     **intake_defaults(by=by, now=now),  # R-K10: owner and reply deadline
                 ),
             )
-            propose(
-                person=cb.technician,
-                rule="P8",
-                source=record,
-                reason=_("客户投诉(回访,工单 %(n)s):%(w)s") % {"n": cb.work_order.number, "w": record.words[:120]},
-                on=on,
-                by=by,
-            )
+            # R-K10 Decision: the complaint names the visit's technician but blames nobody until the manager
+            # decides it (callbacks.complaints.decide); only "own work" proposes P8
     if satisfaction == Satisfaction.DISSATISFIED or complaint:
         notify(
             recipients=[s for s in department_heads() if s.has_role("manager")],

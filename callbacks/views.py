@@ -108,5 +108,5 @@ def complaints(request):
             messages.error(request, _("请填写处理结果。"))
         return redirect("callbacks:complaints")
     show = request.GET.get("show", "")
-    rows = selectors.complaints(show=show, now=timezone.now())[:200]
+    rows = selectors.complaints(show=show, now=timezone.now(), viewer=staff_of(request.user))[:200]
     return render(request, "callbacks/complaints.html", {"rows": rows, "show": show})

@@ -952,7 +952,12 @@ def return_device(*, work_order, by: Staff, now: datetime, version: int | None =
 
 
 def record_client_chase(*, work_order, by: Staff, note: str, now: datetime) -> ClientChase:
-    """R-W12: the carry-in client had to call in because nobody told them → P8 proposal to the holder."""
+    """R-W12: the carry-in client had to call in because nobody told them. It is a complaint (R-K10) like any
+    other — owner, reply deadline, root cause — naming the holder of the repair; the manager decides it, and only
+    "the person's own work" proposes P8 (callbacks.complaints.decide)."""
+    from callbacks.choices import ComplaintChannel
+    from callbacks.complaints import register_complaint
+
     _require_desk(by)
     with transaction.atomic():
         wo = _lock(work_order)
@@ -965,13 +970,10 @@ def record_client_chase(*, work_order, by: Staff, note: str, now: datetime) -> C
         WorkOrderEvent.objects.create(
             work_order=wo, at=now, by=by, action="client_chase", from_status=wo.status, to_status=wo.status, holder=wo.technician, note=note
         )
-        _propose(
-            person=wo.technician,
-            rule="P8",
-            source=chase,
-            reason=_("R-W12:送修客户因无人告知进度而来电询问(工单 %(number)s):%(note)s") % {"number": wo.number, "note": note},
-            on=_local_date(now),
-            by=by,
+        register_complaint(
+            channel=ComplaintChannel.CARRY_IN_CHASE, client=wo.client, work_order=wo, technician=wo.technician, by=by,
+            now=now,
+            words=_("送修客户因无人告知进度而来电询问(工单 %(number)s):%(note)s") % {"number": wo.number, "note": note},
         )
         return chase
 

@@ -24,6 +24,7 @@ from .choices import RULE_CHOICES, FlagDecision, JointRole, PenaltyStatus
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
 MANAGERS = {Role.MANAGER}
+DECIDERS = {Role.MANAGER, Role.GM_OFFICE}  # GM office: proposals about a department manager (P8 Decision)
 
 
 def parse_month(raw: str | None, *, field: str = "month") -> date | None:
@@ -72,7 +73,7 @@ class PenaltySerializer(serializers.ModelSerializer):
         fields = [
             "id", "person", "person_name", "rule", "joint_role", "joint_of", "source_type", "source_id", "source_label",
             "source_url", "reason", "suggested_points", "points", "min_points", "max_points", "dismissal", "status",
-            "occurred_on", "parameter", "parameter_version", "serious", "proposed_at", "proposed_by", "decided_at",
+            "occurred_on", "parameter", "parameter_version", "serious", "failed_supervision", "proposed_at", "proposed_by", "decided_at",
             "decided_by", "decided_by_name", "decision_reason", "withdrawn_at", "withdrawn_by", "withdrawn_by_name",
             "withdraw_reason", "dismissal_flag", "decisions",
         ]
@@ -93,6 +94,10 @@ class ConfirmSerializer(serializers.Serializer):
     points = serializers.IntegerField(required=False, allow_null=True, default=None)
     serious = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    failed_supervision = serializers.BooleanField(
+        required=False, default=False,
+        help_text="P8: the complaint was caused by failed supervision; only then are the joint-liability proposals made",
+    )
     supervisor = serializers.PrimaryKeyRelatedField(
         queryset=Staff.objects.filter(active=True), required=False, allow_null=True, default=None,
         help_text="P8: the supervising leader jointly liable (optional)",
@@ -175,8 +180,8 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [RolePermission]
     read_roles = None
     write_roles = MANAGERS
-    action_roles = {"confirm": MANAGERS, "reject": MANAGERS, "withdraw": MANAGERS, "change": MANAGERS,
-                    "bulk_confirm": MANAGERS, "monthly_totals": None}
+    action_roles = {"confirm": DECIDERS, "reject": DECIDERS, "withdraw": DECIDERS, "change": DECIDERS,
+                    "bulk_confirm": DECIDERS, "monthly_totals": None}
     filterset_class = PenaltyFilter
 
     def get_queryset(self):

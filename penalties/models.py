@@ -66,6 +66,8 @@ class Penalty(models.Model):
     parameter = models.JSONField(_("参数版本"), default=dict)
     parameter_version = models.PositiveIntegerField(_("参数版本号"))
     serious = models.BooleanField(_("情节严重"), default=False)
+    # P8 Decision: the confirming manager marked the complaint as caused by failed supervision (joint liability)
+    failed_supervision = models.BooleanField(_("监管不力"), default=False)
     proposed_at = models.DateTimeField(_("提出时间"))
     proposed_by = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("提出人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

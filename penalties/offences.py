@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,24 +112,50 @@ STEP_TEXT = {
 }
 
 
-# sources whose person is told of every step: recorded offences (R-N5) and complaints of any channel (R-K10);
-# named by natural key so penalties imports nothing of callbacks (app dependency direction)
-NOTIFIED_SOURCES = {("penalties", "recordedoffence"), ("callbacks", "complaint")}
-
-
 def on_decision(row) -> None:
-    """Called for every audit row of a penalty (R-N4): the person concerned is told of each proposal and decision
-    about a recorded offence (R-N5) or a complaint (R-K10), in-app and by e-mail."""
-    pen = row.penalty
-    ct = ContentType.objects.get_for_id(pen.source_type_id)  # cached
-    if (ct.app_label, ct.model) not in NOTIFIED_SOURCES:
+    """Called for every audit row of a penalty (R-N4) written one at a time."""
+    on_decisions([row], now=row.at)
+
+
+def on_decisions(rows, *, now) -> None:
+    """R-N5: the person concerned is told of every proposal and decision, whatever produced it (late response,
+    callback items, irregular forms, refusals, complaints, receivables, recorded offences), in-app and by e-mail.
+    P8 Decision: a proposal about a department manager is announced to the GM office and the other managers, who
+    decide it. In bulk for the scans: a fixed number of queries however many rows."""
+    from servicedesk.models import Staff
+    from servicedesk.notifications import notify_many
+
+    rows = [r for r in rows if r.action in STEP_TEXT]
+    if not rows:
         return
-    template = STEP_TEXT.get(row.action)
-    if template is None:
-        return
-    points = row.points_after if row.points_after is not None else pen.points_shown
-    notify(
-        recipients=[pen.person], key=f"penalty-{pen.pk}-{row.action}-{row.pk}",
-        text=str(template) % {"rule": pen.rule, "points": points, "reason": (row.reason or pen.reason)[:200]},
-        link="/penalties/offences/mine/", now=row.at,
-    )
+    offence_ct = ContentType.objects.get_for_model(RecordedOffence).pk  # cached
+    people = {s.pk: s for s in Staff.objects.filter(pk__in={r.penalty.person_id for r in rows}).only("pk", "name")}
+    managers = None
+    alerts = []
+    for row in rows:
+        pen = row.penalty
+        person = people.get(pen.person_id)
+        if person is None:
+            continue
+        points = row.points_after if row.points_after is not None else pen.points_shown
+        link = "/penalties/offences/mine/" if pen.source_type_id == offence_ct else "/penalties/mine/"
+        alerts.append((
+            [person], f"penalty-{pen.pk}-{row.action}-{row.pk}",
+            str(STEP_TEXT[row.action]) % {"rule": pen.rule, "points": points, "reason": (row.reason or pen.reason)[:200]},
+            link,
+        ))
+        if row.action == DecisionAction.PROPOSE:
+            if managers is None:  # once per call: the managers, and who may decide about a manager
+                managers = set(Staff.objects.active().with_role(Role.MANAGER).values_list("pk", flat=True))
+                deciders_all = list(
+                    Staff.objects.active().filter(Q(user__groups__name=Role.GM_OFFICE) | Q(pk__in=managers)).distinct().only("pk")
+                )
+            if pen.person_id in managers:
+                deciders = [s for s in deciders_all if s.pk != pen.person_id]
+                alerts.append((
+                    deciders, f"penalty-{pen.pk}-about-manager",
+                    _("待您决定:针对部门经理 %(name)s 的 %(rule)s 处罚建议(%(points)s 分)— %(reason)s") % {
+                        "name": person.name, "rule": pen.rule, "points": points, "reason": pen.reason[:150]},
+                    "/penalties/",
+                ))
+    notify_many(alerts=alerts, now=now)

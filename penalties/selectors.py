@@ -32,12 +32,18 @@ def _base():
 
 
 def visible_to(viewer):
-    """A manager sees every penalty; everybody else only their own (R-N1, SPEC §1)."""
+    """A manager sees every penalty; the GM office those about a manager; everybody else only their own (R-N1)."""
     qs = _base()
     if viewer is None:
         return qs.none()
     if is_manager(viewer):
         return qs
+    from django.db.models import Q
+
+    from servicedesk.choices import Role
+
+    if viewer.has_role(Role.GM_OFFICE):  # the proposals about a manager it decides (P8 Decision), and its own
+        return qs.filter(Q(person=viewer) | Q(pk__in=decidable_by(viewer).values("pk")))
     return qs.filter(person=viewer)
 
 
@@ -48,9 +54,36 @@ def with_history(qs):
     )
 
 
-def review_queue(*, rule: str = "", person=None, month: date | None = None, status: str = ""):
-    """The manager's review queue: pending first by default; filters by rule, person, month, status."""
+def decidable_by(viewer, qs=None):
+    """The penalties `viewer` may decide (R-N1, P8 Decision): a manager every one but those about themselves; the
+    GM office those about a department manager; a superuser all. The review queue and the to-do tiles read this,
+    so a manager's tile never counts a proposal only someone else can clear."""
+    from servicedesk.choices import Role
+    from servicedesk.models import Staff
+
+    qs = Penalty.objects.all() if qs is None else qs
+    if viewer is None or not viewer.active:
+        return qs.none()
+    if viewer.user.is_superuser:
+        return qs
+    if viewer.has_role(Role.MANAGER):
+        return qs.exclude(person_id=viewer.pk)
+    if viewer.has_role(Role.GM_OFFICE):
+        return qs.filter(person__in=Staff.objects.with_role(Role.MANAGER).values("pk")).exclude(person_id=viewer.pk)
+    return qs.none()
+
+
+def pending_for(viewer):
+    """The pending proposals `viewer` may decide (the to-do tile and the review queue's default view)."""
+    return decidable_by(viewer).filter(status=PenaltyStatus.PENDING)
+
+
+def review_queue(*, rule: str = "", person=None, month: date | None = None, status: str = "", viewer=None):
+    """The review queue: pending first by default; filters by rule, person, month, status. With `viewer`, only
+    what that person may decide (`decidable_by`)."""
     qs = with_history(_base())
+    if viewer is not None:
+        qs = decidable_by(viewer, qs)
     if status:
         qs = qs.filter(status=status)
     if rule:

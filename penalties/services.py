@@ -22,9 +22,8 @@ from .models import DismissalFlag, Penalty, PenaltyDecision
 from .rules import check_rule, rule_terms
 
 __all__ = [
-    "BulkResult", "Proposal", "bulk_confirm", "change_points", "confirm", "decide_dismissal", "propose", "propose_joint",
-    "propose_many", "reject",
-    "withdraw",
+    "BulkResult", "Proposal", "bulk_confirm", "can_decide", "change_points", "confirm", "decide_dismissal", "may_decide",
+    "propose", "propose_joint", "propose_many", "reject", "withdraw",
 ]
 
 
@@ -74,15 +73,32 @@ def _source_snapshot(source) -> tuple[str, str]:
 
 
 def can_decide(by) -> bool:
-    """Only a department manager (or a superuser) decides penalties (R-N1)."""
-    return bool(by is not None and by.active and (by.user.is_superuser or by.has_role(Role.MANAGER)))
+    """Who decides penalties at all (R-N1): a department manager, a superuser, or the GM office — the latter only
+    proposals about a manager (P8 Decision: a proposal about the deciding manager goes to the GM office)."""
+    return bool(by is not None and by.active and (by.user.is_superuser or by.has_role(Role.MANAGER, Role.GM_OFFICE)))
+
+
+def is_manager_person(person) -> bool:
+    return bool(person is not None and Role.MANAGER in person.roles)
+
+
+def may_decide(penalty: Penalty, by) -> bool:
+    """R-N1 / P8 Decision: a manager decides proposals about anyone but themselves; the GM office decides proposals
+    about a manager (so a one-manager department can clear the proposals about its manager); nobody their own."""
+    if not can_decide(by) or penalty.person_id == by.pk:
+        return False
+    if by.user.is_superuser or Role.MANAGER in by.roles:
+        return True
+    return is_manager_person(penalty.person)
 
 
 def _check_decider(penalty: Penalty, by, now=None) -> None:
     if not can_decide(by):
         raise PermissionDenied(_("只有部门经理可以处理处罚。"))
     if penalty.person_id == by.pk:
-        raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理处理。"))
+        raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理或总经办处理。"))
+    if not may_decide(penalty, by):
+        raise PermissionDenied(_("总经办只处理针对部门经理的处罚,其他处罚由部门经理处理。"))
     _check_not_grantee(penalty.person, by, now)
 
 
@@ -164,10 +180,14 @@ def propose_joint(*, penalty: Penalty, by, now: datetime, supervisor=None) -> li
     """P8 joint liability (SPEC §7): pending proposals, each with its role's range from penalty.P8.joint,
     linked to the same source as the complaint's penalty. Idempotent.
 
+    Made only when the confirming manager marked the P8 as caused by failed supervision (`confirm`).
+
     Decisions: the *technical team lead* is the person's `Staff.team_lead`. The *department manager*
     is the confirming manager (a superuser confirming without the manager role → the first active
     manager by name); never the person themselves. The *supervising leader* is `supervisor` when
     given, else the only active supervisor (or the only one in the person's area); none when ambiguous.
+    The proposal about the confirming manager is decided by the GM office or another manager (`may_decide`);
+    they are told of it (penalties.offences.on_decisions).
     """
     from servicedesk.models import Staff
 
@@ -209,12 +229,15 @@ def propose_joint(*, penalty: Penalty, by, now: datetime, supervisor=None) -> li
 
 # --------------------------------------------------------------------------- decisions
 def confirm(
-    *, penalty: Penalty, by, now: datetime, points=None, serious: bool = False, reason: str = "", supervisor=None
+    *, penalty: Penalty, by, now: datetime, points=None, serious: bool = False, reason: str = "", supervisor=None,
+    failed_supervision: bool = False,
 ) -> Penalty:
     """A manager confirms a pending proposal at `points` (default: the suggested points) within the rule's range.
 
     R-N2: raises a DismissalFlag when the rule's dismissal mark applies (P10 always; P2/P8/P9 when
-    `serious`; the second confirmed P3). P8 (the person's own complaint) offers the joint-liability proposals.
+    `serious`; the second confirmed P3). P8 Decision: only when the manager marks the complaint as caused by
+    `failed_supervision` are the joint-liability proposals made (team lead, manager, supervising leader);
+    `failed_supervision` on any other penalty is refused (field "failed_supervision").
     """
     with transaction.atomic():
         pen = _locked(penalty)
@@ -226,12 +249,16 @@ def confirm(
         reason = (reason or "").strip()
         if pts != pen.suggested_points and not reason:
             raise DomainError(_("改动建议扣分时请填写原因。"), field="reason")
+        failed_supervision = bool(failed_supervision)
+        if failed_supervision and (pen.rule != "P8" or pen.joint_role):
+            raise DomainError(_("只有对本人的 P8 投诉处罚才能标记“监管不力”。"), field="failed_supervision")
         pen.points, pen.status, pen.serious = pts, PenaltyStatus.CONFIRMED, bool(serious)
+        pen.failed_supervision = failed_supervision
         pen.decided_by, pen.decided_at, pen.decision_reason = by, now, reason
         pen.save()
         _log(pen, DecisionAction.CONFIRM, by=by, at=now, before=pen.suggested_points, after=pts, reason=reason)
         _raise_dismissal_flag(pen, now=now)
-        if pen.rule == "P8" and not pen.joint_role:
+        if failed_supervision:
             propose_joint(penalty=pen, by=by, now=now, supervisor=supervisor)
     return pen
 
@@ -323,7 +350,8 @@ def bulk_confirm(*, penalties, by, now: datetime) -> BulkResult:
     """The review queue's bulk action: confirm each selected pending proposal at its suggested points.
 
     Each confirmation is its own transaction; proposals the manager may not confirm (their own,
-    already decided) are reported back, not half-saved.
+    already decided) are reported back, not half-saved. A P8 confirmed in bulk is not marked "failed
+    supervision" (that takes the per-row form), so it makes no joint proposals.
     """
     if not can_decide(by):
         raise PermissionDenied(_("只有部门经理可以处理处罚。"))
@@ -331,7 +359,7 @@ def bulk_confirm(*, penalties, by, now: datetime) -> BulkResult:
     for pen in penalties:
         try:
             result.confirmed.append(confirm(penalty=pen, by=by, now=now))
-        except (DomainError, PermissionDenied) as exc:
+        except (DomainError, PermissionDenied) as exc:  # ConflictError is a DomainError
             result.refused.append((pen, str(getattr(exc, "message", exc))))
     return result
 
@@ -344,7 +372,7 @@ def decide_dismissal(*, flag: DismissalFlag, decision: str, by, now: datetime, r
         raise DomainError(_("未知的决定:%(d)s") % {"d": decision}, field="decision")
     with transaction.atomic():
         row = DismissalFlag.objects.select_for_update().get(pk=flag.pk)
-        if not can_decide(by):
+        if not (can_decide(by) and (by.user.is_superuser or Role.MANAGER in by.roles)):
             raise PermissionDenied(_("只有部门经理可以处理处罚。"))
         if row.person_id == by.pk:
             raise PermissionDenied(_("不能处理针对自己的处罚,请由其他经理处理。"))
@@ -411,8 +439,11 @@ def propose_many(*, proposals: list[Proposal], now: datetime, by=None) -> list[P
         ) if fresh else []
         wanted = {(p.source_type_id, p.source_id, p.rule, p.person_id) for p in fresh}
         created = [p for p in created if (p.source_type_id, p.source_id, p.rule, p.person_id) in wanted]
-        PenaltyDecision.objects.bulk_create(
+        decisions = PenaltyDecision.objects.bulk_create(
             PenaltyDecision(penalty=p, action=DecisionAction.PROPOSE, by=by, at=now, points_after=p.suggested_points, reason=p.reason)
             for p in created
         )
+        from .offences import on_decisions  # R-N5: each person told of their proposal, in one bulk write
+
+        on_decisions(decisions, now=now)
     return created

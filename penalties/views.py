@@ -43,7 +43,7 @@ def _act(request, penalty: Penalty, action: str, by, now):
     if action == "confirm":
         return services.confirm(
             penalty=penalty, by=by, now=now, points=post.get("points") or None, serious=post.get("serious") == "on",
-            reason=post.get("reason", ""),
+            reason=post.get("reason", ""), failed_supervision=post.get("failed_supervision") == "on",
         ), _("已确认:%(name)s %(rule)s。")
     if action == "change":
         return services.change_points(penalty=penalty, by=by, now=now, points=post.get("points"), reason=post.get("reason", "")), _(
@@ -59,7 +59,7 @@ def _act(request, penalty: Penalty, action: str, by, now):
 @login_required
 def review(request):
     """The manager's review queue: filters, per-row confirm / change / reject / withdraw, bulk confirm."""
-    require_role(request.user, Role.MANAGER)
+    require_role(request.user, Role.MANAGER, Role.GM_OFFICE)  # GM office: proposals about a manager (P8 Decision)
     by = staff_of(request.user)
     if request.method == "POST":
         if by is None:
@@ -88,7 +88,8 @@ def review(request):
                 pen, msg = _act(request, pen, action, by, now)
                 messages.success(request, msg % {"name": pen.person.name, "rule": pen.rule})
         except DomainError as exc:
-            label = {"points": _("扣分"), "reason": _("原因"), "decision": _("决定")}.get(exc.field, "")
+            label = {"points": _("扣分"), "reason": _("原因"), "decision": _("决定"),
+                     "failed_supervision": _("监管不力")}.get(exc.field, "")
             messages.error(request, f"{label}:{exc.message}" if label else str(exc.message))
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("无权操作。"))
@@ -101,7 +102,7 @@ def review(request):
     rule = rule if rule in RULES else ""
     person_id = _int(request.GET.get("person"))
     month = _month(request.GET.get("month"))
-    rows = list(selectors.review_queue(rule=rule, person=person_id, month=month, status=status)[:REVIEW_LIMIT])
+    rows = list(selectors.review_queue(rule=rule, person=person_id, month=month, status=status, viewer=by)[:REVIEW_LIMIT])
     today = timezone.localdate()
     ctx = {
         "rows": rows,
@@ -110,7 +111,7 @@ def review(request):
         "rules": RULES,
         "statuses": PenaltyStatus.choices,
         "filters": {"status": status, "rule": rule, "person": person_id, "month": request.GET.get("month", "")},
-        "flags": list(selectors.open_dismissal_flags()),
+        "flags": list(selectors.open_dismissal_flags()) if by is None or by.has_role(Role.MANAGER) else [],
         "flag_decisions": FlagDecision.choices,
         "catalogue": catalogue(on=today),
         "me": by,

@@ -19,7 +19,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("月度报表")
 
     def ready(self):
+        from bonuses.signals import statements_changed
         from servicedesk.choices import Role
+
+        from .services import on_statements_changed
+
+        # R-T1: the draft report follows the month's statements (compiled again, approved, archived)
+        statements_changed.connect(on_statements_changed, dispatch_uid="reports-recompile-draft")
         from servicedesk.context_processors import register_nav
         from servicedesk.todos import register_todo
 

@@ -16,12 +16,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from bonuses import selectors as bonus_selectors
 from callbacks import selectors as callback_selectors
-from callbacks.choices import CallbackStatus, Satisfaction
+from callbacks.choices import CallbackStatus, ComplaintCause, Satisfaction
 from callbacks.models import Callback, Complaint
 from dispatch import sla_figures
 from dispatch.figures import resolved_visits
 from dispatch.models import CloseOut
+from dispatch.projects import selectors as project_selectors
+from dispatch.resident import selectors as resident_selectors
 from penalties.selectors import monthly_points
 from receivables import figures as receivable_figures
 from receivables.selectors import ageing_summary
@@ -71,16 +74,6 @@ def digest_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _optional(module: str, name: str):
-    """A selector another helper owns; None while it does not exist yet (the report then shows "—")."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 # --- per technician ------------------------------------------------------------------------------------------
 
 def _on_site_visits(month: date) -> dict[int, int]:
@@ -109,36 +102,41 @@ def workload_score(by_mode_kind: dict, scores: dict) -> Decimal:
 def _statements(month: date):
     """{person: totals} from the month's stored statements, or None while the month close has not run (shown "—").
     Decision: the report never shows the live preview of a month not closed — only what the statements hold."""
-    fn = _optional("bonuses.selectors", "statement_totals")
-    compiled = _optional("bonuses.selectors", "is_compiled")
-    if fn is None or compiled is None or not compiled(month):
+    if not bonus_selectors.is_compiled(month):
         return None
-    return fn(month)
+    return bonus_selectors.statement_totals(month)
 
 
 def _ranking(month: date):
-    fn = _optional("bonuses.selectors", "ranking")
-    if fn is None:
-        return None
-    return list(fn(month) or [])
+    return list(bonus_selectors.ranking(month) or [])
+
+
+def _statement_summary(statuses: dict, names: dict) -> dict:
+    """R-T1: how many of the month's statements are draft / approved / archived, and whose are still drafts."""
+    counts = {"draft": 0, "approved": 0, "archived": 0}
+    for status in statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    drafts = sorted((names.get(pid, ""), pid) for pid, status in statuses.items() if status == "draft")
+    return {"total": len(statuses), **counts, "draft_people": [{"person": pid, "name": name} for name, pid in drafts]}
 
 
 def _complaints_by_cause(month: date) -> list[dict]:
-    """Complaints registered in the month, grouped by their cause. Decision: while the complaint record has no
-    `cause` choice field, its `channel` (R-K10) is the grouping; free-text root causes are not grouped. One query."""
+    """Complaints taken in the month, grouped by their recorded root cause (R-K10: the manager's decision records
+    it — the person's own work, process, product, third party, other, unfounded); complaints not decided yet are
+    a group of their own, last. In the order of the cause list. One query."""
     start, end = callback_selectors.month_bounds(month)
-    qs = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
-    field_names = {f.name for f in Complaint._meta.get_fields()}
-    name = "cause" if "cause" in field_names else "channel" if "channel" in field_names else None
-    if name is None:
-        n = qs.count()
-        return [{"by": "", "cause": "", "label": _("未分类"), "count": n}] if n else []
-    labels = {k: str(v) for k, v in (Complaint._meta.get_field(name).choices or [])}
-    rows = qs.values(name).annotate(n=Count("pk")).order_by(name)
-    return [
-        {"by": name, "cause": str(r[name] or ""), "label": labels.get(r[name], str(r[name] or _("未分类"))), "count": r["n"]}
-        for r in rows
+    rows = {
+        r["cause"]: r["n"]
+        for r in Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("cause").annotate(n=Count("pk")).order_by()
+    }
+    out = [
+        {"by": "cause", "cause": value, "label": str(label), "count": rows[value]}
+        for value, label in ComplaintCause.choices if rows.get(value)
     ]
+    if rows.get(""):
+        out.append({"by": "cause", "cause": "", "label": _("未判定"), "count": rows[""]})
+    return out
 
 
 def _trends(month: date, current: dict) -> list[dict]:
@@ -197,13 +195,9 @@ def _trends(month: date, current: dict) -> list[dict]:
     return out
 
 
-def _optional_section(module: str, name: str, month: date):
-    """Resident-site ratings and team projects (issue 11): included once their selectors exist, else None."""
-    fn = _optional(module, name)
-    if fn is None:
-        return None
-    rows = fn(month)
-    return json.loads(json.dumps(list(rows or []), default=str, sort_keys=True))
+def _section(fn, month: date):
+    """Resident-site ratings and team projects as plain JSON."""
+    return json.loads(json.dumps(list(fn(month) or []), default=str, sort_keys=True))
 
 
 # --- the body ------------------------------------------------------------------------------------------------
@@ -223,12 +217,13 @@ def build_body(month: date) -> dict:
     cbs = callback_selectors.technician_month_figures(month)
     points = {p.person_id: p for p in monthly_points(month)}
     statements = _statements(month)
+    statuses = bonus_selectors.statement_statuses(month)
     sales = receivable_figures.technician_month_sales(month) or {}
     ranking = _ranking(month)
     ranks = {r["person_id"]: r for r in ranking} if ranking is not None else {}
 
     ids = set(Staff.objects.technicians().values_list("pk", flat=True))
-    ids |= set(visits) | set(sla) | set(cbs) | set(points) | set(sales) | set(ranks) | set(statements or {})
+    ids |= set(visits) | set(sla) | set(cbs) | set(points) | set(sales) | set(ranks) | set(statements or {}) | set(statuses)
     names = dict(Staff.objects.filter(pk__in=ids).values_list("pk", "name"))
 
     techs = []
@@ -274,6 +269,7 @@ def build_body(month: date) -> dict:
             "sales": money(sa.get("sales")),
             "collected": money(sa.get("collected")),
             "rank": ranks[pid]["rank"] if pid in ranks else None,
+            "statement_status": statuses.get(pid),
         })
 
     dept_cb = callback_selectors.department_month_figures(month)
@@ -318,9 +314,10 @@ def build_body(month: date) -> dict:
         "receivables_outstanding": money(ageing["outstanding"]),
         "sales": money(sum((Decimal(t["sales"]) for t in techs), ZERO)),
         "collections": money(receivable_figures.month_collections(month)),
-        # issue 11: resident-site ratings and team projects — filled once their selectors exist (None = not yet).
-        "resident_ratings": _optional_section("dispatch.resident.selectors", "month_ratings", month),
-        "projects": _optional_section("dispatch.projects.selectors", "month_projects", month),
+        "resident_ratings": _section(resident_selectors.month_ratings, month),
+        "projects": _section(project_selectors.month_projects, month),
+        # R-T1: which of the month's statements are still drafts (the report says so until they are approved)
+        "statements": _statement_summary(statuses, names),
     }
     ranking_rows = (
         [

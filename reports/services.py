@@ -101,13 +101,33 @@ def first_working_day(month: date) -> date:
 
 
 def scheduled_compile(*, on: date, now: datetime) -> MonthlyReport | None:
-    """R-T1 beat job: from the first working day of a month on, compile the previous month — once.
-    Before that day (a holiday-bounded month start) nothing happens; a missed run is caught up the next day;
-    a month already compiled by the job, or approved, is left alone."""
+    """R-T1 beat job: from the first working day of a month on, close the previous month (R-M9 statements, once)
+    and then compile its report — once. Before that day (a holiday-bounded month start) nothing happens; a missed
+    run is caught up the next day; a month already compiled by the job, or approved, is left alone. The month
+    close always comes first, so the report never shows rewards and fines as "—" for want of statements."""
+    from bonuses import selectors as bonus_selectors
+    from bonuses import services as bonus_services
+
     if on < first_working_day(on):
         return None
     target = previous_month(on)
     existing = MonthlyReport.objects.filter(month=target).only("status", "auto_compiled_at").first()
     if existing is not None and (existing.auto_compiled_at is not None or existing.is_approved):
         return None
+    if not bonus_selectors.is_compiled(target):
+        bonus_services.compile_month(month=target, by=None, now=now)
     return compile_month(month=target, now=now, by=None, auto=True)
+
+
+def recompile_draft(*, month: date, now: datetime) -> MonthlyReport | None:
+    """R-T1: the month's statements changed — compile its report again while it is a draft. No report yet (the
+    scheduled job or the manager compiles it) or an approved one (never rewritten, R-T2): nothing happens."""
+    report = MonthlyReport.objects.filter(month=month_start(month)).only("status").first()
+    if report is None or report.is_approved:
+        return None
+    return compile_month(month=month, now=now, by=None)
+
+
+def on_statements_changed(sender, *, month: date, **kwargs) -> None:
+    """Receiver of bonuses.signals.statements_changed (connected in ReportsConfig.ready)."""
+    recompile_draft(month=month, now=timezone.now())

@@ -32,16 +32,13 @@ BEAT_SCHEDULE = {
         "task": "receivables.tasks.weekly_reconciliation_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="fri,sat"),
     },
-    # R-M9: compile last month's statements on the first working day of the month (PRC calendar; the
-    # task acts from that day on, once per month, so a missed run catches up).
-    "bonuses-compile-last-month": {
-        "task": "bonuses.tasks.compile_last_month_task",
-        "schedule": crontab(minute=15, hour=6, day_of_month="1-12"),
-    },
-    # R-T1: from the first working day of the month (PRC calendar), compile last month's report once.
+    # R-T1 / R-M9: from the first working day of the month (PRC calendar): the month close (last month's
+    # statements) and then, in the same job, last month's report — never the report before the close. Acts once a
+    # month; a missed run catches up the next day. The draft report is compiled again whenever the month's
+    # statements change (bonuses.signals.statements_changed → reports.services.recompile_draft).
     "reports-compile-last-month": {
         "task": "reports.tasks.compile_last_month_task",
-        "schedule": crontab(minute=0, hour=6),
+        "schedule": crontab(minute=15, hour=6),
     },
     # R-R4 (issue 11): previous month's resident documents rows, daily reminder of overdue ones.
     "resident-documents": {"task": "dispatch.resident.tasks.resident_documents_task", "schedule": crontab(minute=15, hour=8)},

@@ -138,9 +138,11 @@ def _extensions(status):
 
 
 def _pending_penalties(viewer, now):
-    from penalties.models import Penalty
+    """Only the proposals the viewer may decide (P8 Decision: never those about themselves — the GM office, or
+    another manager, decides those), read by the same selector as the review queue."""
+    from penalties.selectors import pending_for
 
-    return Penalty.objects.filter(status="pending").count()
+    return pending_for(viewer).count()
 
 
 def _my_pending_penalties(viewer, now):
@@ -199,6 +201,7 @@ register_todo({M}, _("待处理的投诉"), "callbacks:complaints", _open_compla
 register_todo({M}, _("待处理的辞退标记"), "penalties:review", _open_dismissal_flags, key="dismissal_flags")  # deciding is the manager's
 register_todo({F, M}, _("逾期应收"), "receivables:ledger", _overdue_receivables, key="overdue_receivables", tone="bad", query="?status=overdue")
 register_todo({F}, _("待财务核对的对账单"), "receivables:statements", _statements_status("reviewed"), key="statements_to_check", query="?status=reviewed")
+register_todo({GM}, _("待决定的针对经理的处罚建议"), "penalties:review", _pending_penalties, key="penalties_about_managers", tone="bad")
 register_todo({GM}, _("待总经办审批的延期"), "receivables:extensions", _extensions("pending_gm"), key="extensions_gm")
 register_todo({S}, _("收费争议"), "billing:queue", _sales_disputes, key="sales_disputes")
 register_todo({S}, _("待客户确认的维修方案"), "billing:queue", _awaiting_plans, key="awaiting_plans")

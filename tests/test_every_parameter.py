@@ -360,18 +360,24 @@ def test_software_free_working_days(manager):
 
 # --------------------------------------------------------------------------- §7 penalties (R-N1, R-N3)
 CLAUSES = [f"P{i}" for i in range(1, 12)]
+# SPEC §7, typed from the handbook's table (never read back from the seed): points min, max and the dismissal mark
+SPEC_POINTS = {
+    "P1": (5, 20, "never"), "P2": (10, 10, "serious"), "P3": (10, 10, "second_time"), "P4": (2, 2, "never"),
+    "P5": (2, 2, "never"), "P6": (2, 2, "never"), "P7": (5, 5, "never"), "P8": (10, 10, "serious"),
+    "P9": (5, 5, "serious"), "P10": (50, 50, "always"), "P11": (2, 2, "never"),
+}
 
 
 @covers(*[f"penalty.{c}" for c in CLAUSES])
 @pytest.mark.parametrize("clause", CLAUSES)
 def test_penalty_clause_range(manager, technician, clause):
-    old = get_param(f"penalty.{clause}", on=D0).value
-    new = {**old, "min": int(old["min"]) + 1, "max": int(old["max"]) + 3}
-    change(f"penalty.{clause}", new, manager)
+    lo, hi, dismissal = SPEC_POINTS[clause]
+    change(f"penalty.{clause}", {**get_param(f"penalty.{clause}", on=D0).value, "min": lo + 1, "max": hi + 3}, manager)
     before = penalty_services.propose(person=technician, rule=clause, source=WorkOrderFactory(), reason="测试", on=D0)
     after = penalty_services.propose(person=technician, rule=clause, source=WorkOrderFactory(), reason="测试", on=D1)
-    assert (before.suggested_points, before.max_points) == (int(old["min"]), int(old["max"]))
-    assert (after.suggested_points, after.max_points) == (new["min"], new["max"])
+    # the seeded clause is the SPEC's, then the new version applies from its date
+    assert (before.suggested_points, before.min_points, before.max_points, before.dismissal) == (lo, lo, hi, dismissal)
+    assert (after.suggested_points, after.max_points) == (lo + 1, hi + 3)
 
 
 @covers("penalty.P8.joint")

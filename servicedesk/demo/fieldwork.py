@@ -336,6 +336,13 @@ def carry_in_step(demo, when, job: Job, action: str) -> None:
         nxt = (when + timedelta(days=1), "chase") if job.chase else ((when + timedelta(days=3), "start_testing") if go_on else (when + timedelta(hours=22), "return"))
     elif action == "chase":
         ds.record_client_chase(work_order=wo, by=job.coordinator, note="客户来电询问维修进度,称无人告知", now=when)
+        # R-W12 is a complaint (R-K10): the manager decides it was the technician's own work → P8 proposal
+        from callbacks import complaints as cs
+        from callbacks.models import Complaint
+
+        chase = Complaint.objects.filter(work_order=wo, channel="carry_in_chase").latest("created_at")
+        cs.decide(complaint=chase, by=demo.staff["manager"], now=when + timedelta(hours=2), outcome="own_work",
+                  responsible=chase.technician, reason="诊断后未按规定告知客户预计修复时间")
         nxt = (when + timedelta(days=2), "start_testing")
     elif action == "start_repair":
         ds.start_repair(work_order=wo, by=tech, now=when)

@@ -104,6 +104,15 @@ def complaint_follow_up(demo, when, callback_id, step) -> None:
     if c is None:
         return
     if step == "reply":
+        # R-K10: the manager decides first — the late arrival without a call is the technician's own work (P8
+        # proposed to them); the other complaint was a repeat fault the product caused (nobody is blamed)
+        manager = demo.staff["manager"]
+        if "没提前打电话" in c.words:
+            cs.decide(complaint=c, by=manager, now=when - timedelta(minutes=30), outcome="own_work",
+                      responsible=c.technician, reason="未按约定时间到达,也未提前告知客户")
+        else:
+            cs.decide(complaint=c, by=manager, now=when - timedelta(minutes=30), outcome="not_person", cause="product",
+                      reason="同型号硒鼓批次质量问题,已向厂家反馈")
         cs.reply(complaint=c, by=c.owner or demo.staff["manager"], now=when, root_cause="技术员未按约定时间到达,也未提前告知客户",
                  agreed_fix="向客户致歉;组长回访并复查设备;本组重申预约到达规定", fix_due_on=timezone.localtime(when).date() + timedelta(days=2))
         demo.plan(when + timedelta(days=3), complaint_follow_up, callback_id, "confirm")
@@ -120,8 +129,10 @@ def phone_complaint(demo, when, recent) -> None:
     c = cs.register_complaint(channel="phone", client=wo.client, work_order=wo, by=_coordinator(demo, when), now=when,
                               words="打印机修好第二天又卡纸,技术员说是耗材问题,但耗材是新换的" if not recent else "维修后电脑仍然频繁死机,希望尽快派人复查")
     demo.count("complaints")
-    if not recent:
+    if not recent:  # the recent one waits for the manager's decision (a to-do in the demo)
         owner = c.owner or demo.staff["manager"]
+        cs.decide(complaint=c, by=demo.staff["manager"], now=when + timedelta(hours=4), outcome="own_work",
+                  responsible=c.technician, reason="上次维修未检查定影组件")
         cs.reply(complaint=c, by=owner, now=when + timedelta(hours=5), root_cause="定影组件未完全复位",
                  agreed_fix="次日上门免费复查并更换定影组件", fix_due_on=timezone.localtime(when).date() + timedelta(days=1))
         cs.confirm_by_client(complaint=c, by=owner, now=when + timedelta(days=2), confirmation="已复查,打印正常,客户确认")
@@ -163,11 +174,21 @@ def decide_penalties(demo, when) -> None:
             demo.count("P7 decided")
         if pen.rule == "P7" and demo.counts["P7 decided"] in (2, 9):
             ps.reject(penalty=pen, by=manager, now=when, reason="客户临时改约,迟到不属技术员责任")
+        elif pen.rule == "P8" and not pen.joint_role and not demo.__dict__.get("_failed_supervision_shown"):
+            # P8 Decision: the first one is marked "caused by failed supervision" → joint proposals for the team
+            # lead, the manager himself (decided by the GM office) and the supervising leader
+            demo._failed_supervision_shown = True
+            ps.confirm(penalty=pen, by=manager, now=when, failed_supervision=True)
         elif pen.rule == "P1" and pen.max_points > pen.suggested_points:
             ps.confirm(penalty=pen, by=manager, now=when, points=pen.suggested_points + 5, reason="无正当理由拒单,影响客户服务")
         else:
             ps.confirm(penalty=pen, by=manager, now=when)
         demo.count("penalties decided")
+    # P8 Decision: the proposals about the manager himself are decided by the GM office
+    about_manager = Penalty.objects.filter(status=PenaltyStatus.PENDING, person=manager, occurred_on__lte=last)
+    for pen in about_manager.order_by("occurred_on", "pk"):
+        ps.confirm(penalty=pen, by=demo.staff["gm"], now=when, reason="")
+        demo.count("penalties decided by the GM office")
 
 
 # ------------------------------------------------------------------ sales and receivables (R-S1…R-S7)

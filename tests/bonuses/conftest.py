@@ -72,10 +72,12 @@ class Month:
         Callback.objects.bulk_create(rows)
 
     def complaint(self, tech, *, month=OCT):
+        """A complaint the manager decided was `tech`'s own work (R-K10): the kind R-M2 counts."""
         wo = self._order(tech)
         return Complaint.objects.create(
             work_order=wo, client=self.client, technician=tech, words="维修后仍然卡纸",
             created_at=at(month, 12), created_by=self.coordinator,
+            outcome="own_work", responsible=tech, cause="own_work", decided_at=at(month, 13), decision_reason="本人工作问题",
         )
 
 

@@ -43,15 +43,16 @@ def take(by, visit, **kw):
     )
 
 
-def test_phoned_complaint_owner_deadline_overdue_alert_p8_and_fine(coordinator, manager, technician, visit):
+def test_phoned_complaint_owner_deadline_overdue_alert_then_decided_own_work_p8_and_fine(coordinator, manager, technician, visit):
     c = take(coordinator, visit)
-    # owner and a 24 h reply deadline with its explanation
+    # owner and a 24 h reply deadline with its explanation; the visit's technician is named, not blamed
     assert c.owner == manager and c.channel == "phone" and c.technician == technician
     assert c.reply_due_at == NOW + timedelta(hours=24)
     assert c.reply_explanation["params"][0]["name"] == "complaint.reply_hours"
-    # P8 proposal about the technician's own work
-    pen = Penalty.objects.get(rule="P8", person=technician)
-    assert pen.status == "pending" and pen.source == c
+    # R-K10 Decision: taking it proposes nothing and counts for nobody until the manager decides
+    assert not Penalty.objects.filter(rule="P8").exists()
+    [row] = [r for r in bonus_selectors.ranking(date(2026, 10, 1)) if r["person_id"] == technician.pk]
+    assert row["complaints"] == 0
     # before the deadline nothing is overdue; after it the owner and managers are alerted once
     assert complaints.scan_complaints(now=NOW + timedelta(hours=23)) == 0
     assert complaints.scan_complaints(now=NOW + timedelta(hours=25)) == 1
@@ -59,7 +60,12 @@ def test_phoned_complaint_owner_deadline_overdue_alert_p8_and_fine(coordinator, 
     c.refresh_from_db()
     assert c.is_reply_overdue
     assert Notification.objects.filter(recipient=manager, key=f"complaint-overdue-{c.pk}").count() == 1
-    # counts for R-M2: the technician is fined in the month
+    # decided "the person's own work": P8 proposed to the person responsible …
+    complaints.decide(complaint=c, by=manager, now=NOW + timedelta(hours=27), outcome="own_work", responsible=technician,
+                      reason="未按约定复查")
+    pen = Penalty.objects.get(rule="P8", person=technician)
+    assert pen.status == "pending" and pen.source == c and pen.occurred_on == date(2026, 10, 12)
+    # … and counts for R-M2: 1 complaint ≥ bonus.mobile_fine_complaints (1) → the ¥100 fine of the month
     [row] = [r for r in bonus_selectors.ranking(date(2026, 10, 1)) if r["person_id"] == technician.pk]
     assert row["complaints"] == 1 and row["fine"] == Decimal("100.00")
     assert Notification.objects.filter(recipient=technician, key__startswith=f"penalty-{pen.pk}-propose").exists()

@@ -188,10 +188,22 @@ def test_r_w13_illegal_carry_in_steps_refused(carry_in_order, coordinator, techn
         services.depart(work_order=carry_in_order, by=technician, now=t0 + timedelta(minutes=5))
 
 
-def test_r_w12_client_had_to_call_proposes_p8(carry_in_order, coordinator, technician, t0, penalties_ready):
+def test_r_w12_client_had_to_call_is_a_complaint_p8_when_decided_own_work(carry_in_order, coordinator, manager, technician,
+                                                                         t0, penalties_ready):
+    from callbacks.complaints import decide
+    from callbacks.models import Complaint
+
     Penalty = penalties_ready
     services.dispatch_work_order(work_order=carry_in_order, technician=technician, by=coordinator, now=t0)
-    services.record_client_chase(work_order=carry_in_order, by=coordinator, note="客户来电问进度", now=t0 + timedelta(days=2))
+    called = t0 + timedelta(days=2)
+    services.record_client_chase(work_order=carry_in_order, by=coordinator, note="客户来电问进度", now=called)
+    # R-W12 is a complaint (R-K10) like any other: owner, a 24 h reply deadline (complaint.reply_hours), the holder named
+    c = Complaint.objects.get(work_order=carry_in_order)
+    assert (c.channel, c.technician, c.owner) == ("carry_in_chase", technician, manager)
+    assert c.reply_due_at == called + timedelta(hours=24) and "客户来电问进度" in c.words
+    assert not Penalty.objects.filter(rule="P8").exists()  # blames nobody until decided
+    decide(complaint=c, by=manager, now=called + timedelta(hours=3), outcome="own_work", responsible=technician,
+           reason="诊断后未告知客户预计修复时间")
     assert Penalty.objects.filter(person=technician, rule="P8").count() == 1
 
 

@@ -16,7 +16,9 @@ def pending(person, rule="P7", *, on=date(2026, 11, 20), points=None, source=Non
     )
 
 
-def confirmed(person, rule="P7", *, by, now, on=date(2026, 11, 20), points=None, serious=False, source=None):
+def confirmed(person, rule="P7", *, by, now, on=date(2026, 11, 20), points=None, serious=False, source=None,
+              failed_supervision=False):
     pen = pending(person, rule, on=on, source=source)
     return services.confirm(penalty=pen, by=by, now=now, points=points, serious=serious,
-                            reason="" if points in (None, pen.suggested_points) else "经理改分")
+                            reason="" if points in (None, pen.suggested_points) else "经理改分",
+                            failed_supervision=failed_supervision)

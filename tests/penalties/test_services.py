@@ -218,7 +218,9 @@ def test_p8_confirmation_proposes_joint_liability_within_their_ranges_idempotent
     technician.team_lead = team_lead
     technician.save()
     pen = services.propose(person=technician, rule="P8", source=source, reason="客户投诉服务态度", on=day)
-    services.confirm(penalty=pen, by=manager, now=now)
+    # P8 Decision: joint liability only when the manager marks the complaint as caused by failed supervision
+    services.confirm(penalty=pen, by=manager, now=now, failed_supervision=True)
+    assert pen.__class__.objects.get(pk=pen.pk).failed_supervision is True
     joint = {p.joint_role: p for p in Penalty.objects.filter(joint_of=pen)}
     assert set(joint) == {JointRole.TEAM_LEAD, JointRole.MANAGER, JointRole.SUPERVISOR}
     assert joint["team_lead"].person == team_lead and (joint["team_lead"].min_points, joint["team_lead"].max_points) == (10, 10)
@@ -244,7 +246,7 @@ def test_p8_confirmation_proposes_joint_liability_within_their_ranges_idempotent
 
 
 def test_p8_without_team_lead_or_supervisor_only_the_manager_is_jointly_liable(technician, manager, now):
-    pen = confirmed(technician, "P8", by=manager, now=now)
+    pen = confirmed(technician, "P8", by=manager, now=now, failed_supervision=True)
     assert list(Penalty.objects.filter(joint_of=pen).values_list("joint_role", "person")) == [("manager", manager.pk)]
 
 

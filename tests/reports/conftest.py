@@ -89,7 +89,7 @@ def month_data(db, manager, coordinator, technician, other_technician, visit):
     answers = dict(badge=True, explained=True, cleaned=True, signed=True)
     cb_services.record_call(callback=cb[v1.work_order_id], by=coordinator, now=at(5, 10), satisfaction=Satisfaction.VERY_SATISFIED, **answers)
     cb_services.record_call(callback=cb[v2.work_order_id], by=coordinator, now=at(6, 10), satisfaction=Satisfaction.SATISFIED, **answers)
-    # v4: dissatisfied with a complaint → Complaint + P8 proposal, confirmed by the manager.
+    # v4: dissatisfied with a complaint → Complaint, decided own work → P8 proposal, confirmed by the manager.
     cb_services.record_call(
         callback=cb[v4.work_order_id], by=coordinator, now=at(8, 10), satisfaction=Satisfaction.DISSATISFIED,
         complaint="上门迟到,态度不好", **answers,
@@ -98,6 +98,12 @@ def month_data(db, manager, coordinator, technician, other_technician, visit):
     cb_services.scan_callbacks(now=at(12, 10))
     for i in range(3):
         cb_services.record_no_answer(callback=cb[v3.work_order_id], by=coordinator, now=at(12, 11 + i))
+    # R-K10: the manager decides the complaint was 赵技术's own work → the P8 proposal (and it counts for R-M2)
+    from callbacks.complaints import decide
+    from callbacks.models import Complaint
+
+    decide(complaint=Complaint.objects.get(callback=cb[v4.work_order_id]), by=manager, now=at(8, 15), outcome="own_work",
+           responsible=other_technician, reason="上门迟到且未提前告知")
     p8 = Penalty.objects.get(person=other_technician, rule="P8", joint_role="")
     pen_services.confirm(penalty=p8, by=manager, now=at(9, 10))
     # One overdue receivable of 王技术: ¥1,000.00 sold 2026-09-01, ¥200.00 paid in November.

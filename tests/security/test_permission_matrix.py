@@ -159,14 +159,14 @@ DECLARED: dict[str, dict] = {
     "api/penalties/dismissal-flags/{pk}/": R({"manager"}, None),
     "api/penalties/dismissal-flags/{pk}/decide/": R(None, {"manager"}),
     "api/penalties/": R(STAFF, None),
-    "api/penalties/bulk-confirm/": R(None, {"manager"}),
+    "api/penalties/bulk-confirm/": R(None, {"manager", "gm_office"}),  # GM office: proposals about a manager (P8)
     "api/penalties/monthly-totals/": R(STAFF, None),
     "api/penalties/{pk}/": R(STAFF, None),
-    "api/penalties/{pk}/change/": R(None, {"manager"}),
-    "api/penalties/{pk}/confirm/": R(None, {"manager"}),
-    "api/penalties/{pk}/reject/": R(None, {"manager"}),
-    "api/penalties/{pk}/withdraw/": R(None, {"manager"}),
-    "penalties/": R({"manager"}, {"manager"}),
+    "api/penalties/{pk}/change/": R(None, {"manager", "gm_office"}),  # GM office: proposals about a manager (P8)
+    "api/penalties/{pk}/confirm/": R(None, {"manager", "gm_office"}),  # GM office: proposals about a manager (P8)
+    "api/penalties/{pk}/reject/": R(None, {"manager", "gm_office"}),  # GM office: proposals about a manager (P8)
+    "api/penalties/{pk}/withdraw/": R(None, {"manager", "gm_office"}),  # GM office: proposals about a manager (P8)
+    "penalties/": R({"manager", "gm_office"}, {"manager", "gm_office"}),  # GM office: proposals about a manager (P8)
     "penalties/mine/": R(STAFF, STAFF),
     "penalties/people/{pk}/": R(STAFF, STAFF),
     "penalties/offences/new/": R({"coordinator", "manager", "supervisor"}, {"coordinator", "manager", "supervisor"}),
@@ -176,6 +176,7 @@ DECLARED: dict[str, dict] = {
     "api/callbacks/complaints/{pk}/": R({"coordinator", "manager", "gm_office"}, None),
     "api/callbacks/complaints/{pk}/confirm/": R(None, DESK),
     "api/callbacks/complaints/{pk}/reply/": R(None, DESK),
+    "api/callbacks/complaints/{pk}/decide/": R(None, {"manager"}),  # R-K10: the manager decides whose it is
     "api/callbacks/": R(DESK, None),
     "api/callbacks/figures/": R(DESK, None),
     "api/callbacks/{pk}/": R(DESK, None),
