@@ -79,3 +79,4 @@ class ComplaintCause(models.TextChoices):
 
 
 NOT_PERSON_CAUSES = (ComplaintCause.PROCESS, ComplaintCause.PRODUCT, ComplaintCause.THIRD_PARTY, ComplaintCause.OTHER)
+NOT_PERSON_CAUSE_CHOICES = [(c.value, c.label) for c in NOT_PERSON_CAUSES]  # the API's enum (named in settings)

@@ -10,7 +10,7 @@ from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import complaints
-from .choices import NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
+from .choices import NOT_PERSON_CAUSE_CHOICES, NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
 from .models import Complaint
 
 INTAKE = set(complaints.INTAKE_ROLES)
@@ -49,7 +49,7 @@ class ComplaintDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
     responsible = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     reason = serializers.CharField(max_length=4000)
-    cause = serializers.ChoiceField(choices=[(c.value, c.label) for c in NOT_PERSON_CAUSES], required=False, allow_blank=True)
+    cause = serializers.ChoiceField(choices=NOT_PERSON_CAUSE_CHOICES, required=False, allow_blank=True)
 
 
 class ComplaintConfirmSerializer(serializers.Serializer):

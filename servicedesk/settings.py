@@ -204,6 +204,9 @@ SPECTACULAR_SETTINGS = {
         "DismissalDecisionEnum": "penalties.choices.FlagDecision",
         "WorkOrderChannelEnum": "servicedesk.choices.Channel",
         "ComplaintChannelEnum": "callbacks.choices.ComplaintChannel",
+        "ComplaintCauseEnum": "callbacks.choices.ComplaintCause",
+        "NotPersonCauseEnum": "callbacks.choices.NOT_PERSON_CAUSE_CHOICES",
+        "OverdueCauseEnum": "receivables.choices.OverdueCause.values",  # documented inline by enum_field: values only
     },
 }
 

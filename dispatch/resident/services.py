@@ -129,7 +129,7 @@ def recompute_provisional_documents_due(*, year: int, user=None, now: datetime) 
     lead is told once. Completed rows are never touched. Runs inside the transaction that loads the year."""
     by = Staff.objects.filter(user=user).first() if user is not None else None
     rows = list(
-        DocumentsDue.objects.select_for_update()
+        DocumentsDue.objects.select_for_update(of=("self",))
         .filter(completed_at__isnull=True, provisional=True)
         .select_related("site__client", "site__resident_post__lead")
         .order_by("pk")

@@ -24,7 +24,7 @@ def recompute_provisional_due_dates(*, year: int, user=None, now: datetime) -> l
     changes, moved_by_person = [], defaultdict(list)
     with transaction.atomic():
         rows = list(
-            SalesConfirmation.objects.select_for_update()
+            SalesConfirmation.objects.select_for_update(of=("self",))
             .filter(is_open=True, due_provisional=True)
             .select_related("technician")
             .order_by("due_date", "pk")

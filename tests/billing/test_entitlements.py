@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from billing.choices import RepairPlanStatus
 from billing.models import RepairPlan, SoftwareVisitSlot

@@ -92,7 +92,7 @@ def test_live_quote_prices_every_row(client, technician, on_site):
         {"line-0-kind": "part", "line-0-cost": "200", "line-5-kind": "software", "line-5-item": "os_install"},
     )
     html = r.content.decode()
-    assert r.status_code == 200 and "1. ¥" in html and "2. ¥" in html and "合计" in html
+    assert r.status_code == 200 and "1. <span class=\"money\">¥" in html and "2. <span class=\"money\">¥" in html and "合计" in html
 
 
 def test_back_after_resolving_shows_the_resolved_visit(client, technician, on_site):

@@ -87,7 +87,7 @@ def test_manager_day(reference_data, pages, journey_now):
         assert page.locator(f"table[data-chart={chart}] tbody tr").count() >= 1, chart
     ranking = page.locator("table[data-chart=ranking]").inner_text()
     assert "王技术" in ranking and "赵技术" in ranking
-    drafts = page.locator("#draft-statements")
+    drafts = page.locator("#approve-drafts")
     assert "赵技术" in drafts.inner_text() and "王技术" not in drafts.inner_text()
     screen(page, "manager-report")
     page.click("#approve-report button[type=submit]")  # not confirmed: the browser stops it

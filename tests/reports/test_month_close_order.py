@@ -87,7 +87,7 @@ def test_r_t1_the_draft_report_is_compiled_again_when_a_statement_changes(month_
 def test_r_t1_an_approved_report_is_not_recompiled_when_statements_change(month_data, manager, technician,
                                                                           django_capture_on_commit_callbacks):
     services.scheduled_compile(on=date(2026, 12, 1), now=DEC_1_0615)
-    approved = services.approve(month=NOV, by=manager, now=datetime(2026, 12, 1, 8, 0, tzinfo=TZ))
+    approved = services.approve(month=NOV, by=manager, now=datetime(2026, 12, 1, 8, 0, tzinfo=TZ), drafts_confirmed=True)
     st = Statement.objects.get(month=NOV, person=technician)
     with django_capture_on_commit_callbacks(execute=True):
         bonus_services.approve_statement(statement=st, by=manager, now=datetime(2026, 12, 1, 9, 0, tzinfo=TZ))

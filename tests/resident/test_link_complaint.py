@@ -40,7 +40,8 @@ def test_a_complaint_through_the_rating_link_gets_an_owner_and_a_deadline_once(c
         c = Complaint.objects.get()
         assert (c.channel, c.created_by, c.owner, c.client) == ("signed_link", None, manager, report.site.client)
         assert c.reply_due_at == now + timedelta(hours=8) and "工程师经常迟到" in c.words and "王处长" in c.words
-        assert c.technician == resident and Penalty.objects.get(rule="P8").person == resident  # pending, the manager decides
+        # R-K10: the complaint names the resident, but blames nobody until the manager decides it
+        assert c.technician == resident and c.outcome == "" and not Penalty.objects.filter(rule="P8").exists()
         again = client.post(f"/r/{token}/", {"action": "complain", "words": "再投诉一次"})
         assert again.status_code == 409
         assert client.post(f"/r/{token}/", {"rating": "good"}).status_code == 409
