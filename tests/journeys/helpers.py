@@ -101,10 +101,12 @@ def visit(page, path: str):
 def submit(page, selector: str) -> None:
     """Click a submit button and wait for the page it leads to (the browser's own validation runs first: a click that
     validation blocks never navigates, and the wait fails naming the invalid fields)."""
+    from playwright.sync_api import TimeoutError as NoNavigation
+
     try:
         with page.expect_navigation(timeout=10_000):
             page.click(selector)
-    except Exception as exc:  # Playwright's TimeoutError: say which fields the browser refused
+    except NoNavigation as exc:  # say which fields the browser refused
         invalid = page.evaluate(
             "() => [...document.querySelectorAll(':invalid')].filter(e => e.name)"
             ".map(e => e.name + ': ' + e.validationMessage)"
