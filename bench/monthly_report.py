@@ -175,7 +175,8 @@ def main():
     from dispatch import sla_figures
     from dispatch.figures import resolved_visits
     from receivables.selectors import ageing_summary
-    from reports.compiler import _trends, last_day
+    from reports.compiler import _trends
+    from servicedesk.months import last_day
 
     parts = []
     for label, fn in (

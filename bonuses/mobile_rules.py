@@ -22,6 +22,7 @@ from dispatch.figures import resolved_visits
 from penalties.selectors import monthly_points
 from servicedesk.choices import Role, ServiceMode
 from servicedesk.models import Staff
+from servicedesk.months import month_start
 from servicedesk.params import get_params
 
 from .drafts import AwardDraft, AwardKind
@@ -32,10 +33,6 @@ MOBILE_PARAMS = [
     "bonus.workload_scores", "bonus.mobile_rank_rewards", "bonus.mobile_rank_min_rate", "bonus.mobile_fine_rate",
     "bonus.mobile_fine_complaints", "bonus.mobile_fine_amount",
 ]
-
-
-def month_start(month: date) -> date:
-    return month.replace(day=1)
 
 
 def month_last_day(month: date) -> date:

@@ -23,7 +23,7 @@ from .drafts import AwardDraft, AwardKind
 
 def resident_awards(*, month: date) -> list[AwardDraft]:
     from dispatch.resident.choices import BAD_RATINGS, GOOD_RATINGS, Rating
-    from dispatch.resident.months import local_date, month_bounds
+    from servicedesk.months import local_date, month_bounds
     from dispatch.resident.selectors import documents_statuses, on_time, rated_between
 
     start, end = month_bounds(month)
@@ -73,7 +73,7 @@ def resident_awards(*, month: date) -> list[AwardDraft]:
 def team_awards(*, month: date) -> list[AwardDraft]:
     """R-M5: client satisfied → lead ¥100, each member ¥50; not satisfied → lead fined ¥100."""
     from dispatch.projects.selectors import completed_in
-    from dispatch.resident.months import local_date
+    from servicedesk.months import local_date
 
     drafts: list[AwardDraft] = []
     for project in completed_in(month=month):

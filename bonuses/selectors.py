@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 
 from penalties.selectors import monthly_points
+from servicedesk.months import month_start
 
 from . import mobile_rules, project_rules, resident_rules
 from .choices import AwardKind, StatementStatus
@@ -21,10 +22,6 @@ TOTAL_KEYS = {
     AwardKind.REWARD: "rewards", AwardKind.FINE: "fines", AwardKind.ALLOWANCE: "allowances",
     AwardKind.PROJECT_BONUS: "project_bonus",
 }
-
-
-def month_start(month: date) -> date:
-    return month.replace(day=1)
 
 
 def is_compiled(month: date) -> bool:

@@ -6,7 +6,7 @@ later correction lands as an adjustment award of a later month that cites the or
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,7 @@ from penalties.selectors import monthly_points
 from servicedesk.choices import Role
 from servicedesk.errors import CalendarMissingError, ConflictError, DomainError
 from servicedesk.models import Staff
+from servicedesk.months import month_start, previous_month
 from servicedesk.notifications import notify
 from servicedesk.params import param
 from servicedesk.templatetags.money import format_yuan
@@ -48,14 +49,6 @@ class CompileResult:
 class ApproveResult:
     approved: list = field(default_factory=list)
     refused: list = field(default_factory=list)  # (statement, message)
-
-
-def month_start(month: date) -> date:
-    return month.replace(day=1)
-
-
-def previous_month(month: date) -> date:
-    return (month_start(month) - timedelta(days=1)).replace(day=1)
 
 
 def is_manager(by) -> bool:

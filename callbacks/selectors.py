@@ -4,26 +4,18 @@ Decision: a callback belongs to the month in which its visit was completed (the
 month's work is judged by its callbacks), in Asia/Shanghai time.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Q
 
+from servicedesk.months import month_bounds
 from servicedesk.params import get_param
 
 from .choices import CallbackStatus, Satisfaction
 from .models import Callback, Complaint
 
 HUNDRED = Decimal(100)
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    start = datetime.combine(month.replace(day=1), time.min, tzinfo=tz)
-    nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start, datetime.combine(nxt, time.min, tzinfo=tz)
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Count
 
-from callbacks.selectors import month_bounds
+from servicedesk.months import month_bounds
 
 from servicedesk.choices import ServiceMode
 

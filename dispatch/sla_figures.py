@@ -17,7 +17,8 @@ from datetime import date, datetime
 
 from django.db.models import Count, F, Q
 
-from callbacks.selectors import month_bounds, percent
+from callbacks.selectors import percent
+from servicedesk.months import month_bounds
 
 from .choices import SLA_KINDS
 from .models import Deadline

@@ -10,7 +10,7 @@ The body is plain JSON: decimals as strings ("95.00"), undefined rates as null, 
 """
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
@@ -30,6 +30,7 @@ from receivables import figures as receivable_figures
 from receivables.selectors import ageing_summary
 from servicedesk.choices import Channel, ServiceContent, ServiceMode
 from servicedesk.models import Staff
+from servicedesk.months import last_day, month_start, previous_month
 from servicedesk.params import get_params
 
 BODY_VERSION = 1
@@ -40,22 +41,6 @@ PARAMETERS = ("report.target_resolutions", "report.target_visits", "bonus.worklo
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-def month_start(month: date) -> date:
-    return month.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def previous_month(month: date) -> date:
-    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def last_day(month: date) -> date:
-    return next_month(month) - timedelta(days=1)
-
 
 def money(value) -> str:
     return str(Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP))

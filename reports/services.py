@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.months import month_start, previous_month
 from servicedesk.workdays import is_working_day
 
 from . import selectors
-from .compiler import build_body, canonical_json, digest_of, month_start, previous_month
+from .compiler import build_body, canonical_json, digest_of
 from .models import MonthlyReport, ReportStatus
 
 MANAGERS = (Role.MANAGER,)

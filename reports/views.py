@@ -18,7 +18,7 @@ from servicedesk.permissions import has_role, require_role, staff_of
 
 from . import selectors, services
 from .api import readable, workbook_response
-from .compiler import next_month, previous_month
+from servicedesk.months import next_month, previous_month
 from .definitions import definitions
 
 

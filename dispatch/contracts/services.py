@@ -16,7 +16,7 @@ from servicedesk.notifications import notify_many
 from servicedesk.params import param
 from servicedesk.services import create_work_order
 
-from ..resident.months import local_date
+from servicedesk.months import local_date
 from .choices import Frequency
 from .models import Inspection, MaintenanceContract
 from .selectors import slots

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from ..resident.months import first_day, month_bounds
+from servicedesk.months import first_day, month_bounds
 from .choices import ProjectStatus
 from .models import DailyReport, Project, ProjectMember, ProjectShare, WorkRecord
 

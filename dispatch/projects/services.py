@@ -17,7 +17,7 @@ from servicedesk.templatetags.money import format_yuan
 
 from ..resident import links
 from ..resident.choices import LinkPurpose
-from ..resident.months import local_date
+from servicedesk.months import local_date
 from .choices import CONTRACT_KINDS, SATISFIED, ProjectKind, ProjectStatus, Satisfaction
 from .models import DailyReport, Project, ProjectMember, ProjectShare, ProjectSurvey, WorkRecord
 

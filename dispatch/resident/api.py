@@ -14,7 +14,7 @@ from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
 from .models import ReportStep, ResidentReport
-from .months import parse_month
+from servicedesk.months import parse_month
 
 
 class StepSerializer(serializers.ModelSerializer):

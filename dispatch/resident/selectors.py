@@ -9,7 +9,7 @@ from servicedesk.models import Staff
 
 from .choices import ReportStatus as RS
 from .models import AttendanceDay, AttendanceSheet, ClientLink, DocumentsDue, QualityEvaluation, ReportStep, ResidentReport
-from .months import first_day, local_date
+from servicedesk.months import first_day, local_date
 
 # the to-do of each role in the R-R2 chain
 TODO_STATUS = {
@@ -134,7 +134,7 @@ def overdue_documents(*, on: date, limit: int = 100):
 
 def sheet_grid(*, sheet: AttendanceSheet):
     """The attendance sheet as rows of (technician, [mark per day]) in 2 queries."""
-    from .months import last_day
+    from servicedesk.months import last_day
 
     techs = list(Staff.objects.filter(resident_site_id=sheet.site_id).order_by("name"))
     marks = {(d.technician_id, d.day): d.mark for d in AttendanceDay.objects.filter(sheet=sheet)}

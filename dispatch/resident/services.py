@@ -18,7 +18,7 @@ from ..models import CloseOut
 from . import links
 from .choices import BAD_RATINGS, DayMark, LinkPurpose, Rating, ReportStatus as RS, SheetStatus
 from .models import AttendanceDay, AttendanceSheet, DocumentsDue, QualityEvaluation, ReportStep, ResidentPost, ResidentReport
-from .months import first_day, last_day, local_date, previous_month
+from servicedesk.months import first_day, last_day, local_date, previous_month
 
 # R-R2: whose step each status is, and where approving it leads.
 STEPS = {
@@ -243,7 +243,7 @@ def submit_quality_evaluation(*, site: Site, month: date, content: str, by: Staf
 # ---------------------------------------------------------------- the monthly report (R-R2)
 def resident_counts(*, technician: Staff, month: date) -> dict:
     """Counts by service kind of the technician's resolved resident work orders of the month."""
-    from .months import month_bounds
+    from servicedesk.months import month_bounds
 
     start, end = month_bounds(month)
     rows = (

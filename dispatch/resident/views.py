@@ -20,7 +20,7 @@ from servicedesk.permissions import require_role, staff_of
 from . import links, selectors, services
 from .choices import DayMark, Rating, ReportStatus
 from .models import ResidentReport
-from .months import first_day, parse_month, previous_month
+from servicedesk.months import first_day, parse_month, previous_month
 
 CHAIN = (Role.SUPERVISOR, Role.MANAGER, Role.GM_OFFICE, Role.ADMIN)
 

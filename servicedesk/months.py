@@ -1,15 +1,19 @@
-"""Month helpers shared by the resident, project and contract modules (Asia/Shanghai)."""
+"""Month arithmetic, one home for every app (Asia/Shanghai): the first and last day of a month, the months either
+side, a month's bounds as aware datetimes, and "YYYY-MM" parsed with an error naming the field."""
 import re
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicedesk.errors import DomainError
+from .errors import DomainError
 
 
 def first_day(d: date) -> date:
     return d.replace(day=1)
+
+
+month_start = first_day  # the name the month close and the report use
 
 
 def next_month(d: date) -> date:
