@@ -29,8 +29,13 @@ def recompute_provisional_due_dates(*, year: int, user=None, now: datetime) -> l
             .select_related("technician")
             .order_by("due_date", "pk")
         )
+        computed: dict[tuple, tuple] = {}  # sales of one day and terms share their due date: a few queries per day, not per row
         for conf in rows:
-            due, rule = compute_due_date(client_kind=conf.client_kind, payment_terms=conf.payment_terms, sold_on=conf.sold_on)
+            key = (conf.client_kind, conf.payment_terms, conf.sold_on)
+            if key not in computed:
+                computed[key] = compute_due_date(client_kind=conf.client_kind, payment_terms=conf.payment_terms, sold_on=conf.sold_on)
+            due, rule = computed[key]
+            rule = dict(rule)
             old = conf.due_date
             conf.due_provisional = bool(rule.get("provisional"))
             if due != old:

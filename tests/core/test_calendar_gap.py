@@ -82,14 +82,13 @@ def test_main_flows_keep_serving_in_a_year_the_calendar_lacks(client, coordinato
         assert wo.status == "resolved"
         callback = Callback.objects.get(work_order=wo)
         assert client.get(reverse("dispatch:my_work")).status_code == 200
-    with time_machine.travel(TODAY + timedelta(days=1, hours=3), tick=False):
+    next_day = TODAY + timedelta(days=1, hours=3)
+    with time_machine.travel(next_day, tick=False):
         callback.refresh_from_db()
-        from django.utils import timezone
-
-        callback_services.open_due_callbacks(now=timezone.now())
+        callback_services.open_due_callbacks(now=next_day)
         callback.refresh_from_db()
         done = callback_services.record_call(
-            callback=callback, by=coordinator, now=timezone.now(), badge=True, explained=True, cleaned=True, signed=True,
+            callback=callback, by=coordinator, now=next_day, badge=True, explained=True, cleaned=True, signed=True,
             satisfaction="very_satisfied",
         )
         assert done.status == "done"
