@@ -6,23 +6,12 @@ class ReceivablesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "receivables"
     verbose_name = _("销售回款")
+    # its to-dos and menu entries: todos.py, menu.py (read by the workspace)
 
     def ready(self):
-        from servicedesk.choices import Role
         from servicedesk.events import calendar_year_loaded
 
         from .services.calendar import on_calendar_year_loaded
 
+        # SPEC §11: a calendar year loaded recomputes the provisional due dates
         calendar_year_loaded.connect(on_calendar_year_loaded, dispatch_uid="receivables.calendar_year_loaded")
-        from servicedesk.context_processors import register_nav
-
-        register_nav("receivables:ledger", _("应收台账"), {Role.FINANCE, Role.MANAGER})
-        register_nav("receivables:payment_new", _("登记收款"), {Role.FINANCE})
-        register_nav("receivables:payments_import", _("收款导入"), {Role.FINANCE})
-        register_nav("receivables:import", _("期初应收导入"), {Role.FINANCE})
-        register_nav("receivables:statements", _("月结对账单"), {Role.FINANCE, Role.MANAGER, Role.COORDINATOR})
-        register_nav("receivables:register", _("送货联登记"), {Role.COORDINATOR})
-        register_nav("receivables:reconciliation", _("销售台账对账"), {Role.COORDINATOR})
-        register_nav("receivables:my_ledger", _("我的销售台账"), {Role.TECHNICIAN})
-        register_nav("receivables:overdue_review", _("逾期回款周审"), {Role.MANAGER})
-        register_nav("receivables:extensions", _("延期审批"), {Role.MANAGER, Role.GM_OFFICE})

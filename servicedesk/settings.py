@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "receivables",
     "bonuses",
     "reports",
+    # the top floor (docs/developers.md): the home page, to-dos and menus; the demo department
+    "workspace",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +84,7 @@ AXES_LOCKOUT_CALLABLE = "servicedesk.auth.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None  # 1 behind one reverse proxy
 
-ROOT_URLCONF = "servicedesk.urls"
+ROOT_URLCONF = "workspace.urls"  # the top app includes every app's pages and API
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -93,7 +96,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "servicedesk.context_processors.navigation",
+                "servicedesk.context_processors.staff",
+                "workspace.context_processors.navigation",
             ],
         },
     },

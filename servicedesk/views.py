@@ -1,4 +1,5 @@
-"""Core pages: home, work orders, rule parameters, working-day calendar. Thin: services do the work."""
+"""Core pages: work orders, rule parameters, working-day calendar, notifications. Thin: services do the work.
+(The home page is the workspace's.)"""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +13,10 @@ from . import selectors, workdays
 from .choices import CalendarSource, Role
 from .errors import DomainError
 from .forms import CalendarUploadForm, ScheduleParameterForm
+from .hooks import WORK_ORDER_PANELS  # the panels the apps declare for the work-order page
 from .models import RuleParameter
 from .paging import page_of
-from .permissions import has_role, require_role, staff_of
-
-# Panels other apps add to the work-order page: (template, callable(work_order, request) -> context dict).
-WORK_ORDER_PANELS: list[tuple[str, object]] = []
+from .permissions import require_role, staff_of
 
 
 def _viewer(request):
@@ -54,38 +53,6 @@ def favicon(request):
     from django.templatetags.static import static
 
     return HttpResponsePermanentRedirect(static("servicedesk/favicon.svg"))
-
-
-FIELD_ROLES = {Role.TECHNICIAN, Role.TEAM_LEAD}
-
-
-def sees_calendar_banner(user) -> bool:
-    """Everyone with an office role; not people whose only roles are in the field (technician, team lead)."""
-    if user.is_superuser:
-        return True
-    staff = staff_of(user)
-    return bool(staff) and bool(set(staff.roles) - FIELD_ROLES)
-
-
-@login_required
-def home(request):
-    """Each role's to-dos (servicedesk.todos) and its shortcuts; a fixed number of queries."""
-    from .todos import todos_for
-
-    staff = staff_of(request.user)
-    now = timezone.now()
-    todos = todos_for(staff, now=now) if staff else []
-    return render(
-        request,
-        "servicedesk/home.html",
-        {
-            "staff": staff,
-            "todos": todos,
-            # the working-day table is office work: a technician can neither load it nor act on the warning
-            "calendar_banner": calendar_banner(timezone.localdate(now)) if sees_calendar_banner(request.user) else None,
-            "can_fix_calendar": has_role(request.user, Role.MANAGER, Role.ADMIN),
-        },
-    )
 
 
 @login_required

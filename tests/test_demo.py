@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from servicedesk.choices import Channel, ClientKind, Department, Role, ServiceMode
-from servicedesk.demo import DEMO_USERS, build
+from demo.department import DEMO_USERS, build
 from servicedesk.models import Client, Equipment, RuleParameter, Staff, WorkOrder, WorkOrderEvent
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -182,7 +182,7 @@ def pages_for_roles() -> dict[str, tuple[str, list[Page]]]:
 
 @pytest.fixture(scope="module")
 def demo_pages(django_db_setup, django_db_blocker):
-    from servicedesk.demo import build
+    from demo.department import build
 
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
         with transaction.atomic():

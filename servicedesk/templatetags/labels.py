@@ -19,16 +19,15 @@ def status_label(code) -> str:
 
 @register.filter
 def action_label(code) -> str:
-    """The name of a work-order event (`created`, `dispatch`, …), in the current language."""
-    try:
-        from dispatch.services import ACTION_LABELS
-    except ImportError:  # pragma: no cover - dispatch is always installed in this project
-        ACTION_LABELS = {}
+    """The name of a work-order event (`created`, `dispatch`, …), in the current language: the core names its own
+    actions; the apps that stamp the others declare their names (servicedesk/hooks.py, `work_order_actions`)."""
     from django.utils.translation import gettext
 
+    from ..hooks import WORK_ORDER_ACTIONS
+
+    if code in WORK_ORDER_ACTIONS:
+        return str(WORK_ORDER_ACTIONS[code])
     extra = {"created": gettext("受理"), "create": gettext("受理")}
-    if code in ACTION_LABELS:
-        return str(ACTION_LABELS[code])
     return extra.get(code) or status_label(code)
 
 
@@ -41,7 +40,8 @@ def local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 @register.filter
 def clause_name(rule) -> str:
     """The name of a penalty clause (P1–P11) in the current language, from the parameter catalogue's marked
-    labels (issue 13 §7: the stored `offence` text of the parameter is Chinese data, not a translatable label)."""
+    labels (docs/developers.md rule 7: the stored `offence` text of the parameter is Chinese data, not a
+    translatable label)."""
     from ..param_specs import SPECS
 
     spec = SPECS.get(f"penalty.{rule}")

@@ -45,7 +45,7 @@ def complaints_of(person, month=OCTOBER):
 
 
 def to_decide(viewer):
-    from servicedesk.todos import todos_for
+    from workspace.todos import todos_for
 
     return next(t["count"] for t in todos_for(viewer, now=NOW) if t["key"] == "complaints_to_decide")
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from servicedesk.choices import Role
-from servicedesk.context_processors import MAX_ROW
 from servicedesk.models import WorkOrder
-from servicedesk.todos import TODOS, register_todo
+from workspace.context_processors import MAX_ROW
+from workspace.todos import TODOS, register_todo
 
 from ..clock import fixed_now
 from ..factories import ClientFactory, SiteFactory, staff_with

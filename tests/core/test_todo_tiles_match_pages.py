@@ -28,7 +28,7 @@ TOTAL = re.compile(r"共 (\d+) 条")
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    from servicedesk.demo import build
+    from demo.department import build
 
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
         with transaction.atomic():

@@ -18,8 +18,8 @@ from penalties.models import Penalty
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Notification
-from servicedesk.todos import todos_for
 from tests.factories import WorkOrderFactory, staff_with
+from workspace.todos import todos_for
 
 from .factories import confirmed, pending
 

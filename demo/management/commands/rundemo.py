@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo")
-        from servicedesk.demo import DEMO_USERS
+        from demo.department import DEMO_USERS
 
         host, _, port = addrport.rpartition(":")
         url = f"http://{host or '127.0.0.1'}:{port}/"

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
-from servicedesk.demo import build
+from demo.department import build
 
 
 class Command(BaseCommand):

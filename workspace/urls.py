@@ -1,0 +1,46 @@
+"""The site's URLs (ROOT_URLCONF): the home page, sign-in, the admin and the API reference, then every app's pages
+(under /<app>/) and REST API (under /api/), each named here."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from servicedesk import views as core_views
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # pages that carry no <link rel=icon> (printouts, the API docs, a bare file) still find the icon
+    path("favicon.ico", core_views.favicon),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("core/", include("servicedesk.urls_pages")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/", include("servicedesk.urls_api")),
+    # the clients' signed links (no account): /r/<token>/ resident report rating (R-R3), /s/<token>/ project survey (R-R5)
+    path("", include("dispatch.resident.public_urls")),
+    # each app: its REST API under /api/ (`api_urls.py`), its pages under /<app>/ (`urls.py`, namespace = the app)
+    path("api/", include("dispatch.api_urls")),
+    path("dispatch/", include(("dispatch.urls", "dispatch"))),
+    path("api/", include("billing.api_urls")),
+    path("billing/", include(("billing.urls", "billing"))),
+    path("api/", include("penalties.api_urls")),
+    path("penalties/", include(("penalties.urls", "penalties"))),
+    path("api/", include("callbacks.api_urls")),
+    path("callbacks/", include(("callbacks.urls", "callbacks"))),
+    path("api/", include("receivables.api_urls")),
+    path("receivables/", include(("receivables.urls", "receivables"))),
+    path("api/", include("bonuses.api_urls")),
+    path("bonuses/", include(("bonuses.urls", "bonuses"))),
+    path("api/", include("reports.api_urls")),
+    path("reports/", include(("reports.urls", "reports"))),
+]
+
+admin.site.site_header = _("客服部工作平台 · 后台管理")
+admin.site.site_title = "servicedesk"
