@@ -26,3 +26,10 @@ class ReceivablesConfig(AppConfig):
         register_nav("receivables:my_ledger", _("我的销售台账"), {Role.TECHNICIAN})
         register_nav("receivables:overdue_review", _("逾期回款周审"), {Role.MANAGER})
         register_nav("receivables:extensions", _("延期审批"), {Role.MANAGER, Role.GM_OFFICE})
+
+        # R-S1: a charge decided in billing (R-B9, R-B6/R-B7) moves the visit's sales confirmation, in billing's transaction.
+        from billing.signals import charge_decided
+
+        from .services.visits import on_charge_decided
+
+        charge_decided.connect(on_charge_decided, dispatch_uid="receivables.charge_decided")
