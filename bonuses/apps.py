@@ -45,3 +45,10 @@ class BonusesConfig(AppConfig):
         register_nav("bonuses:mine", _("我的月度奖罚"), None)
         register_nav("penalties:offence_new", _("记录违规"), {Role.MANAGER, Role.SUPERVISOR, Role.TEAM_LEAD, Role.COORDINATOR})
         register_nav("callbacks:complaint_new", _("登记投诉"), {Role.COORDINATOR, Role.MANAGER})
+
+        # R-M6..R-M8: a completed project's pool becomes its people's shares, in the completion's transaction.
+        from dispatch.projects.signals import project_completed
+
+        from .services import on_project_completed
+
+        project_completed.connect(on_project_completed, dispatch_uid="bonuses.project_completed")
