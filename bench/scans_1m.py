@@ -45,7 +45,7 @@ def main():
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from dispatch import scans
+    from dispatch.services import scans
     from servicedesk.choices import Role
     from servicedesk.models import Client, Site, Staff, WorkOrder
     from django.contrib.auth.models import Group, User

@@ -1,5 +1,5 @@
 """Dispatch records (SPEC §3): who holds a work order, its deadlines, refusals, hand-overs,
-the close-out form and the carry-in repair record. Writes happen in dispatch/services.py."""
+the close-out form and the carry-in repair record. Writes happen in dispatch/services/."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
