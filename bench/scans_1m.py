@@ -1,4 +1,5 @@
-"""Benchmark of the every-minute SLA breach scan at history scale (issue 14, scale item 2).
+"""Benchmark of the every-minute SLA breach scan (R-W7) at history scale: docs/developers.md rule 3 — the scan reads
+its rows through a partial index, so its cost must not grow with months of history.
 
     .venv/bin/python bench/scans_1m.py                 # 1 000 000 deadline rows, 1 000 due
     .venv/bin/python bench/scans_1m.py --rows 200000   # smaller

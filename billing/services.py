@@ -74,7 +74,8 @@ def _clean_cost(raw, n: int) -> Decimal | None:
     if isinstance(raw, (bool, float)):
         # Money never passes through float (SPEC: "Never float").
         raise _line_error(n, _("成本须为数字字符串,如 \"200.00\"。"))
-    # Plain decimals only (issue 14): no exponent, NaN, non-ASCII digits; the column holds 4 places, < MAX_COST.
+    # Plain decimals only (docs/developers.md rule 1: a typo never becomes an amount): no exponent, NaN, non-ASCII
+    # digits; the column holds 4 places, < MAX_COST.
     try:
         cost = parse_money(raw, field="cost", label=_("成本"), max_digits=12, decimal_places=4, allow_zero=True)
     except DomainError as exc:

@@ -104,7 +104,8 @@ def mark_overdue(*, now: datetime) -> list[Callback]:
         rows = list(Callback.objects.select_for_update(of=("self",)).newly_overdue(now=now).select_related("work_order", "client"))
         Callback.objects.filter(pk__in=[c.pk for c in rows]).update(status=CallbackStatus.OVERDUE, overdue_at=now)
     if rows:
-        heads = department_heads()  # once per scan, then every alert in one bulk write (issue 14)
+        # once per scan, then one bulk write: the beat's cost must not grow with the rows (docs/developers.md rule 3)
+        heads = department_heads()
         notify_many(
             alerts=[
                 (
