@@ -29,6 +29,7 @@ from .choices import (
 )
 from .entitlements import CHARGE, FREE, SALESPERSON, VisitContext
 from .models import ZERO, ChargeDecision, ChargeLine, RepairPlan, SoftwareVisitSlot, VisitCharge
+from .signals import charge_decided
 
 MAX_QUANTITY = 10_000
 MAX_COST = Decimal("100000000")
@@ -73,7 +74,8 @@ def _clean_cost(raw, n: int) -> Decimal | None:
     if isinstance(raw, (bool, float)):
         # Money never passes through float (SPEC: "Never float").
         raise _line_error(n, _("成本须为数字字符串,如 \"200.00\"。"))
-    # Plain decimals only (issue 14): no exponent, NaN, non-ASCII digits; the column holds 4 places, < MAX_COST.
+    # Plain decimals only (docs/developers.md rule 1: a typo never becomes an amount): no exponent, NaN, non-ASCII
+    # digits; the column holds 4 places, < MAX_COST.
     try:
         cost = parse_money(raw, field="cost", label=_("成本"), max_digits=12, decimal_places=4, allow_zero=True)
     except DomainError as exc:
@@ -473,11 +475,9 @@ def decide_dispute(*, visit_charge: VisitCharge, line=None, decision: str, reaso
             action=DecisionAction.CHARGE if decision == Decision.CHARGE else DecisionAction.WAIVE,
             reason=reason, by=by, at=now,
         )
-        # R-S1/R-B9: the visit's sales confirmation follows through a correction with history.
-        from receivables.services import follow_charge_decision
-
-        follow_charge_decision(work_order=charge.work_order, rule="R-B9", reason=reason, by=by, now=now,
-                               source={"charge_decision": record.pk, "decision": decision})
+        # R-S1/R-B9: the visit's sales confirmation follows (receivables listens); same transaction.
+        charge_decided.send(sender=ChargeDecision, work_order=charge.work_order, decision=record, rule="R-B9",
+                            reason=reason, by=by, now=now, source={"charge_decision": record.pk, "decision": decision})
         return record
 
 
@@ -526,9 +526,9 @@ def decide_repair_plan(*, plan: RepairPlan, decision: str, reason: str, by, now:
             action=DecisionAction.CHARGE if decision == Decision.CHARGE else DecisionAction.WAIVE,
             reason=reason, by=by, at=now,
         )
-        # R-S1/R-B6/R-B7: the agreed amount reaches the visit's sales confirmation (created or corrected).
-        from receivables.services import follow_charge_decision
-
-        follow_charge_decision(work_order=plan.work_order, rule=plan.rule or "R-B6", reason=reason, by=by, now=now,
-                               source={"charge_decision": record.pk, "repair_plan": plan.pk, "decision": decision})
+        # R-S1/R-B6/R-B7: the agreed amount reaches the visit's sales confirmation, created or corrected
+        # (receivables listens); same transaction.
+        charge_decided.send(sender=ChargeDecision, work_order=plan.work_order, decision=record,
+                            rule=plan.rule or "R-B6", reason=reason, by=by, now=now,
+                            source={"charge_decision": record.pk, "repair_plan": plan.pk, "decision": decision})
         return plan

@@ -304,3 +304,35 @@ def compile_last_month(*, now: datetime) -> CompileResult | None:
     if MonthClose.objects.filter(month=last).exists():
         return None
     return compile_month(month=last, by=None, now=now)
+
+
+# ---------------------------------------------------------------- project bonus shares (R-M6..R-M8)
+def record_project_shares(*, project, pool, on: date) -> list:
+    """R-M6/R-M7/R-M8: split a completed project's pool among its people and keep the shares as ProjectShare rows
+    (never deleted; `project_rules.project_awards` reads them at the month close). R-M7 decision: with no members
+    listed, the department share goes to every technician."""
+    from dispatch.projects.models import ProjectShare
+
+    from .project_rules import project_shares
+
+    member_ids = list(project.members.values_list("staff_id", flat=True))
+    participants = member_ids or list(Staff.objects.technicians().values_list("pk", flat=True).order_by("pk"))
+    shares = project_shares(
+        kind=project.kind, pool=pool, manager_id=project.manager_id, member_ids=member_ids, participant_ids=participants,
+        responsible_id=project.responsible_id, documents_due=project.documents_due,
+        documents_complete_on=project.documents_complete_on, on=on,
+    )
+    return ProjectShare.objects.bulk_create([
+        ProjectShare(project=project, person_id=s["person"], role=s["role"], gross=s["gross"], deduction=s["deduction"],
+                     amount=s["amount"], explanation=s["explanation"])
+        for s in shares
+    ])
+
+
+def on_project_completed(sender, *, project, pool, on: date, **kwargs) -> None:
+    """Receiver of `dispatch.projects.signals.project_completed` (connected in BonusesConfig.ready), inside the
+    completion's transaction: an error here (e.g. nobody to share the department share) rolls the completion back.
+    No pool (team service, R-M5; or an R-M6 condition unmet): no shares."""
+    if pool is None:
+        return
+    record_project_shares(project=project, pool=pool, on=on)

@@ -104,7 +104,8 @@ def mark_overdue(*, now: datetime) -> list[Callback]:
         rows = list(Callback.objects.select_for_update(of=("self",)).newly_overdue(now=now).select_related("work_order", "client"))
         Callback.objects.filter(pk__in=[c.pk for c in rows]).update(status=CallbackStatus.OVERDUE, overdue_at=now)
     if rows:
-        heads = department_heads()  # once per scan, then every alert in one bulk write (issue 14)
+        # once per scan, then one bulk write: the beat's cost must not grow with the rows (docs/developers.md rule 3)
+        heads = department_heads()
         notify_many(
             alerts=[
                 (
@@ -163,6 +164,49 @@ def _violation_points(on):
     return max(terms.min_points, min(terms.max_points, wanted))
 
 
+def _propose_p6_for_noes(cb: Callback, answers: dict, *, by, on) -> None:
+    """R-K4: each "no" on items 1–4 is a CallbackViolation and proposes P6 for the visit's technician (the points
+    from `_violation_points`, read once)."""
+    from penalties.services import propose
+
+    p6_points = None
+    for item in Question.values:
+        if answers[item] is False:
+            if p6_points is None:
+                p6_points = _violation_points(on)
+            violation, _created = CallbackViolation.objects.get_or_create(callback=cb, item=item)
+            propose(
+                person=cb.technician,
+                rule="P6",
+                source=violation,
+                reason=_("回访:%(q)s — 客户回答“否”(工单 %(n)s)") % {"q": Question(item).label, "n": cb.work_order.number},
+                suggested_points=p6_points,
+                on=on,
+                by=by,
+            )
+
+
+def _open_complaint(cb: Callback, *, satisfaction: str, complaint: str, by, now: datetime) -> None:
+    """R-K5/R-K10: dissatisfaction or a complaint opens one complaint record (owner and reply deadline)."""
+    from .complaints import intake_defaults
+
+    Complaint.objects.get_or_create(
+        callback=cb,
+        defaults=dict(
+            work_order=cb.work_order,
+            client_id=cb.client_id,
+            technician_id=cb.technician_id,
+            words=complaint or _("客户表示不满意"),
+            satisfaction=satisfaction,
+            created_at=now,
+            created_by=by,
+            **intake_defaults(by=by, now=now),  # R-K10: owner and reply deadline
+        ),
+    )
+    # R-K10 Decision: the complaint names the visit's technician but blames nobody until the manager
+    # decides it (callbacks.complaints.decide); only "own work" proposes P8
+
+
 def record_call(
     *,
     callback: Callback,
@@ -187,10 +231,6 @@ def record_call(
         raise DomainError(_("请回答这一项。"), field=missing[0])
     if satisfaction not in Satisfaction.values:
         raise DomainError(_("未知的满意度:“%(v)s”。") % {"v": satisfaction}, field="satisfaction")
-    from penalties.services import propose
-
-    from .complaints import intake_defaults
-
     complaint = (complaint or "").strip()
     on = timezone.localtime(now).date()
     with transaction.atomic():
@@ -208,37 +248,9 @@ def record_call(
         cb.late = not (cb.window_opens_at <= now <= cb.due_at)
         cb.status = CallbackStatus.DONE
         cb.save()
-        p6_points = None
-        for item in Question.values:
-            if answers[item] is False:
-                if p6_points is None:
-                    p6_points = _violation_points(on)
-                violation, _created = CallbackViolation.objects.get_or_create(callback=cb, item=item)
-                propose(
-                    person=cb.technician,
-                    rule="P6",
-                    source=violation,
-                    reason=_("回访:%(q)s — 客户回答“否”(工单 %(n)s)") % {"q": Question(item).label, "n": cb.work_order.number},
-                    suggested_points=p6_points,
-                    on=on,
-                    by=by,
-                )
+        _propose_p6_for_noes(cb, answers, by=by, on=on)
         if satisfaction == Satisfaction.DISSATISFIED or complaint:
-            Complaint.objects.get_or_create(
-                callback=cb,
-                defaults=dict(
-                    work_order=cb.work_order,
-                    client_id=cb.client_id,
-                    technician_id=cb.technician_id,
-                    words=complaint or _("客户表示不满意"),
-                    satisfaction=satisfaction,
-                    created_at=now,
-                    created_by=by,
-                    **intake_defaults(by=by, now=now),  # R-K10: owner and reply deadline
-                ),
-            )
-            # R-K10 Decision: the complaint names the visit's technician but blames nobody until the manager
-            # decides it (callbacks.complaints.decide); only "own work" proposes P8
+            _open_complaint(cb, satisfaction=satisfaction, complaint=complaint, by=by, now=now)
     if satisfaction == Satisfaction.DISSATISFIED or complaint:
         notify(
             recipients=[s for s in department_heads() if s.has_role("manager")],

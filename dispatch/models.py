@@ -1,5 +1,5 @@
 """Dispatch records (SPEC §3): who holds a work order, its deadlines, refusals, hand-overs,
-the close-out form and the carry-in repair record. Writes happen in dispatch/services.py."""
+the close-out form and the carry-in repair record. Writes happen in dispatch/services/."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -79,7 +79,7 @@ class Deadline(FastChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["kind", "due_at"]),
             # The every-minute R-W7 scan reads only the rows that can still breach: not breached, not
-            # cancelled, and not met in time — the index stays small however long the history (issue 14).
+            # cancelled, and not met in time — the index stays small however long the history (docs/developers.md rule 3).
             models.Index(
                 fields=["due_at"],
                 condition=Q(breached_at__isnull=True, cancelled_at__isnull=True)
@@ -150,7 +150,7 @@ class CloseOut(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"))
     signature_name = models.CharField(_("客户签名"), max_length=40)
-    # Issue 13 §14: the client's drawn signature (signature_pad, SVG data URL), beside the typed name.
+    # R-W10: the client's drawn signature (signature_pad, SVG data URL), beside the typed name (which stays required).
     signature_drawing = models.TextField(_("客户手写签名"), blank=True)
     completed_at = models.DateTimeField(_("完成时间"))
     recorded_at = models.DateTimeField(_("提交时间"))
@@ -219,7 +219,7 @@ class ClientChase(models.Model):
         return _("%(wo)s 客户来电催问 %(at)s") % {"wo": self.work_order.number, "at": local_dt(self.at)}
 
 
-# Issue 11: resident sites, team projects and maintenance contracts live in sub-packages; imported here
+# R-R1…R-R6: resident sites, team projects and maintenance contracts live in sub-packages; imported here
 # so the dispatch app (and its migrations) owns their models.
 from .contracts.models import *  # noqa: E402,F401,F403
 from .projects.models import *  # noqa: E402,F401,F403

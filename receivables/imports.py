@@ -1,13 +1,15 @@
 """Excel imports of finance: opening balances (historical confirmations) and payments. All rows or nothing.
 
-Safety (issue 14 item 5): the upload size is capped, the file must be a real xlsx (zip) whose *declared*
-uncompressed size is checked with `zipfile` before openpyxl unpacks anything (zip bombs refused; zipfile
-itself refuses members larger than they declare), the number of rows and the length of every cell are
-capped, and error messages quote a cell's content only shortened. Large files run as a background job
-with progress (`receivables.services.jobs`).
+Safety (the `receivables.import_*` parameters, R-S8: a finance upload must never exhaust the server): the
+upload size is capped, the file must be a real xlsx (zip) whose *declared* uncompressed size is checked with
+`zipfile` before openpyxl unpacks anything (zip bombs refused; zipfile itself refuses members larger than they
+declare), the number of rows and the length of every cell are capped, and error messages quote a cell's content
+only shortened. Large files run as a background job with progress (`receivables.services.jobs`).
 
-Every row is validated first (NetBox `_process_import_records` style); any bad row rejects the whole file
-with row number, column and reason, and nothing is written (one transaction).
+The rows are parsed to dicts and every row is validated by its row form (`receivables/import_forms.py`); any bad
+row rejects the whole file with row number, column and reason, and nothing is written. The writes then happen in
+one transaction. (The checks run before it: the background job's progress, written as the rows are checked,
+must be visible to the page while they are.)
 """
 import io
 import zipfile
@@ -20,15 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
-from servicedesk.errors import CalendarMissingError, DomainError
+from servicedesk.errors import DomainError
 from servicedesk.params import param
-from servicedesk.templatetags.money import format_yuan
 
 from . import services
-from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource, StatementStatus
+from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource
+from .import_forms import ConfirmationLookups, ConfirmationRowForm, PaymentLookups, PaymentRowForm
 from .models import ConfirmationLine, MonthlyStatement, Payment, PaymentAllocation, SalesConfirmation
 
-ECHO_CHARS = 30
 MAX_ZIP_MEMBERS = 2000
 
 
@@ -61,12 +62,6 @@ class ImportResult:
     created: int
     payments: int
     numbers: list = field(default_factory=list)
-
-
-def echo(value) -> str:
-    """A cell's content for an error message: shortened, never echoed at length."""
-    text = str(value).replace("\n", " ").replace("\r", " ")
-    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
 
 
 # --------------------------------------------------------------------------- upload safety
@@ -186,25 +181,6 @@ def count_rows(file, *, on: date) -> int:
     return n if n <= lim["rows"] * 10 else lim["rows"] * 10
 
 
-def _as_date(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        return date.fromisoformat(value.strip().replace("/", "-"))
-    raise ValueError
-
-
-def _amount(errors, rowno, column, value, *, allow_zero=False):
-    """Strict money (issue 14 item 6): plain decimal, ≤ 2 places, < 10^12; the error names row and column."""
-    try:
-        return services.parse_amount(value, field="file", label=column, allow_zero=allow_zero)
-    except DomainError as exc:
-        errors.append(ImportError_(rowno, column, str(exc.message)))
-        return None
-
-
 def template(columns, example, title) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -238,108 +214,26 @@ def import_template() -> bytes:
                                      str(PaymentTerms.WORKING_DAYS.label)], _("期初应收"))
 
 
-def import_confirmations(*, file, by, now: datetime, progress=None) -> ImportResult:
-    """Opening balances / historical confirmations from a spreadsheet (finance). All rows or nothing."""
-    from servicedesk.models import Client, Staff
-
-    raw_rows, errors = read_rows(file, columns=IMPORT_COLUMNS, on=now.date())
-    clients = {c.name: c for c in Client.objects.all()}
-    staff_by_name: dict[str, list] = {}
-    for s in Staff.objects.select_related("user"):
-        staff_by_name.setdefault(s.name, []).append(s)
-        staff_by_name.setdefault(s.user.username, []).append(s)
-    numbers = [str(r["number"]).strip().upper() for _n, r in raw_rows if r.get("number")]
-    taken = set(SalesConfirmation.objects.filter(number__in=numbers).values_list("number", flat=True))
-    terms_by_text = {str(label): value for value, label in PaymentTerms.choices} | {v: v for v in PaymentTerms.values}
-    terms_by_text["7个工作日内回款"] = PaymentTerms.WORKING_DAYS  # the former label, still in finance's files
-    due_memo: dict = {}
-    seen: dict[str, int] = {}
-    parsed = []
-
-    def person(rowno, column, name, required):
-        name = (str(name).strip() if name is not None else "")
-        if not name:
-            if required:
-                errors.append(ImportError_(rowno, column, _("必填。")))
-            return None
-        found = {s.pk: s for s in staff_by_name.get(name, [])}
-        if not found:
-            errors.append(ImportError_(rowno, column, _("找不到员工“%(n)s”。") % {"n": echo(name)}))
-            return None
-        if len(found) > 1:
-            errors.append(ImportError_(rowno, column, _("有多名员工叫“%(n)s”,请填写用户名。") % {"n": echo(name)}))
-            return None
-        return next(iter(found.values()))
-
-    for count, (rowno, r) in enumerate(raw_rows, start=1):
+def _validate_rows(raw_rows, errors: list, *, form_class, lookups, columns: dict, progress=None) -> list:
+    """Every row through its form (the whole file is checked, every error kept); returns the valid rows' forms.
+    `errors` (the reader's own, e.g. a cell too long) gets each bad cell as (row number, column, reason)."""
+    valid = []
+    for count, (rowno, row) in enumerate(raw_rows, start=1):
         if progress and count % 500 == 0:
             progress(count)
-        before = len(errors)
-        number = str(r.get("number") or "").strip().upper()
-        if not number:
-            errors.append(ImportError_(rowno, "确认书编号", _("必填。")))
-        elif len(number) > 32:
-            errors.append(ImportError_(rowno, "确认书编号", _("编号过长(最多32个字符)。")))
-        elif number in taken:
-            errors.append(ImportError_(rowno, "确认书编号", _("编号 %(n)s 已存在于系统中。") % {"n": number}))
-        elif number in seen:
-            errors.append(ImportError_(rowno, "确认书编号", _("与第 %(r)s 行编号重复。") % {"r": seen[number]}))
+        form = form_class(row, rowno=rowno, lookups=lookups, columns=columns)
+        if form.is_valid():
+            valid.append(form)
         else:
-            seen[number] = rowno
-        sold_on = None
-        try:
-            sold_on = _as_date(r.get("sold_on"))
-        except (ValueError, TypeError):
-            errors.append(ImportError_(rowno, "销售日期", _("不是有效日期(应为 YYYY-MM-DD)。")))
-        cname = str(r.get("client") or "").strip()
-        client = clients.get(cname)
-        if not cname:
-            errors.append(ImportError_(rowno, "客户", _("必填。")))
-        elif client is None:
-            errors.append(ImportError_(rowno, "客户", _("找不到客户“%(n)s”。") % {"n": echo(cname)}))
-        technician = person(rowno, "技术员", r.get("technician"), True)
-        salesperson = person(rowno, "业务员", r.get("salesperson"), False)
-        amount = _amount(errors, rowno, "开票金额", r.get("amount"))
-        raw_received = r.get("received")
-        received = Decimal("0.00") if raw_received in (None, "") else _amount(errors, rowno, "已收金额", raw_received, allow_zero=True)
-        if amount is not None and received is not None and received > amount:
-            errors.append(ImportError_(rowno, "已收金额", _("已收金额 %(r)s 大于开票金额 %(a)s。") % {"r": received, "a": amount}))
-        terms = None
-        raw_terms = str(r.get("terms") or "").strip()
-        if raw_terms:
-            terms = terms_by_text.get(raw_terms)
-            if terms is None:
-                errors.append(ImportError_(rowno, "结算方式", _("未知的结算方式“%(t)s”。") % {"t": echo(raw_terms)}))
-        elif client is not None:
-            terms = services.default_terms(client)
-        due = None
-        if r.get("due_date") not in (None, ""):
-            try:
-                due = _as_date(r.get("due_date"))
-            except (ValueError, TypeError):
-                errors.append(ImportError_(rowno, "到期日", _("不是有效日期(应为 YYYY-MM-DD)。")))
-        elif client is not None and sold_on is not None and terms:
-            key = (client.kind, terms, sold_on)
-            if key not in due_memo:
-                try:
-                    due_memo[key] = services.compute_due_date(client_kind=client.kind, payment_terms=terms, sold_on=sold_on)
-                except (CalendarMissingError, DomainError) as exc:
-                    due_memo[key] = exc
-            found = due_memo[key]
-            if isinstance(found, DomainError):
-                column = "结算方式" if found.field == "payment_terms" else "到期日"
-                errors.append(ImportError_(rowno, column, str(found.message)))
-            else:
-                due = found
-        if due is not None and sold_on is not None and not isinstance(due, tuple) and due < sold_on:
-            errors.append(ImportError_(rowno, "到期日", _("到期日不能早于销售日期。")))
-        if len(errors) == before:
-            due_date, rule = due if isinstance(due, tuple) else (due, {"rule": "import", "text": _("期初导入的到期日")})
-            parsed.append(dict(rowno=rowno, number=number, sold_on=sold_on, client=client, technician=technician,
-                               salesperson=salesperson, amount=amount, received=received, terms=terms, due=due_date, rule=rule))
+            errors.extend(ImportError_(*error) for error in form.row_errors())
     if errors:
         raise ImportRejected(errors)
+    return valid
 
+
+def _write_confirmations(parsed: list[dict], *, by, now: datetime) -> tuple[list, list]:
+    """The opening balances in one transaction: confirmations, their one line, the amounts already received as
+    opening payments with their allocations."""
     with transaction.atomic():
         confs = SalesConfirmation.objects.bulk_create(
             [
@@ -376,6 +270,24 @@ def import_confirmations(*, file, by, now: datetime, progress=None) -> ImportRes
             [PaymentAllocation(payment=pay, confirmation=c, amount=pay.amount) for pay, (c, _p) in zip(payments, paid)],
             batch_size=500,
         )
+    return confs, payments
+
+
+def import_confirmations(*, file, by, now: datetime, progress=None) -> ImportResult:
+    """Opening balances / historical confirmations from a spreadsheet (finance). All rows or nothing."""
+    raw_rows, errors = read_rows(file, columns=IMPORT_COLUMNS, on=now.date())
+    columns = {key: str(title) for key, title, _r in IMPORT_COLUMNS}
+    forms = _validate_rows(raw_rows, errors, form_class=ConfirmationRowForm, lookups=ConfirmationLookups.load(raw_rows),
+                           columns=columns, progress=progress)
+    parsed = []
+    for form in forms:
+        row = form.cleaned_data
+        due = row["due_date"]
+        due_date, rule = due if isinstance(due, tuple) else (due, {"rule": "import", "text": _("期初导入的到期日")})
+        parsed.append(dict(rowno=form.rowno, number=row["number"], sold_on=row["sold_on"], client=row["client"],
+                           technician=row["technician"], salesperson=row["salesperson"], amount=row["amount"],
+                           received=row["received"], terms=row["terms"], due=due_date, rule=rule))
+    confs, payments = _write_confirmations(parsed, by=by, now=now)
     if progress:
         progress(len(raw_rows))
     return ImportResult(created=len(confs), payments=len(payments), numbers=[c.number for c in confs])
@@ -410,79 +322,22 @@ def import_payments(*, file, by, now: datetime, progress=None) -> PaymentsResult
     (counting earlier rows of the same file), the reference is new — then all posted in one transaction."""
     raw_rows, errors = read_rows(file, columns=PAYMENT_COLUMNS, on=now.date())
     col = {key: str(title) for key, title, _r in PAYMENT_COLUMNS}
-    numbers = {str(r.get("number") or "").strip().upper() for _n, r in raw_rows}
-    confs = {c.number: c for c in SalesConfirmation.objects.filter(number__in=numbers)}
-    stmts = {s.number: s for s in MonthlyStatement.objects.filter(number__in=numbers)}
-    refs = {str(r.get("reference")).strip() for _n, r in raw_rows if r.get("reference") not in (None, "")}
-    used_refs = set(Payment.objects.filter(reference__in=refs).values_list("reference", flat=True))
-    methods = {str(label): value for value, label in PaymentMethod.choices if value != PaymentMethod.OPENING}
-    methods |= {v: v for v in methods.values()}
-    left: dict[str, Decimal] = {}
-    seen_refs: dict[str, int] = {}
-    parsed = []
-    for count, (rowno, r) in enumerate(raw_rows, start=1):
-        if progress and count % 500 == 0:
-            progress(count)
-        before = len(errors)
-        number = str(r.get("number") or "").strip().upper()
-        target = confs.get(number) or stmts.get(number)
-        if not number:
-            errors.append(ImportError_(rowno, col["number"], _("必填。")))
-        elif target is None:
-            errors.append(ImportError_(rowno, col["number"], _("找不到编号为“%(n)s”的确认书或对账单。") % {"n": echo(number)}))
-        elif isinstance(target, SalesConfirmation) and target.status == ConfirmationStatus.VOID:
-            errors.append(ImportError_(rowno, col["number"], _("确认书 %(n)s 已作废,不能收款。") % {"n": number}))
-            target = None
-        elif isinstance(target, MonthlyStatement) and target.status not in (StatementStatus.SENT, StatementStatus.PARTIALLY_PAID):
-            errors.append(ImportError_(rowno, col["number"], _("对账单 %(n)s 尚未发给客户(%(s)s),不能登记回款。") % {"n": number, "s": target.get_status_display()}))
-            target = None
-        amount = _amount(errors, rowno, col["amount"], r.get("amount"))
-        if target is not None and amount is not None:
-            remaining = left.setdefault(number, target.outstanding)
-            if amount > remaining:
-                errors.append(ImportError_(rowno, col["amount"], _("收款 ¥%(a)s 超过 %(n)s 的未收金额 ¥%(o)s(已计入本文件前面的行),不能多收。")
-                                           % {"a": format_yuan(amount, sign=False), "n": number, "o": format_yuan(remaining, sign=False)}))
-            else:
-                left[number] = remaining - amount
-        received_on = None
-        try:
-            received_on = _as_date(r.get("received_on"))
-            if received_on > now.date():
-                errors.append(ImportError_(rowno, col["received_on"], _("收款日期不能晚于今天。")))
-        except (ValueError, TypeError):
-            errors.append(ImportError_(rowno, col["received_on"], _("不是有效日期(应为 YYYY-MM-DD)。")))
-        raw_method = str(r.get("method") or "").strip()
-        method = methods.get(raw_method)
-        if method is None:
-            errors.append(ImportError_(rowno, col["method"], _("未知的收款方式“%(m)s”(可填:%(all)s)。")
-                                       % {"m": echo(raw_method), "all": "、".join(str(label) for v, label in PaymentMethod.choices if v != PaymentMethod.OPENING)}))
-        reference = "" if r.get("reference") in (None, "") else str(r.get("reference")).strip()
-        if len(reference) > 60:
-            errors.append(ImportError_(rowno, col["reference"], _("凭证号最多60个字符。")))
-        elif reference in used_refs:
-            errors.append(ImportError_(rowno, col["reference"], _("凭证号 %(r)s 已登记过,同一凭证不能登记两次。") % {"r": echo(reference)}))
-        elif reference and reference in seen_refs:
-            errors.append(ImportError_(rowno, col["reference"], _("与第 %(r)s 行凭证号重复。") % {"r": seen_refs[reference]}))
-        elif reference:
-            seen_refs[reference] = rowno
-        note = "" if r.get("note") is None else str(r.get("note")).strip()[:200]
-        if len(errors) == before:
-            parsed.append((rowno, target, amount, received_on, method, reference, note))
-    if errors:
-        raise ImportRejected(errors)
+    forms = _validate_rows(raw_rows, errors, form_class=PaymentRowForm, lookups=PaymentLookups.load(raw_rows, today=now.date()),
+                           columns=col, progress=progress)
     total = Decimal("0.00")
     with transaction.atomic():
-        for rowno, target, amount, received_on, method, reference, note in parsed:
+        for form in forms:
+            row, target = form.cleaned_data, form.target
             try:
                 services.record_payment(
                     confirmation=target if isinstance(target, SalesConfirmation) else None,
                     statement=target if isinstance(target, MonthlyStatement) else None,
-                    amount=amount, received_on=received_on, method=method, reference=reference,
-                    note=note or _("收款导入,第 %(r)s 行") % {"r": rowno}, by=by, now=now,
+                    amount=row["amount"], received_on=row["received_on"], method=row["method"], reference=row["reference"],
+                    note=row["note"] or _("收款导入,第 %(r)s 行") % {"r": form.rowno}, by=by, now=now,
                 )
             except DomainError as exc:  # changed since validation (a concurrent payment): nothing is kept
-                raise ImportRejected([ImportError_(rowno, col.get(exc.field, col["number"]), str(exc.message))])
-            total += amount
+                raise ImportRejected([ImportError_(form.rowno, col.get(exc.field, col["number"]), str(exc.message))])
+            total += row["amount"]
     if progress:
         progress(len(raw_rows))
-    return PaymentsResult(payments=len(parsed), total=total)
+    return PaymentsResult(payments=len(forms), total=total)

@@ -82,21 +82,8 @@ def _to_dt(d):
     return datetime(d.year, d.month, d.day) if d else None
 
 
-def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None, chunk_size: int = 2000,
-                  progress_every: int = 5000) -> ExportResult:
-    """Write the receivable ledger workbook to `out` (path or binary file). `progress(done)` is called every few thousand rows."""
-    buckets, explanation = selectors.ageing_buckets(on=as_of)
-    labels = {b.key: str(b.label) for b in buckets} | {selectors.SETTLED.key: str(selectors.SETTLED.label)}
-    kinds = {k: str(v) for k, v in ClientKind.choices}
-    statuses = {k: str(v) for k, v in ConfirmationStatus.choices}
-    terms = {k: str(v) for k, v in PaymentTerms.choices}
-    extensions = {k: str(v) for k, v in ExtensionStatus.choices}
-    names = selectors.filters_text(filters)
-    residents = selectors.resident_owners()
-
-    wb, fmt = open_workbook(out)
-    wb.set_properties({"title": _("应收台账"), "subject": _("截至 %(d)s") % {"d": as_of.isoformat()},
-                       "comments": "; ".join(f"{k}={v}" for k, v in names) or _("全部")})
+def _ledger_sheet(wb, fmt, *, as_of: date, names):
+    """The ledger sheet's title, as-of date and filters, column widths and the frozen header."""
     sheet = wb.add_worksheet(_("应收台账"))
     w = SheetWriter(sheet, fmt)
     w.row([_("应收台账(R-S8)"), _("统计日期"), as_of], formats={0: fmt.title})
@@ -107,10 +94,17 @@ def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None,
         sheet.set_column(i, i, width)
     w.header([_(h) for h in LEDGER_HEADERS])
     sheet.freeze_panes(HEADER_ROW + 1, 1)
+    return sheet
 
-    ws_string, ws_number, ws_datetime, ws_blank, ws_formula = (
-        sheet.write_string, sheet.write_number, sheet.write_datetime, sheet.write_blank, sheet.write_formula
-    )
+
+def _write_ledger_rows(sheet, fmt, rows, *, as_of: date, labels: dict, residents, progress, progress_every: int):
+    """One row per confirmation, streamed (the bound methods and formats are looked up once: this loop runs for
+    every confirmation). Returns (rows written, invoiced, received, outstanding)."""
+    kinds = {k: str(v) for k, v in ClientKind.choices}
+    statuses = {k: str(v) for k, v in ConfirmationStatus.choices}
+    terms = {k: str(v) for k, v in PaymentTerms.choices}
+    extensions = {k: str(v) for k, v in ExtensionStatus.choices}
+    ws_string, ws_number, ws_datetime, ws_formula = sheet.write_string, sheet.write_number, sheet.write_datetime, sheet.write_formula
     quoted, money_fmt, date_fmt, int_fmt = fmt.quoted, fmt.money, fmt.date, fmt.integer
     c_inv, c_rec = xl_col_to_name(COL["invoiced"]), xl_col_to_name(COL["received"])
     text_cols = [COL[k] for k in ("number", "work_order", "client", "kind", "site", "technician", "salesperson", "follow_up",
@@ -120,8 +114,7 @@ def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None,
     n = 0
     tot_inv = tot_rec = tot_out = Decimal("0")
     rowi = HEADER_ROW
-    rows = selectors.ledger_rows(as_of=as_of, filters=filters, viewer=viewer, buckets=buckets)
-    for r in rows.iterator(chunk_size=chunk_size):
+    for r in rows:
         rowi += 1
         amount, received = r["amount"], r["received_amount"]
         outstanding = amount - received  # exact Decimal, never the backend's float arithmetic
@@ -157,16 +150,42 @@ def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None,
         tot_out += outstanding
         if progress and n % progress_every == 0:
             progress(n)
+    return n, tot_inv, tot_rec, tot_out
+
+
+def _write_totals(sheet, fmt, *, n: int, totals: dict) -> tuple[int, int]:
+    """The autofilter over the data and the totals row (SUBTOTAL: recomputed when the user filters). Returns the
+    first and last 1-based data rows."""
     last_col = len(LEDGER_COLUMNS) - 1
     sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), last_col)
     total_row = HEADER_ROW + n + 1
-    ws_string(total_row, 0, _("合计(%(n)s 笔,筛选后自动重算)") % {"n": n}, fmt.bold)
+    sheet.write_string(total_row, 0, _("合计(%(n)s 笔,筛选后自动重算)") % {"n": n}, fmt.bold)
     first, last = HEADER_ROW + 2, HEADER_ROW + n + 1  # 1-based data rows
-    for key, value in (("invoiced", tot_inv), ("received", tot_rec), ("outstanding", tot_out)):
+    for key, value in totals.items():
         letter = xl_col_to_name(COL[key])
         formula = f"=SUBTOTAL(109,{letter}{first}:{letter}{last})" if n else "=0"
-        ws_formula(total_row, COL[key], formula, fmt.money_bold, float(value))
+        sheet.write_formula(total_row, COL[key], formula, fmt.money_bold, float(value))
+    return first, last
 
+
+def export_ledger(*, out, as_of: date, filters=None, viewer=None, progress=None, chunk_size: int = 2000,
+                  progress_every: int = 5000) -> ExportResult:
+    """Write the receivable ledger workbook to `out` (path or binary file). `progress(done)` is called every few thousand rows."""
+    buckets, explanation = selectors.ageing_buckets(on=as_of)
+    labels = {b.key: str(b.label) for b in buckets} | {selectors.SETTLED.key: str(selectors.SETTLED.label)}
+    names = selectors.filters_text(filters)
+    residents = selectors.resident_owners()
+
+    wb, fmt = open_workbook(out)
+    wb.set_properties({"title": _("应收台账"), "subject": _("截至 %(d)s") % {"d": as_of.isoformat()},
+                       "comments": "; ".join(f"{k}={v}" for k, v in names) or _("全部")})
+    sheet = _ledger_sheet(wb, fmt, as_of=as_of, names=names)
+    rows = selectors.ledger_rows(as_of=as_of, filters=filters, viewer=viewer, buckets=buckets)
+    n, tot_inv, tot_rec, tot_out = _write_ledger_rows(
+        sheet, fmt, rows.iterator(chunk_size=chunk_size), as_of=as_of, labels=labels, residents=residents,
+        progress=progress, progress_every=progress_every,
+    )
+    first, last = _write_totals(sheet, fmt, n=n, totals={"invoiced": tot_inv, "received": tot_rec, "outstanding": tot_out})
     data_ref = {
         key: f"'{sheet.name}'!${xl_col_to_name(COL[key])}${first}:${xl_col_to_name(COL[key])}${max(last, first)}"
         for key in ("client", "technician", "salesperson", "invoiced", "received")

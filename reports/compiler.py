@@ -10,6 +10,7 @@ The body is plain JSON: decimals as strings ("95.00"), undefined rates as null, 
 """
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -187,76 +188,92 @@ def _section(fn, month: date):
 
 # --- the body ------------------------------------------------------------------------------------------------
 
-def build_body(month: date) -> dict:
-    """Every figure of the month's report, read from the owning apps (R-T1). Constant number of queries."""
-    month = month_start(month)
-    on = last_day(month)
-    params = get_params(PARAMETERS, on=on)
-    target_resolutions = int(params["report.target_resolutions"].value)
-    target_visits = int(params["report.target_visits"].value)
-    scores = params["bonus.workload_scores"].value or {}
+@dataclass
+class _MonthFigures:
+    """The month's figures as the owning apps give them (read once, in this order: a constant number of queries)."""
 
-    visits = resolved_visits(month)
-    on_site = _on_site_visits(month)
-    sla = sla_figures.technician_sla(month)
-    cbs = callback_selectors.technician_month_figures(month)
-    points = {p.person_id: p for p in monthly_points(month)}
-    statements = _statements(month)
-    statuses = bonus_selectors.statement_statuses(month)
-    sales = receivable_figures.technician_month_sales(month) or {}
-    ranking = _ranking(month)
-    ranks = {r["person_id"]: r for r in ranking} if ranking is not None else {}
+    visits: dict
+    on_site: dict
+    sla: dict
+    callbacks: dict
+    points: dict
+    statements: dict | None  # None: the month close has no statements yet
+    statuses: dict
+    sales: dict
+    ranking: list | None  # None: no ranking yet
+    ranks: dict
 
-    ids = set(Staff.objects.technicians().values_list("pk", flat=True))
-    ids |= set(visits) | set(sla) | set(cbs) | set(points) | set(sales) | set(ranks) | set(statements or {}) | set(statuses)
-    names = dict(Staff.objects.filter(pk__in=ids).values_list("pk", "name"))
+    @classmethod
+    def read(cls, month: date) -> "_MonthFigures":
+        visits = resolved_visits(month)
+        on_site = _on_site_visits(month)
+        sla = sla_figures.technician_sla(month)
+        cbs = callback_selectors.technician_month_figures(month)
+        points = {p.person_id: p for p in monthly_points(month)}
+        statements = _statements(month)
+        statuses = bonus_selectors.statement_statuses(month)
+        sales = receivable_figures.technician_month_sales(month) or {}
+        ranking = _ranking(month)
+        ranks = {r["person_id"]: r for r in ranking} if ranking is not None else {}
+        return cls(visits, on_site, sla, cbs, points, statements, statuses, sales, ranking, ranks)
 
-    techs = []
-    for pid in sorted(ids, key=lambda i: (names.get(i, ""), i)):
-        v = visits.get(pid, {"total": 0, "by_mode": {}, "by_kind": {}, "by_mode_kind": {}})
-        s = sla.get(pid, {"due": 0, "met": 0, "compliance": None, "by_rule": {}})
-        c = cbs.get(pid)
-        p = points.get(pid)
-        st = (statements or {}).get(pid, {}) if statements is not None else None
-        sa = sales.get(pid, {})
-        answered = c.answered if c else 0
-        very = c.very_satisfied if c else 0
-        resolved = v["total"]
-        site_visits = on_site.get(pid, 0)
-        techs.append({
-            "person": pid,
-            "name": names.get(pid, ""),
-            "resolved_visits": resolved,
-            "by_mode": {k: v["by_mode"].get(k, 0) for k in ServiceMode.values},
-            "by_kind": {k: v["by_kind"].get(k, 0) for k in ServiceContent.values},
-            "visits": site_visits,
-            "workload_score": str(workload_score(v["by_mode_kind"], scores)),
-            "target_resolutions": target_resolutions,
-            "target_visits": target_visits,
-            "resolutions_met": resolved >= target_resolutions,
-            "visits_met": site_visits >= target_visits,
-            "sla_due": s["due"],
-            "sla_met": s["met"],
-            "sla_compliance": rate(s["compliance"]),
-            "sla_by_rule": {r: {"due": x["due"], "met": x["met"], "compliance": rate(x["compliance"])} for r, x in s["by_rule"].items()},
-            "callbacks": answered,
-            "very_satisfied": very,
-            "very_satisfied_rate": rate(callback_selectors.percent(very, answered)),
-            "unreachable": c.unreachable if c else 0,
-            "complaints": c.complaints if c else 0,
-            "penalty_points": p.points if p else 0,
-            "penalty_amount": money(p.amount if p else 0),
-            "rewards": money(st.get("rewards")) if st is not None else None,
-            "fines": money(st.get("fines")) if st is not None else None,
-            "allowances": money(st.get("allowances")) if st is not None else None,
-            "project_bonus": money(st.get("project_bonus")) if st is not None else None,
-            "net": money(st.get("net")) if st is not None else None,
-            "sales": money(sa.get("sales")),
-            "collected": money(sa.get("collected")),
-            "rank": ranks[pid]["rank"] if pid in ranks else None,
-            "statement_status": statuses.get(pid),
-        })
+    def people(self) -> set:
+        """Every technician, and anyone else a figure names."""
+        ids = set(Staff.objects.technicians().values_list("pk", flat=True))
+        return ids | set(self.visits) | set(self.sla) | set(self.callbacks) | set(self.points) | set(self.sales) | set(self.ranks) \
+            | set(self.statements or {}) | set(self.statuses)
 
+
+def _technician_row(pid: int, name: str, f: _MonthFigures, *, targets: dict, scores: dict) -> dict:
+    """One technician's line of the report (R-T1): visits, workload, SLA, callbacks, penalties, money, rank."""
+    v = f.visits.get(pid, {"total": 0, "by_mode": {}, "by_kind": {}, "by_mode_kind": {}})
+    s = f.sla.get(pid, {"due": 0, "met": 0, "compliance": None, "by_rule": {}})
+    c = f.callbacks.get(pid)
+    p = f.points.get(pid)
+    st = (f.statements or {}).get(pid, {}) if f.statements is not None else None
+    sa = f.sales.get(pid, {})
+    answered = c.answered if c else 0
+    very = c.very_satisfied if c else 0
+    resolved = v["total"]
+    site_visits = f.on_site.get(pid, 0)
+    return {
+        "person": pid,
+        "name": name,
+        "resolved_visits": resolved,
+        "by_mode": {k: v["by_mode"].get(k, 0) for k in ServiceMode.values},
+        "by_kind": {k: v["by_kind"].get(k, 0) for k in ServiceContent.values},
+        "visits": site_visits,
+        "workload_score": str(workload_score(v["by_mode_kind"], scores)),
+        "target_resolutions": targets["resolutions"],
+        "target_visits": targets["visits"],
+        "resolutions_met": resolved >= targets["resolutions"],
+        "visits_met": site_visits >= targets["visits"],
+        "sla_due": s["due"],
+        "sla_met": s["met"],
+        "sla_compliance": rate(s["compliance"]),
+        "sla_by_rule": {r: {"due": x["due"], "met": x["met"], "compliance": rate(x["compliance"])} for r, x in s["by_rule"].items()},
+        "callbacks": answered,
+        "very_satisfied": very,
+        "very_satisfied_rate": rate(callback_selectors.percent(very, answered)),
+        "unreachable": c.unreachable if c else 0,
+        "complaints": c.complaints if c else 0,
+        "penalty_points": p.points if p else 0,
+        "penalty_amount": money(p.amount if p else 0),
+        "rewards": money(st.get("rewards")) if st is not None else None,
+        "fines": money(st.get("fines")) if st is not None else None,
+        "allowances": money(st.get("allowances")) if st is not None else None,
+        "project_bonus": money(st.get("project_bonus")) if st is not None else None,
+        "net": money(st.get("net")) if st is not None else None,
+        "sales": money(sa.get("sales")),
+        "collected": money(sa.get("collected")),
+        "rank": f.ranks[pid]["rank"] if pid in f.ranks else None,
+        "statement_status": f.statuses.get(pid),
+    }
+
+
+def _department(month: date, techs: list[dict], f: _MonthFigures, *, names: dict, on: date, targets: dict) -> dict:
+    """The department's totals (R-T1): the technicians' lines added up, plus the department-wide figures
+    (callback coverage, SLA, receivables ageing, collections, resident sites, projects)."""
     dept_cb = callback_selectors.department_month_figures(month)
     dept_sla = sla_figures.department_sla(month)
     ageing = ageing_summary(as_of=on)
@@ -264,16 +281,16 @@ def build_body(month: date) -> dict:
     very_total = sum(t["very_satisfied"] for t in techs)
 
     def total(key):
-        return money(sum((Decimal(t[key]) for t in techs if t[key] is not None), ZERO)) if statements is not None else None
+        return money(sum((Decimal(t[key]) for t in techs if t[key] is not None), ZERO)) if f.statements is not None else None
 
-    department = {
+    return {
         "resolved_visits": sum(t["resolved_visits"] for t in techs),
         "visits": sum(t["visits"] for t in techs),
         "technicians": len(techs),
         "meeting_resolution_target": sum(1 for t in techs if t["resolutions_met"]),
         "meeting_visit_target": sum(1 for t in techs if t["visits_met"]),
-        "target_resolutions": target_resolutions,
-        "target_visits": target_visits,
+        "target_resolutions": targets["resolutions"],
+        "target_visits": targets["visits"],
         "callbacks": answered_total,
         "very_satisfied": very_total,
         "very_satisfied_rate": rate(callback_selectors.percent(very_total, answered_total)),
@@ -302,27 +319,45 @@ def build_body(month: date) -> dict:
         "resident_ratings": _section(resident_selectors.month_ratings, month),
         "projects": _section(project_selectors.month_projects, month),
         # R-T1: which of the month's statements are still drafts (the report says so until they are approved)
-        "statements": _statement_summary(statuses, names),
+        "statements": _statement_summary(f.statuses, names),
     }
-    ranking_rows = (
-        [
-            {"person": r["person_id"], "name": r.get("person_name") or names.get(r["person_id"], ""), "rank": r.get("rank"),
-             "score": str(r.get("score")) if r.get("score") is not None else None,
-             "very_satisfied_rate": rate(r.get("very_satisfied_rate")), "complaints": r.get("complaints", 0),
-             "reward": money(r.get("reward")) if r.get("reward") is not None else None}
-            for r in sorted(ranking, key=lambda r: (r.get("rank") or 10**6, r["person_id"]))
-        ]
-        if ranking is not None
-        else None
-    )
+
+
+def _ranking_rows(ranking: list | None, names: dict) -> list[dict] | None:
+    """R-M1/R-M2: the month's ranking, best first (None when there is none yet)."""
+    if ranking is None:
+        return None
+    return [
+        {"person": r["person_id"], "name": r.get("person_name") or names.get(r["person_id"], ""), "rank": r.get("rank"),
+         "score": str(r.get("score")) if r.get("score") is not None else None,
+         "very_satisfied_rate": rate(r.get("very_satisfied_rate")), "complaints": r.get("complaints", 0),
+         "reward": money(r.get("reward")) if r.get("reward") is not None else None}
+        for r in sorted(ranking, key=lambda r: (r.get("rank") or 10**6, r["person_id"]))
+    ]
+
+
+def build_body(month: date) -> dict:
+    """Every figure of the month's report, read from the owning apps (R-T1). Constant number of queries."""
+    month = month_start(month)
+    on = last_day(month)
+    params = get_params(PARAMETERS, on=on)
+    targets = {"resolutions": int(params["report.target_resolutions"].value), "visits": int(params["report.target_visits"].value)}
+    scores = params["bonus.workload_scores"].value or {}
+
+    figures = _MonthFigures.read(month)
+    ids = figures.people()
+    names = dict(Staff.objects.filter(pk__in=ids).values_list("pk", "name"))
+    techs = [_technician_row(pid, names.get(pid, ""), figures, targets=targets, scores=scores)
+             for pid in sorted(ids, key=lambda i: (names.get(i, ""), i))]
+    department = _department(month, techs, figures, names=names, on=on, targets=targets)
     return {
         "version": BODY_VERSION,
         "month": month.strftime("%Y-%m"),
         "parameters": {name: params[name].as_explanation() for name in PARAMETERS},
-        "sources": {"statements": statements is not None, "ranking": ranking is not None},
+        "sources": {"statements": figures.statements is not None, "ranking": figures.ranking is not None},
         "technicians": techs,
         "department": department,
-        "ranking": ranking_rows,
+        "ranking": _ranking_rows(figures.ranking, names),
         "trends": _trends(month, department),
     }
 

@@ -15,13 +15,8 @@ def _dec(value):
     return None if value is None else Decimal(value)
 
 
-def write_workbook(report, output) -> None:
-    body = report.data
-    d = body["department"]
-    wb, fmt = open_workbook(output)
-
-    ws = SheetWriter(wb.add_worksheet(_("技术员")), fmt)
-    ws.ws.freeze_panes(1, 1)
+def _technician_columns(fmt) -> list[tuple]:
+    """(header, value of a technician's line, number format or None) for the technicians' sheet."""
     cols = [(_("技术员"), lambda t: t["name"], None), (_("已解决上门"), lambda t: t["resolved_visits"], None)]
     cols += [(label, (lambda k: lambda t: t["by_mode"].get(k, 0))(k), None) for k, label in ServiceMode.choices]
     cols += [(label, (lambda k: lambda t: t["by_kind"].get(k, 0))(k), None) for k, label in ServiceContent.choices]
@@ -49,11 +44,20 @@ def write_workbook(report, output) -> None:
         (_("回款"), lambda t: _dec(t["collected"]), None),
         (_("排名"), lambda t: t["rank"], None),
     ]
+    return cols
+
+
+def _technicians_sheet(wb, fmt, body: dict) -> None:
+    ws = SheetWriter(wb.add_worksheet(_("技术员")), fmt)
+    ws.ws.freeze_panes(1, 1)
+    cols = _technician_columns(fmt)
     ws.header([str(c[0]) for c in cols])
     formats = {i: c[2] for i, c in enumerate(cols) if c[2] is not None}
     for t in body["technicians"]:
         ws.row([c[1](t) for c in cols], formats=formats)
 
+
+def _department_sheet(wb, fmt, d: dict) -> None:
     ws = SheetWriter(wb.add_worksheet(_("部门")), fmt)
     ws.header([_("指标"), _("数值"), _("目标")])
     rows = [
@@ -83,6 +87,10 @@ def write_workbook(report, output) -> None:
     for label, value, target in rows:
         ws.row([str(label), value, target])
 
+
+def _table_sheets(wb, fmt, body: dict, d: dict) -> None:
+    """Receivables ageing, complaint causes, the 12-month trend, the ranking, then resident ratings and projects
+    (when the month has any)."""
     ws = SheetWriter(wb.add_worksheet(_("应收账龄")), fmt)
     ws.header([_("账龄"), _("未收余额")])
     for b in d["receivables_buckets"]:
@@ -113,6 +121,9 @@ def write_workbook(report, output) -> None:
             for r in rows_:
                 ws.row([r.get(c) if not isinstance(r.get(c), (dict, list)) else str(r.get(c)) for c in cols])
 
+
+def _notes_sheet(wb, fmt, report, body: dict) -> None:
+    """The definitions of every figure and the parameters the month was computed with."""
     ws = SheetWriter(wb.add_worksheet(_("说明")), fmt)
     ws.ws.set_column(0, 0, 16)
     ws.ws.set_column(1, 1, 90)
@@ -124,4 +135,14 @@ def write_workbook(report, output) -> None:
         ws.row([label, text])
     for name, p in sorted(body["parameters"].items()):
         ws.row([name, _("取值 %(v)s,版本 %(ver)s,自 %(f)s 生效") % {"v": p["value"], "ver": p["version"], "f": p["effective_from"]}])
+
+
+def write_workbook(report, output) -> None:
+    body = report.data
+    d = body["department"]
+    wb, fmt = open_workbook(output)
+    _technicians_sheet(wb, fmt, body)
+    _department_sheet(wb, fmt, d)
+    _table_sheets(wb, fmt, body, d)
+    _notes_sheet(wb, fmt, report, body)
     wb.close()

@@ -19,7 +19,9 @@ from ..resident import links
 from ..resident.choices import LinkPurpose
 from servicedesk.months import local_date
 from .choices import CONTRACT_KINDS, SATISFIED, ProjectKind, ProjectStatus, Satisfaction
-from .models import DailyReport, Project, ProjectMember, ProjectShare, ProjectSurvey, WorkRecord
+from .models import DailyReport, Project, ProjectMember, ProjectSurvey, WorkRecord
+from .rules import Pool, project_pool
+from .signals import project_completed
 
 PLANNERS = (Role.MANAGER, Role.COORDINATOR)
 
@@ -86,57 +88,59 @@ def _pk(value):
     return getattr(value, "pk", value)
 
 
-def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: str, contract_amount, manager,
-                   members=(), planned_start: date | None, planned_end: date | None, documents_due: date | None,
-                   person_days: int | None = None, pool=None, manager_share=None, documents_responsible=None,
-                   work_order=None, contract=None) -> Project:
-    """R-R5: validate every field (errors named together), then write the project and its members at once."""
-    if not by.has_role(*PLANNERS):
-        raise PermissionDenied(_("只有部门经理或协调员可以创建团队项目。"))
-    errors: dict[str, list] = {}
+class _Errors(dict):
+    """Field → messages, gathered so that every mistake of the form is named at once."""
 
-    def err(f, msg):
-        errors.setdefault(f, []).append(msg)
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
 
-    name = (name or "").strip()
-    if not name:
-        err("name", _("请填写项目名称。"))
+
+def _check_client_site(errors: _Errors, *, client, site) -> tuple[Client | None, Site | None]:
     client_obj = Client.objects.filter(pk=_pk(client)).first() if client else None
     if client_obj is None:
-        err("client", _("请选择客户。"))
+        errors.add("client", _("请选择客户。"))
     site_obj = Site.objects.filter(pk=_pk(site)).first() if site else None
     if site_obj is None:
-        err("site", _("请选择网点。"))
+        errors.add("site", _("请选择网点。"))
     elif client_obj and site_obj.client_id != client_obj.pk:
-        err("site", _("该网点不属于此客户。"))
-    if kind not in ProjectKind.values:
-        err("kind", _("项目类型应为团队服务、设备维保类或建设型。"))
-    team = kind == ProjectKind.TEAM
-    amount = None
-    if team:
-        # SPEC decision (R-M5 vs R-M6): team service is paid by R-M5 and has no contract amount; a job with a
-        # contract amount is a project-type service (maintenance or construction, R-M6) — never both.
-        if contract_amount not in (None, ""):
-            err("contract_amount", _("团队服务按 R-M5 奖罚,不填合同金额;有合同金额的项目型服务请选择设备维保类或建设型(R-M6)。"))
-        if pool not in (None, "") or manager_share not in (None, ""):
-            err("pool", _("团队服务没有项目奖金池(R-M5 按客户满意度奖罚)。"))
-        minimum = get_params(["team.min_person_days"], on=planned_start or local_date(now))["team.min_person_days"]
-        if person_days in (None, ""):
-            err("person_days", _("团队服务请填写预计人天(%(min)s 人天以上,R-R5)。") % {"min": minimum.value})
-        elif int(person_days) < minimum.value:
-            err("person_days", _("团队服务须预计 %(min)s 人天以上(R-R5),当前 %(n)s 人天。") % {"min": minimum.value, "n": person_days})
-    else:
-        try:
-            amount = parse_money(contract_amount, field="contract_amount", label=_("合同金额"))
-        except DomainError as exc:
-            err("contract_amount", str(exc.message))
-        else:
-            if amount <= 0:
-                err("contract_amount", _("合同金额必须大于 0。"))
-                amount = None
+        errors.add("site", _("该网点不属于此客户。"))
+    return client_obj, site_obj
+
+
+def _check_team_service(errors: _Errors, *, contract_amount, pool, manager_share, person_days, on: date) -> None:
+    """SPEC decision (R-M5 vs R-M6): team service is paid by R-M5 and has no contract amount; a job with a
+    contract amount is a project-type service (maintenance or construction, R-M6) — never both. R-R5: team
+    service is estimated at `team.min_person_days` or more."""
+    if contract_amount not in (None, ""):
+        errors.add("contract_amount", _("团队服务按 R-M5 奖罚,不填合同金额;有合同金额的项目型服务请选择设备维保类或建设型(R-M6)。"))
+    if pool not in (None, "") or manager_share not in (None, ""):
+        errors.add("pool", _("团队服务没有项目奖金池(R-M5 按客户满意度奖罚)。"))
+    minimum = get_params(["team.min_person_days"], on=on)["team.min_person_days"]
+    if person_days in (None, ""):
+        errors.add("person_days", _("团队服务请填写预计人天(%(min)s 人天以上,R-R5)。") % {"min": minimum.value})
+    elif int(person_days) < minimum.value:
+        errors.add("person_days", _("团队服务须预计 %(min)s 人天以上(R-R5),当前 %(n)s 人天。") % {"min": minimum.value, "n": person_days})
+
+
+def _check_contract_amount(errors: _Errors, contract_amount) -> Decimal | None:
+    """R-M6: a project-type service has a positive contract amount (None when it is invalid)."""
+    try:
+        amount = parse_money(contract_amount, field="contract_amount", label=_("合同金额"))
+    except DomainError as exc:
+        errors.add("contract_amount", str(exc.message))
+        return None
+    if amount <= 0:
+        errors.add("contract_amount", _("合同金额必须大于 0。"))
+        return None
+    return amount
+
+
+def _check_team(errors: _Errors, *, manager, members) -> tuple[Staff | None, list[tuple], set]:
+    """R-R5: the project manager (team lead) and the members, each an active employee listed once.
+    Returns (manager, [(member id, task)], the member ids)."""
     manager_obj = Staff.objects.active().filter(pk=_pk(manager)).first() if manager else None
     if manager_obj is None:
-        err("manager", _("请指定项目经理(团队组长)。"))
+        errors.add("manager", _("请指定项目经理(团队组长)。"))
     rows = _member_rows(members)
     ids = [_pk(m) for m, _t in rows]
     seen, twice = set(), set()
@@ -147,61 +151,100 @@ def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: s
     found = {s.pk: s for s in Staff.objects.active().filter(pk__in=[i for i in ids if isinstance(i, int)])}
     if twice:
         names = ", ".join(found[i].name if i in found else str(i) for i in sorted(twice, key=str))
-        err("members", _("组员重复列出:%(names)s(项目经理不必再列为组员)。") % {"names": names})
+        errors.add("members", _("组员重复列出:%(names)s(项目经理不必再列为组员)。") % {"names": names})
     unknown = [str(i) for i in ids if i not in found]
     if unknown:
-        err("members", _("找不到在职员工:%(ids)s。") % {"ids": ", ".join(unknown)})
-    if not planned_start:
-        err("planned_start", _("请填写计划开始日期。"))
-    if not planned_end:
-        err("planned_end", _("请填写计划结束日期。"))
-    if planned_start and planned_end and planned_end < planned_start:
-        err("planned_end", _("计划结束日期不能早于开始日期。"))
-    if not documents_due:
-        err("documents_due", _("请填写项目资料截止日期。"))
-    if person_days is not None and int(person_days) < 0:
-        err("person_days", _("人天不能为负数。"))
-    responsible_id = _pk(documents_responsible) if documents_responsible else None
-    if responsible_id and responsible_id not in seen and (manager_obj is None or responsible_id != manager_obj.pk):
-        err("documents_responsible", _("资料责任人应是项目经理或组员。"))
-    manual_pool = manual_share = None
-    table = None
-    if amount is not None and kind in CONTRACT_KINDS and not errors.get("kind"):
-        from bonuses.project_rules import project_pool  # the money rule lives with bonuses (pure function)
+        errors.add("members", _("找不到在职员工:%(ids)s。") % {"ids": ", ".join(unknown)})
+    return manager_obj, rows, seen
 
-        table = project_pool(kind=kind, contract_amount=amount, on=planned_start or local_date(now))
-        if table.manual:
-            if pool in (None, ""):
-                err("pool", _("合同金额在 30 万以上的设备维保类项目,奖金池由部门经理确定,请填写奖金池。"))
-            else:
-                try:
-                    manual_pool = parse_money(pool, field="pool", label=_("奖金池"), allow_zero=True)
-                except DomainError as exc:
-                    err("pool", str(exc.message))
-            if manager_share not in (None, ""):
-                try:
-                    manual_share = parse_money(manager_share, field="manager_share", label=_("项目经理份额"), allow_zero=True)
-                except DomainError as exc:
-                    err("manager_share", str(exc.message))
-                else:
-                    if manual_pool is not None and manual_share > manual_pool:
-                        err("manager_share", _("项目经理份额不能超过奖金池。"))
-        elif pool not in (None, ""):
-            err("pool", _("该合同金额的奖金池由分段表确定(¥%(p)s),不能手工填写。") % {"p": format_yuan(table.pool, sign=False)})
+
+def _check_dates(errors: _Errors, *, planned_start, planned_end, documents_due, person_days) -> None:
+    if not planned_start:
+        errors.add("planned_start", _("请填写计划开始日期。"))
+    if not planned_end:
+        errors.add("planned_end", _("请填写计划结束日期。"))
+    if planned_start and planned_end and planned_end < planned_start:
+        errors.add("planned_end", _("计划结束日期不能早于开始日期。"))
+    if not documents_due:
+        errors.add("documents_due", _("请填写项目资料截止日期。"))
+    if person_days is not None and int(person_days) < 0:
+        errors.add("person_days", _("人天不能为负数。"))
+
+
+def _check_pool(errors: _Errors, *, kind: str, amount: Decimal, pool, manager_share, on: date):
+    """R-M6: the pool table decides whether the manager types the pool (maintenance ≥ ¥300 000) or must not.
+    Returns (the table's Pool, the manager's pool or None, the manager's share or None)."""
+    manual_pool = manual_share = None
+    table = project_pool(kind=kind, contract_amount=amount, on=on)
+    if not table.manual:
+        if pool not in (None, ""):
+            errors.add("pool", _("该合同金额的奖金池由分段表确定(¥%(p)s),不能手工填写。") % {"p": format_yuan(table.pool, sign=False)})
+        return table, manual_pool, manual_share
+    if pool in (None, ""):
+        errors.add("pool", _("合同金额在 30 万以上的设备维保类项目,奖金池由部门经理确定,请填写奖金池。"))
+    else:
+        try:
+            manual_pool = parse_money(pool, field="pool", label=_("奖金池"), allow_zero=True)
+        except DomainError as exc:
+            errors.add("pool", str(exc.message))
+    if manager_share not in (None, ""):
+        try:
+            manual_share = parse_money(manager_share, field="manager_share", label=_("项目经理份额"), allow_zero=True)
+        except DomainError as exc:
+            errors.add("manager_share", str(exc.message))
+        else:
+            if manual_pool is not None and manual_share > manual_pool:
+                errors.add("manager_share", _("项目经理份额不能超过奖金池。"))
+    return table, manual_pool, manual_share
+
+
+def _expected_pool(*, kind: str, person_days, amount, table, manual_pool, manual_share, on: date) -> tuple[Decimal | None, dict]:
+    """The pool shown from the start so the team knows what is at stake (R-M6 table, or the manager's figure for
+    maintenance ≥ ¥300 000); completion recomputes it on its own date and pays it only if earned. Team service
+    has no pool: R-M5 pays by the client's satisfaction."""
+    if kind == ProjectKind.TEAM:
+        return None, {"rule": "R-M5", "inputs": {"kind": kind, "person_days": person_days},
+                      "text": _("团队服务:不设项目奖金池;客户满意时组长与组员按 R-M5 获奖励,不满意时组长受罚。")}
+    if table is None:
+        return None, {}
+    if table.manual and manual_pool is not None:
+        table = project_pool(kind=kind, contract_amount=amount, on=on, manual_pool=manual_pool, manual_manager_share=manual_share)
+    return table.pool, dict(table.explanation, expected=True)
+
+
+def create_project(*, by: Staff, now: datetime, name: str, client, site, kind: str, contract_amount, manager,
+                   members=(), planned_start: date | None, planned_end: date | None, documents_due: date | None,
+                   person_days: int | None = None, pool=None, manager_share=None, documents_responsible=None,
+                   work_order=None, contract=None) -> Project:
+    """R-R5: validate every field (errors named together), then write the project and its members at once."""
+    if not by.has_role(*PLANNERS):
+        raise PermissionDenied(_("只有部门经理或协调员可以创建团队项目。"))
+    errors = _Errors()
+    on = planned_start or local_date(now)  # the parameters of the planned start
+    name = (name or "").strip()
+    if not name:
+        errors.add("name", _("请填写项目名称。"))
+    client_obj, site_obj = _check_client_site(errors, client=client, site=site)
+    if kind not in ProjectKind.values:
+        errors.add("kind", _("项目类型应为团队服务、设备维保类或建设型。"))
+    amount = None
+    if kind == ProjectKind.TEAM:
+        _check_team_service(errors, contract_amount=contract_amount, pool=pool, manager_share=manager_share,
+                            person_days=person_days, on=on)
+    else:
+        amount = _check_contract_amount(errors, contract_amount)
+    manager_obj, rows, member_ids = _check_team(errors, manager=manager, members=members)
+    _check_dates(errors, planned_start=planned_start, planned_end=planned_end, documents_due=documents_due, person_days=person_days)
+    responsible_id = _pk(documents_responsible) if documents_responsible else None
+    if responsible_id and responsible_id not in member_ids and (manager_obj is None or responsible_id != manager_obj.pk):
+        errors.add("documents_responsible", _("资料责任人应是项目经理或组员。"))
+    table = manual_pool = manual_share = None
+    if amount is not None and kind in CONTRACT_KINDS and not errors.get("kind"):
+        table, manual_pool, manual_share = _check_pool(errors, kind=kind, amount=amount, pool=pool, manager_share=manager_share, on=on)
     if errors:
-        raise ValidationError(errors)
-    # The pool is shown from the start so the team knows what is at stake (R-M6 table, or the manager's figure
-    # for maintenance ≥ ¥300 000); completion recomputes it on its own date and pays it only if earned.
-    # Team service has no pool: R-M5 pays by the client's satisfaction.
-    expected_pool, pool_explanation = None, {}
-    if team:
-        pool_explanation = {"rule": "R-M5", "inputs": {"kind": kind, "person_days": person_days},
-                            "text": _("团队服务:不设项目奖金池;客户满意时组长与组员按 R-M5 获奖励,不满意时组长受罚。")}
-    elif table is not None:
-        if table.manual and manual_pool is not None:
-            table = project_pool(kind=kind, contract_amount=amount, on=planned_start or local_date(now),
-                                 manual_pool=manual_pool, manual_manager_share=manual_share)
-        expected_pool, pool_explanation = table.pool, dict(table.explanation, expected=True)
+        raise ValidationError(dict(errors))
+    expected_pool, pool_explanation = _expected_pool(kind=kind, person_days=person_days, amount=amount, table=table,
+                                                     manual_pool=manual_pool, manual_share=manual_share, on=on)
     with transaction.atomic():
         project = Project.objects.create(
             number=next_number("PJ", local_date(now)), name=name, client=client_obj, site=site_obj, kind=kind,
@@ -316,13 +359,49 @@ def submit_survey(*, token: str, satisfaction: str, needs: str = "", staffing_ti
     return survey
 
 
-# ---------------------------------------------------------------- completion and the bonus (R-M6–R-M8)
+# ---------------------------------------------------------------- completion and the bonus (R-M5–R-M8)
+def _complete_team_service(project: Project, *, documents_complete_on: date | None, client_satisfied: bool) -> None:
+    """R-M5 only (SPEC decision): no contract, no pool, no shares; the month close reads the satisfaction."""
+    project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = None, documents_complete_on, client_satisfied
+    project.pool = None
+    project.pool_explanation = {
+        "rule": "R-M5", "inputs": {"client_satisfied": client_satisfied},
+        "text": (_("团队服务客户满意:组长与每位组员按 R-M5 获奖励(计入完成当月)。") if client_satisfied
+                 else _("团队服务客户不满意:组长按 R-M5 受罚(计入完成当月)。")),
+    }
+
+
+def _complete_contract_project(project: Project, *, contract_fulfilled: bool, documents_complete_on: date | None,
+                               client_satisfied: bool, on: date) -> Pool | None:
+    """R-M6: no bonus unless the contract is fulfilled, the documents are complete and the client is satisfied;
+    else the pool recomputed on the completion day (the table, or the manager's figure). Returns the pool paid."""
+    project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = contract_fulfilled, documents_complete_on, client_satisfied
+    reasons = []
+    if not contract_fulfilled:
+        reasons.append(_("合同未履行"))
+    if documents_complete_on is None:
+        reasons.append(_("项目资料不齐全"))
+    if not client_satisfied:
+        reasons.append(_("客户不满意"))
+    if reasons:
+        project.pool = Decimal("0.00")
+        project.pool_explanation = {"rule": "R-M6", "text": _("不发放项目奖金:%(r)s。") % {"r": "、".join(str(r) for r in reasons)},
+                                    "inputs": {"contract_fulfilled": contract_fulfilled, "documents_complete": documents_complete_on is not None,
+                                               "client_satisfied": client_satisfied}}
+        return None
+    pool = project_pool(kind=project.kind, contract_amount=project.contract_amount, on=on,
+                        manual_pool=project.manual_pool, manual_manager_share=project.manual_manager_share)
+    if pool.pool is None:
+        raise DomainError(_("该项目的奖金池应由部门经理确定,请先填写奖金池。"), field="pool")
+    project.pool, project.pool_explanation = pool.pool, pool.explanation
+    return pool
+
+
 def complete_project(*, project: Project, by: Staff, contract_fulfilled: bool | None, documents_complete_on: date | None,
                      client_satisfied: bool | None, now: datetime) -> Project:
-    """Record the outcome and compute the shares. No bonus unless the contract is fulfilled, the documents
-    are complete and the client is satisfied (R-M6). Shares are kept as ProjectShare rows (never deleted)."""
-    from bonuses.project_rules import project_pool, project_shares  # the money rules live with bonuses (pure functions)
-
+    """Record the outcome. No bonus unless the contract is fulfilled, the documents are complete and the client
+    is satisfied (R-M6). `project_completed` is sent inside this transaction with the pool paid: bonuses splits
+    it and keeps the shares as ProjectShare rows (never deleted); a failing receiver rolls the completion back."""
     if not by.has_role(Role.MANAGER):
         raise PermissionDenied(_("只有部门经理可以确认项目完成。"))
     with transaction.atomic():
@@ -334,61 +413,25 @@ def complete_project(*, project: Project, by: Staff, contract_fulfilled: bool | 
             client_satisfied = survey.satisfaction in SATISFIED
         if client_satisfied is None:
             raise DomainError(_("请填写客户是否满意(或等待客户提交满意度调查)。"), field="client_satisfied")
-        if project.kind == ProjectKind.TEAM:
-            # R-M5 only (SPEC decision): no contract, no pool, no shares; the month close reads the satisfaction.
-            on = local_date(now)
-            if documents_complete_on is not None and documents_complete_on > on:
-                raise DomainError(_("资料齐全日期不能晚于今天。"), field="documents_complete_on")
-            project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = None, documents_complete_on, client_satisfied
-            project.status, project.completed_at, project.completed_by = ProjectStatus.COMPLETED, now, by
-            project.pool = None
-            project.pool_explanation = {
-                "rule": "R-M5", "inputs": {"client_satisfied": client_satisfied},
-                "text": (_("团队服务客户满意:组长与每位组员按 R-M5 获奖励(计入完成当月)。") if client_satisfied
-                         else _("团队服务客户不满意:组长按 R-M5 受罚(计入完成当月)。")),
-            }
-            project.save()
-            return project
-        if contract_fulfilled is None and project.contract_id:
+        team = project.kind == ProjectKind.TEAM
+        if not team and contract_fulfilled is None and project.contract_id:
             from ..contracts.selectors import is_fulfilled
 
             contract_fulfilled = is_fulfilled(project.contract)
-        if contract_fulfilled is None:
+        if not team and contract_fulfilled is None:
             raise DomainError(_("请填写合同是否已履行。"), field="contract_fulfilled")
         on = local_date(now)
         if documents_complete_on is not None and documents_complete_on > on:
             raise DomainError(_("资料齐全日期不能晚于今天。"), field="documents_complete_on")
-        project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = contract_fulfilled, documents_complete_on, client_satisfied
+        pool = None
+        if team:
+            _complete_team_service(project, documents_complete_on=documents_complete_on, client_satisfied=client_satisfied)
+        else:
+            pool = _complete_contract_project(project, contract_fulfilled=contract_fulfilled, documents_complete_on=documents_complete_on,
+                                              client_satisfied=client_satisfied, on=on)
         project.status, project.completed_at, project.completed_by = ProjectStatus.COMPLETED, now, by
-        reasons = []
-        if not contract_fulfilled:
-            reasons.append(_("合同未履行"))
-        if documents_complete_on is None:
-            reasons.append(_("项目资料不齐全"))
-        if not client_satisfied:
-            reasons.append(_("客户不满意"))
-        if reasons:
-            project.pool = Decimal("0.00")
-            project.pool_explanation = {"rule": "R-M6", "text": _("不发放项目奖金:%(r)s。") % {"r": "、".join(str(r) for r in reasons)},
-                                        "inputs": {"contract_fulfilled": contract_fulfilled, "documents_complete": documents_complete_on is not None,
-                                                   "client_satisfied": client_satisfied}}
-            project.save()
-            return project
-        pool = project_pool(kind=project.kind, contract_amount=project.contract_amount, on=on,
-                            manual_pool=project.manual_pool, manual_manager_share=project.manual_manager_share)
-        if pool.pool is None:
-            raise DomainError(_("该项目的奖金池应由部门经理确定,请先填写奖金池。"), field="pool")
-        member_ids = list(project.members.values_list("staff_id", flat=True))
-        participants = member_ids or list(Staff.objects.technicians().values_list("pk", flat=True).order_by("pk"))
-        shares = project_shares(
-            kind=project.kind, pool=pool, manager_id=project.manager_id, member_ids=member_ids, participant_ids=participants,
-            responsible_id=project.responsible_id, documents_due=project.documents_due, documents_complete_on=documents_complete_on, on=on,
-        )
-        project.pool, project.pool_explanation = pool.pool, pool.explanation
         project.save()
-        ProjectShare.objects.bulk_create([
-            ProjectShare(project=project, person_id=s["person"], role=s["role"], gross=s["gross"], deduction=s["deduction"],
-                         amount=s["amount"], explanation=s["explanation"])
-            for s in shares
-        ])
+        # R-M6..R-M8: bonuses writes the shares (when a pool is paid) in this transaction; `send`, not
+        # `send_robust`, so a receiver's error propagates and nothing of the completion stays.
+        project_completed.send(sender=Project, project=project, pool=pool, on=on)
     return project

@@ -43,6 +43,50 @@ def _duplicate_reference(reference: str, existing: Payment | None = None) -> Dom
     )
 
 
+def _confirmation_targets(confirmation: SalesConfirmation, amount, *, by) -> tuple[list, MonthlyStatement | None]:
+    """A receipt against one confirmation (locked): the technician only for their own sale, never a void one,
+    never more than outstanding. Returns ([(confirmation, part)], its statement)."""
+    conf = locked(confirmation)
+    if by is not None and by.has_role(Role.TECHNICIAN) and not by.has_role(Role.FINANCE, Role.MANAGER, Role.COORDINATOR):
+        if conf.technician_id != by.pk:
+            raise PermissionDenied(_("只能为自己的销售登记收款。"))
+    if conf.status == ConfirmationStatus.VOID:
+        raise ConflictError(_("确认书 %(n)s 已作废,不能收款。") % {"n": conf.number}, field="confirmation")
+    if amount > conf.outstanding:
+        raise DomainError(
+            _("收款 ¥%(amount)s 超过确认书 %(n)s 的未收金额 ¥%(out)s,不能多收。")
+            % {"amount": format_yuan(amount, sign=False), "n": conf.number, "out": format_yuan(conf.outstanding, sign=False)},
+            field="amount",
+        )
+    return [(conf, amount)], conf.statement
+
+
+def _statement_targets(statement: MonthlyStatement, amount, *, by) -> tuple[list, MonthlyStatement]:
+    """A receipt against a sent statement (locked with its confirmations), allocated oldest first, never more than
+    outstanding. Returns ([(confirmation, part)], the statement)."""
+    require(by, Role.FINANCE, Role.MANAGER)
+    stmt = MonthlyStatement.objects.select_for_update().get(pk=statement.pk)
+    if stmt.status not in (StatementStatus.SENT, StatementStatus.PARTIALLY_PAID):
+        raise ConflictError(_("对账单尚未发给客户(状态:%(s)s),不能登记回款。") % {"s": stmt.get_status_display()}, field="statement")
+    confs = list(stmt.confirmations.select_for_update().order_by("sold_on", "number"))
+    outstanding = sum((c.outstanding for c in confs), ZERO)
+    if amount > outstanding:
+        raise DomainError(
+            _("收款 ¥%(amount)s 超过对账单 %(n)s 的未收金额 ¥%(out)s,不能多收。")
+            % {"amount": format_yuan(amount, sign=False), "n": stmt.number, "out": format_yuan(outstanding, sign=False)},
+            field="amount",
+        )
+    targets, left = [], amount
+    for c in confs:
+        if left <= 0:
+            break
+        part = min(left, c.outstanding)
+        if part > 0:
+            targets.append((c, part))
+            left -= part
+    return targets, stmt
+
+
 def record_payment(
     *,
     amount,
@@ -72,41 +116,9 @@ def record_payment(
     reference = clean_reference(reference)
     with transaction.atomic():
         if confirmation is not None:
-            conf = locked(confirmation)
-            if by is not None and by.has_role(Role.TECHNICIAN) and not by.has_role(Role.FINANCE, Role.MANAGER, Role.COORDINATOR):
-                if conf.technician_id != by.pk:
-                    raise PermissionDenied(_("只能为自己的销售登记收款。"))
-            if conf.status == ConfirmationStatus.VOID:
-                raise ConflictError(_("确认书 %(n)s 已作废,不能收款。") % {"n": conf.number}, field="confirmation")
-            if amount > conf.outstanding:
-                raise DomainError(
-                    _("收款 ¥%(amount)s 超过确认书 %(n)s 的未收金额 ¥%(out)s,不能多收。")
-                    % {"amount": format_yuan(amount, sign=False), "n": conf.number, "out": format_yuan(conf.outstanding, sign=False)},
-                    field="amount",
-                )
-            targets = [(conf, amount)]
-            stmt = conf.statement
+            targets, stmt = _confirmation_targets(confirmation, amount, by=by)
         else:
-            require(by, Role.FINANCE, Role.MANAGER)
-            stmt = MonthlyStatement.objects.select_for_update().get(pk=statement.pk)
-            if stmt.status not in (StatementStatus.SENT, StatementStatus.PARTIALLY_PAID):
-                raise ConflictError(_("对账单尚未发给客户(状态:%(s)s),不能登记回款。") % {"s": stmt.get_status_display()}, field="statement")
-            confs = list(stmt.confirmations.select_for_update().order_by("sold_on", "number"))
-            outstanding = sum((c.outstanding for c in confs), ZERO)
-            if amount > outstanding:
-                raise DomainError(
-                    _("收款 ¥%(amount)s 超过对账单 %(n)s 的未收金额 ¥%(out)s,不能多收。")
-                    % {"amount": format_yuan(amount, sign=False), "n": stmt.number, "out": format_yuan(outstanding, sign=False)},
-                    field="amount",
-                )
-            targets, left = [], amount
-            for c in confs:
-                if left <= 0:
-                    break
-                part = min(left, c.outstanding)
-                if part > 0:
-                    targets.append((c, part))
-                    left -= part
+            targets, stmt = _statement_targets(statement, amount, by=by)
         existing = reference_taken(reference)
         if existing is not None:
             raise _duplicate_reference(reference, existing)

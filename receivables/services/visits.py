@@ -137,3 +137,11 @@ def follow_charge_decision(*, work_order, rule: str, reason: str, by, now: datet
             return None
         return sale_from_visit(work_order=work_order, technician=technician, completed_on=charge.on, now=now)
     return correct_amount(confirmation=conf, new_amount=total, rule=rule, reason=reason, by=by, now=now, source=source)
+
+
+def on_charge_decided(sender, *, work_order, rule: str, reason: str, by, now: datetime, source: dict | None = None,
+                      **kwargs) -> None:
+    """Receiver of `billing.signals.charge_decided` (connected in ReceivablesConfig.ready): R-S1 with R-B9 or
+    R-B6/R-B7 — the visit's sales confirmation follows the decision inside billing's transaction, so an error
+    here rolls the decision back too."""
+    follow_charge_decision(work_order=work_order, rule=rule, reason=reason, by=by, now=now, source=source)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bonuses.project_rules import CONSTRUCTION, MAINTENANCE, project_pool
+from dispatch.projects.rules import CONSTRUCTION, MAINTENANCE, project_pool
 from receivables.models import Payment
 
 

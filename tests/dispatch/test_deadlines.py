@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from dispatch import services
+from dispatch.services import dispatching
 from dispatch.models import Deadline
 from dispatch.tasks import scan_deadlines_task
 from servicedesk.choices import ServiceMode
@@ -63,7 +64,7 @@ def test_dispatch_and_deadlines_in_one_transaction(order, coordinator, technicia
     def boom(*a, **k):
         raise RuntimeError("db down")
 
-    monkeypatch.setattr(services, "_open_sla_deadlines", boom)
+    monkeypatch.setattr(dispatching, "_open_sla_deadlines", boom)
     with pytest.raises(RuntimeError):
         services.dispatch_work_order(work_order=order, technician=technician, by=coordinator, now=t0)
     order.refresh_from_db()

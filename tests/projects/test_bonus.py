@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from bonuses.project_rules import project_awards, project_pool
+from bonuses.project_rules import project_awards
+from dispatch.projects.rules import project_pool
 from bonuses.resident_rules import team_awards
 from dispatch.projects import services
 from dispatch.projects.models import ProjectShare

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bonuses.project_rules import project_pool, project_shares
+from bonuses.project_rules import project_shares
+from dispatch.projects.rules import project_pool
 from bonuses.resident_rules import team_awards
 from dispatch.projects import services
 from servicedesk.models import RuleParameter

@@ -1,4 +1,5 @@
-"""The every-minute beat scan of dispatch deadlines (R-W7, R-W13), in bulk (issue 14).
+"""The every-minute beat scan of dispatch deadlines (R-W7, R-W13), in bulk: it runs every minute over every open
+deadline, so its cost must not grow with the rows due.
 
 Each tick reads only the rows that can still breach, through the partial index
 `deadline_breach_scan`, and handles all due rows with a number of queries that does
@@ -14,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 
-from .choices import DeadlineKind
-from .models import Deadline
+from ..choices import DeadlineKind
+from ..models import Deadline
 
 
 def _fmt(dt: datetime) -> str:
