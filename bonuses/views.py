@@ -1,6 +1,5 @@
 """Month-close pages: the manager's month page, "my month" (phone), a printable statement, admin's archive,
 the payroll export. Thin: services decide, selectors read."""
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.months import first_day, month_or, next_month, previous_month
 from servicedesk.permissions import has_role, require_role, staff_of
 
 from . import exports, selectors, services
@@ -20,19 +20,6 @@ from .choices import StatementStatus
 from .models import Statement
 
 SEE_ALL = (Role.MANAGER, Role.ADMIN, Role.FINANCE)
-
-
-def _month(raw, default: date) -> date:
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        return default
-
-
-def _last_month(today: date) -> date:
-    return services.previous_month(today)
 
 
 def _error_text(exc) -> str:
@@ -44,7 +31,7 @@ def month(request):
     """The manager's month page: ranking with the reason for each reward or its absence, fines, totals, approval."""
     require_role(request.user, Role.MANAGER, Role.FINANCE, Role.ADMIN)
     now = timezone.now()
-    m = _month(request.GET.get("month"), _last_month(timezone.localdate(now)))
+    m = month_or(request.GET.get("month"), previous_month(timezone.localdate(now)))
     if request.method == "POST":
         require_role(request.user, Role.MANAGER)
         by = staff_of(request.user)
@@ -80,7 +67,7 @@ def month(request):
     return render(request, "bonuses/month.html", {
         "month": m, "rows": rows, "statements": statements, "totals": totals, "compiled": bool(statements),
         "status": selectors.month_status(m), "is_manager": has_role(request.user, Role.MANAGER),
-        "prev": services.previous_month(m), "next": (m.replace(day=28) + timedelta(days=4)).replace(day=1),
+        "prev": previous_month(m), "next": next_month(m),
     })
 
 
@@ -88,7 +75,7 @@ def month(request):
 def export(request, month: str):
     """The payroll input: one row per person, one column per kind (Excel, escaped cells)."""
     require_role(request.user, Role.MANAGER, Role.FINANCE, Role.ADMIN)
-    m = _month(month, None)
+    m = month_or(month, None)
     if m is None:
         raise Http404
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -104,7 +91,7 @@ def mine(request):
     if me is None:
         raise Http404
     today = timezone.localdate()
-    running = today.replace(day=1)
+    running = first_day(today)
     preview = selectors.person_preview(me, running)
     own = list(selectors.statements(person=me)[:12])
     for st in own:
@@ -143,7 +130,7 @@ def statement(request, pk: int):
 def archive(request):
     """Admin's archive: months with their statement counts; a month's approved statements archived one by one or all."""
     require_role(request.user, Role.ADMIN, Role.MANAGER, Role.FINANCE)
-    m = _month(request.GET.get("month"), None)
+    m = month_or(request.GET.get("month"), None)
     if request.method == "POST":
         require_role(request.user, Role.ADMIN)
         by, now = staff_of(request.user), timezone.now()

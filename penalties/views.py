@@ -1,5 +1,4 @@
 """Pages: the manager's review queue and a person's penalty history (我的扣分). Thin: services decide."""
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Staff
+from servicedesk.months import month_or
 from servicedesk.permissions import require_role, staff_of
 
 from . import selectors, services
@@ -20,15 +20,6 @@ from .models import DismissalFlag, Penalty
 from .rules import catalogue
 
 REVIEW_LIMIT = 300
-
-
-def _month(raw) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        return None
 
 
 def _int(raw):
@@ -101,7 +92,7 @@ def review(request):
     rule = request.GET.get("rule", "")
     rule = rule if rule in RULES else ""
     person_id = _int(request.GET.get("person"))
-    month = _month(request.GET.get("month"))
+    month = month_or(request.GET.get("month"), None)
     rows = list(selectors.review_queue(rule=rule, person=person_id, month=month, status=status, viewer=by)[:REVIEW_LIMIT])
     today = timezone.localdate()
     ctx = {
@@ -140,7 +131,7 @@ def person_history(request, pk: int):
 
 def _history(request, person: Staff, *, own: bool):
     today = timezone.localdate()
-    month = _month(request.GET.get("month"))
+    month = month_or(request.GET.get("month"), None)
     rows = list(selectors.person_history(person, month=month))
     return render(
         request,
