@@ -12,18 +12,15 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import error_text
 from servicedesk.months import first_day, month_or, next_month, previous_month
-from servicedesk.permissions import has_role, require_role, staff_of
+from servicedesk.permissions import has_role, require_role, require_staff, staff_of
 
 from . import exports, selectors, services
 from .choices import StatementStatus
 from .models import Statement
 
 SEE_ALL = (Role.MANAGER, Role.ADMIN, Role.FINANCE)
-
-
-def _error_text(exc) -> str:
-    return str(getattr(exc, "message", "") or exc) or _("无权操作。")
 
 
 @login_required
@@ -53,7 +50,7 @@ def month(request):
             else:
                 raise Http404
         except (DomainError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?month={m:%Y-%m}")
     rows = selectors.ranking(m)
     statements = list(selectors.statements(month=m))
@@ -87,9 +84,7 @@ def export(request, month: str):
 @login_required
 def mine(request):
     """'My month' on the phone: the running month's live preview and my statements."""
-    me = staff_of(request.user)
-    if me is None:
-        raise Http404
+    me = require_staff(request.user, hide=True)
     today = timezone.localdate()
     running = first_day(today)
     preview = selectors.person_preview(me, running)
@@ -119,7 +114,7 @@ def statement(request, pk: int):
             else:
                 raise Http404
         except (DomainError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         return redirect("bonuses:statement", pk=st.pk)
     template = "mobile/statement.html" if me is not None and st.person_id == me.pk and not has_role(request.user, *SEE_ALL) else "bonuses/statement.html"
     return render(request, template, {"st": st, "can_approve": has_role(request.user, Role.MANAGER) and st.can_approve(),
@@ -141,7 +136,7 @@ def archive(request):
                 services.archive_statement(statement=st, by=by, now=now)
                 done += 1
             except (DomainError, PermissionDenied) as exc:
-                messages.error(request, f"{st.person.name}:{_error_text(exc)}")
+                messages.error(request, f"{st.person.name}:{error_text(exc)}")
         messages.success(request, _("已归档 %(n)s 份结算单。") % {"n": done})
         return redirect(f"{request.path}?month={m:%Y-%m}" if m else request.path)
     statements = []

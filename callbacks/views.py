@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.forms import apply_domain_error
 from servicedesk.months import first_day, month_or
 from servicedesk.paging import page_of, query_without_page
 from servicedesk.permissions import require_role, staff_of
@@ -66,10 +67,8 @@ def call(request, pk):
         except ConflictError as exc:
             messages.info(request, exc.message)
             return redirect("callbacks:queue")
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("无权操作。"))
+        except (DomainError, PermissionDenied) as exc:
+            apply_domain_error(form, exc)
     attempts = cb.call_attempts.select_related("by")
     return render(request, "callbacks/call.html", {"cb": cb, "form": form, "attempts": attempts})
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import error_text
 from servicedesk.models import Staff
 from servicedesk.months import month_or
-from servicedesk.permissions import require_role, staff_of
+from servicedesk.permissions import require_role, require_staff, staff_of
 
 from . import selectors, services
 from .choices import RULES, FlagDecision, PenaltyStatus
@@ -83,7 +84,7 @@ def review(request):
                      "failed_supervision": _("监管不力")}.get(exc.field, "")
             messages.error(request, f"{label}:{exc.message}" if label else str(exc.message))
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("无权操作。"))
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
 
     status = request.GET.get("status", PenaltyStatus.PENDING)
@@ -112,9 +113,7 @@ def review(request):
 
 @login_required
 def mine(request):
-    me = staff_of(request.user)
-    if me is None:
-        raise Http404
+    me = require_staff(request.user, hide=True)
     return _history(request, me, own=True)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.months import month_or, next_month, previous_month
-from servicedesk.permissions import has_role, require_role, staff_of
+from servicedesk.permissions import has_role, require_role, require_staff, staff_of
 
 from . import selectors, services
 from .api import readable, workbook_response
@@ -117,9 +117,7 @@ def archived(request, month: str):
 @login_required
 def my_report(request):
     """The technician's own row of the report, on the phone, with the same definitions (R-T1)."""
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied
+    staff = require_staff(request.user)
     month = month_or(request.GET.get("month"), _default_month())
     report = selectors.report_for(month)
     row = selectors.technician_row(report, staff.pk) if report is not None else None
