@@ -230,25 +230,14 @@ def my_work(request):
     return render(request, "mobile/my_work.html", {"orders": page.object_list, "page": page, "keep": "", "now": timezone.now()})
 
 
-def _known_orders(me):
-    """Orders whose existence `me` may learn (issue 14): all for the department-wide roles; for a technician
-    the ones they hold or once held. Anything else answers 404, not 403."""
-    from django.db.models import Q
-
-    from servicedesk.permissions import sees_all_work_orders
-
-    if sees_all_work_orders(me):
-        return WorkOrder.objects.all()
-    return WorkOrder.objects.filter(Q(technician=me) | Q(pk__in=Assignment.objects.filter(technician=me).values("work_order_id")))
-
-
 def _my_order(request, pk):
     me = require_staff(request.user)
     try:
         return me, *selectors.work_order_for_phone(pk=pk, technician=me)
     except WorkOrder.DoesNotExist:
-        # 404, not 403, for a technician: someone else's order is not revealed (issue 14)
-        if _known_orders(me).filter(pk=pk).exists():
+        # rule 6 (WorkOrder.objects.known_to): 403 on an order the technician held before, 404 on anyone
+        # else's — its existence is not revealed
+        if WorkOrder.objects.known_to(me).filter(pk=pk).exists():
             raise PermissionDenied(_("只能操作由您本人负责的工单。"))
         raise Http404
 
@@ -294,7 +283,7 @@ def mobile_order(request, pk):
 @require_POST
 def step(request, pk, action):
     me = require_staff(request.user)
-    wo = get_object_or_404(_known_orders(me), pk=pk)
+    wo = get_object_or_404(WorkOrder.objects.known_to(me), pk=pk)
     version = request.POST.get("version") or None
     now = timezone.now()
     kwargs = {"work_order": wo, "by": me, "now": now, "version": version}
@@ -425,9 +414,8 @@ def service_form(request, pk):
         CloseOut.objects.select_related("work_order", "work_order__client", "work_order__site", "work_order__equipment", "technician"),
         work_order_id=pk,
     )
-    visible = WorkOrder.objects.visible_to(viewer).filter(pk=pk).exists() or close_out_row.technician_id == viewer.pk
-    if not visible:
-        raise Http404  # not revealed (issue 14)
+    if not (close_out_row.work_order.can_view(viewer) or close_out_row.technician_id == viewer.pk):
+        raise Http404  # rule 6: an order one may not see is not revealed
     from billing.selectors import visit_charge_for
 
     charge = visit_charge_for(close_out_row.work_order)  # what the client pays (never the internal cost)
