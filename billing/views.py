@@ -1,31 +1,22 @@
 """Billing pages: price parameters (managers), the salesperson's queue, dispute / decision posts. Thin."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicedesk import params as params_service
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.forms import ScheduleParameterForm
-from servicedesk.models import RuleParameter
-from servicedesk.permissions import require_role, staff_of
+from servicedesk.permissions import require_role, require_staff
+from servicedesk.views import schedule_parameter
 
 from . import selectors, services
 from .forms import DecisionForm, DisputeForm
 from .models import RepairPlan, VisitCharge
 
 QUEUE_ROLES = (Role.SALES, Role.MANAGER)
-
-
-def _staff(request):
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
-    return staff
 
 
 @login_required
@@ -35,26 +26,11 @@ def price_parameters(request):
     today = timezone.localdate()
     form = None
     if request.method == "POST":
-        name = request.POST.get("name", "")
-        kind = RuleParameter.objects.filter(name=name).values_list("kind", flat=True).first()
-        form = ScheduleParameterForm(request.POST, kind=kind or "decimal")
-        if not name.startswith("billing."):
-            form.add_error(None, _("这里只能调整收费参数 (billing.*)。"))
-        elif form.is_valid():
-            try:
-                row = params_service.schedule_param(
-                    name=form.cleaned_data["name"], value=form.cleaned_data["value"],
-                    effective_from=form.cleaned_data["effective_from"], note=form.cleaned_data["note"],
-                    today=today, by=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                messages.success(request, _("%(name)s 的新取值将自 %(date)s 起生效。") % {"name": row.name, "date": row.effective_from})
-                return redirect("billing:parameters")
+        form, row = schedule_parameter(
+            request, today=today, prefix="billing.", outside_prefix=_("这里只能调整收费参数 (billing.*)。")
+        )
+        if row is not None:
+            return redirect("billing:parameters")
     return render(
         request,
         "billing/parameters.html",
@@ -67,7 +43,7 @@ def price_parameters(request):
 def queue(request):
     """R-B9 disputed charges and R-B6/R-B7 repair plans awaiting the client's decision."""
     require_role(request.user, *QUEUE_ROLES)
-    viewer = _staff(request)
+    viewer = require_staff(request.user)
     return render(request, "billing/queue.html", {**selectors.salesperson_queue(viewer=viewer), "decision_form": DecisionForm()})
 
 
@@ -95,7 +71,7 @@ def dispute(request, pk):
         return _back(request, charge)
     try:
         services.mark_disputed(
-            visit_charge=charge, line=form.cleaned_data["line"], by=_staff(request), reason=form.cleaned_data["reason"],
+            visit_charge=charge, line=form.cleaned_data["line"], by=require_staff(request.user), reason=form.cleaned_data["reason"],
             now=timezone.now(),
         )
     except DomainError as exc:
@@ -114,7 +90,7 @@ def decide(request, pk):
         messages.error(request, _("请选择决定并填写理由。"))
         return _back(request, charge)
     try:
-        services.decide_dispute(visit_charge=charge, by=_staff(request), now=timezone.now(), **form.cleaned_data)
+        services.decide_dispute(visit_charge=charge, by=require_staff(request.user), now=timezone.now(), **form.cleaned_data)
     except DomainError as exc:
         _report(request, exc)
     else:
@@ -131,7 +107,7 @@ def decide_plan(request, pk):
         try:
             services.decide_repair_plan(
                 plan=plan, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
-                by=_staff(request), now=timezone.now(),
+                by=require_staff(request.user), now=timezone.now(),
             )
         except DomainError as exc:
             _report(request, exc)

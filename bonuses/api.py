@@ -3,9 +3,7 @@
 Managers, admin and finance see every statement and award; everybody else only their own (another
 person's statement → 403 with a message). Compile and approve are the manager's, archive is admin's.
 """
-from datetime import date
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicedesk.choices import Role
+from servicedesk.months import parse_month
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
@@ -25,30 +24,9 @@ SEE_ALL = {Role.MANAGER, Role.ADMIN, Role.FINANCE}
 MONTH_PARAM = OpenApiParameter("month", str, description="YYYY-MM")
 
 
-def parse_month(raw, *, field: str = "month", required: bool = True) -> date | None:
-    if not raw:
-        if required:
-            raise serializers.ValidationError({field: [_("请指定月份(YYYY-MM)。")]})
-        return None
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        raise serializers.ValidationError({field: [_("月份格式应为 YYYY-MM,收到“%(v)s”。") % {"v": raw}]})
-
-
 def sees_all(user) -> bool:
     staff = staff_of(user)
     return bool(user.is_superuser or (staff and staff.has_role(*SEE_ALL)))
-
-
-class _Denied:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and issubclass(exc_type, DjangoPermissionDenied):
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        return False
 
 
 # --------------------------------------------------------------------------- serializers
@@ -144,8 +122,7 @@ class MonthCompileView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request, month: str):
         m = parse_month(month)
-        with _Denied():
-            result = services.compile_month(month=m, by=staff_of(request.user), now=timezone.now())
+        result = services.compile_month(month=m, by=staff_of(request.user), now=timezone.now())
         return Response({
             "month": f"{result.month:%Y-%m}", "status": selectors.month_status(result.month), "statements": result.statements,
             "created": result.created, "updated": result.updated, "superseded": result.superseded,
@@ -168,7 +145,7 @@ class RankingView(APIView):
 class _OwnOrAll:
     def _filters(self):
         params = self.request.query_params
-        month = parse_month(params.get("month"), required=False)
+        month = parse_month(params.get("month"), default=None)
         person = params.get("person") or None
         if person is not None and not str(person).isdigit():
             raise serializers.ValidationError({"person": [_("人员编号应为数字。")]})
@@ -230,24 +207,21 @@ class StatementViewSet(_OwnOrAll, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         st = get_object_or_404(Statement, pk=pk)
-        with _Denied():
-            st = services.approve_statement(statement=st, by=staff_of(request.user), now=timezone.now())
+        st = services.approve_statement(statement=st, by=staff_of(request.user), now=timezone.now())
         return self._reload(st)
 
     @extend_schema(request=None, responses=MonthStatementSerializer)
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         st = get_object_or_404(Statement, pk=pk)
-        with _Denied():
-            st = services.archive_statement(statement=st, by=staff_of(request.user), now=timezone.now())
+        st = services.archive_statement(statement=st, by=staff_of(request.user), now=timezone.now())
         return self._reload(st)
 
     @extend_schema(request=None, parameters=[MONTH_PARAM], responses=dict)
     @action(detail=False, methods=["post"], url_path="approve-month")
     def approve_month(self, request):
         m = parse_month(request.data.get("month") or request.query_params.get("month"))
-        with _Denied():
-            result = services.approve_month(month=m, by=staff_of(request.user), now=timezone.now())
+        result = services.approve_month(month=m, by=staff_of(request.user), now=timezone.now())
         return Response({
             "approved": [s.pk for s in result.approved],
             "refused": [{"id": s.pk, "person": s.person_id, "detail": msg} for s, msg in result.refused],

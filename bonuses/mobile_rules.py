@@ -11,7 +11,7 @@ Decisions (SPEC silent):
 - Technicians equal on score, rate and complaints share the rank (both rewarded if they qualify).
 """
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
@@ -22,7 +22,7 @@ from dispatch.figures import resolved_visits
 from penalties.selectors import monthly_points
 from servicedesk.choices import Role, ServiceMode
 from servicedesk.models import Staff
-from servicedesk.months import month_start
+from servicedesk.months import last_day, month_start
 from servicedesk.params import get_params
 
 from .drafts import AwardDraft, AwardKind
@@ -33,10 +33,6 @@ MOBILE_PARAMS = [
     "bonus.workload_scores", "bonus.mobile_rank_rewards", "bonus.mobile_rank_min_rate", "bonus.mobile_fine_rate",
     "bonus.mobile_fine_complaints", "bonus.mobile_fine_amount",
 ]
-
-
-def month_last_day(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def yuan(value: Decimal) -> str:
@@ -110,7 +106,7 @@ def _score(by_mode_kind: dict, scores: dict) -> tuple[Decimal, dict]:
 def mobile_month(month: date) -> MobileMonth:
     """The ranked mobile technicians of `month` with their reward and fine (R-M1, R-M2). Five queries."""
     month = month_start(month)
-    params = get_params(MOBILE_PARAMS, on=month_last_day(month))
+    params = get_params(MOBILE_PARAMS, on=last_day(month))
     scores = params["bonus.workload_scores"].value
     visits = resolved_visits(month)
     mobile_ids = [t for t, fig in visits.items() if fig["by_mode"].get(ServiceMode.MOBILE)]

@@ -1,6 +1,5 @@
 """Month-close pages: the manager's month page, "my month" (phone), a printable statement, admin's archive,
 the payroll export. Thin: services decide, selectors read."""
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.permissions import has_role, require_role, staff_of
+from servicedesk.forms import error_text
+from servicedesk.months import first_day, month_or, next_month, previous_month
+from servicedesk.permissions import has_role, require_role, require_staff, staff_of
 
 from . import exports, selectors, services
 from .choices import StatementStatus
@@ -22,29 +23,12 @@ from .models import Statement
 SEE_ALL = (Role.MANAGER, Role.ADMIN, Role.FINANCE)
 
 
-def _month(raw, default: date) -> date:
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        return default
-
-
-def _last_month(today: date) -> date:
-    return services.previous_month(today)
-
-
-def _error_text(exc) -> str:
-    return str(getattr(exc, "message", "") or exc) or _("无权操作。")
-
-
 @login_required
 def month(request):
     """The manager's month page: ranking with the reason for each reward or its absence, fines, totals, approval."""
     require_role(request.user, Role.MANAGER, Role.FINANCE, Role.ADMIN)
     now = timezone.now()
-    m = _month(request.GET.get("month"), _last_month(timezone.localdate(now)))
+    m = month_or(request.GET.get("month"), previous_month(timezone.localdate(now)))
     if request.method == "POST":
         require_role(request.user, Role.MANAGER)
         by = staff_of(request.user)
@@ -66,7 +50,7 @@ def month(request):
             else:
                 raise Http404
         except (DomainError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?month={m:%Y-%m}")
     rows = selectors.ranking(m)
     statements = list(selectors.statements(month=m))
@@ -80,7 +64,7 @@ def month(request):
     return render(request, "bonuses/month.html", {
         "month": m, "rows": rows, "statements": statements, "totals": totals, "compiled": bool(statements),
         "status": selectors.month_status(m), "is_manager": has_role(request.user, Role.MANAGER),
-        "prev": services.previous_month(m), "next": (m.replace(day=28) + timedelta(days=4)).replace(day=1),
+        "prev": previous_month(m), "next": next_month(m),
     })
 
 
@@ -88,7 +72,7 @@ def month(request):
 def export(request, month: str):
     """The payroll input: one row per person, one column per kind (Excel, escaped cells)."""
     require_role(request.user, Role.MANAGER, Role.FINANCE, Role.ADMIN)
-    m = _month(month, None)
+    m = month_or(month, None)
     if m is None:
         raise Http404
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -100,11 +84,9 @@ def export(request, month: str):
 @login_required
 def mine(request):
     """'My month' on the phone: the running month's live preview and my statements."""
-    me = staff_of(request.user)
-    if me is None:
-        raise Http404
+    me = require_staff(request.user, hide=True)
     today = timezone.localdate()
-    running = today.replace(day=1)
+    running = first_day(today)
     preview = selectors.person_preview(me, running)
     own = list(selectors.statements(person=me)[:12])
     for st in own:
@@ -132,7 +114,7 @@ def statement(request, pk: int):
             else:
                 raise Http404
         except (DomainError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         return redirect("bonuses:statement", pk=st.pk)
     template = "mobile/statement.html" if me is not None and st.person_id == me.pk and not has_role(request.user, *SEE_ALL) else "bonuses/statement.html"
     return render(request, template, {"st": st, "can_approve": has_role(request.user, Role.MANAGER) and st.can_approve(),
@@ -143,7 +125,7 @@ def statement(request, pk: int):
 def archive(request):
     """Admin's archive: months with their statement counts; a month's approved statements archived one by one or all."""
     require_role(request.user, Role.ADMIN, Role.MANAGER, Role.FINANCE)
-    m = _month(request.GET.get("month"), None)
+    m = month_or(request.GET.get("month"), None)
     if request.method == "POST":
         require_role(request.user, Role.ADMIN)
         by, now = staff_of(request.user), timezone.now()
@@ -154,7 +136,7 @@ def archive(request):
                 services.archive_statement(statement=st, by=by, now=now)
                 done += 1
             except (DomainError, PermissionDenied) as exc:
-                messages.error(request, f"{st.person.name}:{_error_text(exc)}")
+                messages.error(request, f"{st.person.name}:{error_text(exc)}")
         messages.success(request, _("已归档 %(n)s 份结算单。") % {"n": done})
         return redirect(f"{request.path}?month={m:%Y-%m}" if m else request.path)
     statements = []

@@ -1,5 +1,4 @@
 """Callbacks API (API reference /api/docs/): the queue, recording a call, the monthly figures. Coordinators and managers only."""
-from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from servicedesk.choices import Role
+from servicedesk.months import first_day, parse_month
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
@@ -69,15 +69,6 @@ class FiguresSerializer(serializers.Serializer):
     department = DepartmentFiguresSerializer()
 
 
-def _month(raw: str | None) -> date:
-    if not raw:
-        return timezone.localdate().replace(day=1)
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        raise serializers.ValidationError({"month": [_("月份格式应为 YYYY-MM。")]})
-
-
 class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Callback.objects.none()
     serializer_class = CallbackSerializer
@@ -113,7 +104,7 @@ class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=False, methods=["get"])
     def figures(self, request):
-        month = _month(request.query_params.get("month"))
+        month = parse_month(request.query_params.get("month"), default=first_day(timezone.localdate()))
         techs = sorted(selectors.technician_month_figures(month).values(), key=lambda t: t.technician_name)
         dept = selectors.department_month_figures(month)
         return Response(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import has_role, require_role, staff_of
 
@@ -97,10 +98,8 @@ def complaint_new(request):
             )
             messages.success(request, _("投诉已登记,负责人:%(o)s。") % {"o": c.owner.name if c.owner else "—"})
             return redirect("callbacks:complaint_detail", pk=c.pk)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (DomainError, PermissionDenied) as exc:
+            apply_domain_error(form, exc)
     return render(request, "callbacks/complaint_form.html", {"form": form})
 
 
@@ -143,10 +142,8 @@ def complaint_detail(request, pk: int):
                     complaints.confirm_by_client(complaint=c, by=me, now=now, confirmation=confirm_form.cleaned_data["client_confirmation"])
                     messages.success(request, _("已记录客户确认。"))
                     return redirect("callbacks:complaint_detail", pk=pk)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
+        except (DomainError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
     return render(request, "callbacks/complaint_detail.html", {
         "c": c, "reply_form": reply_form, "confirm_form": confirm_form, "now": timezone.now(),
         "decide_form": decide_form, "can_decide": complaints.can_decide(me) and not c.outcome,

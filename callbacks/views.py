@@ -1,5 +1,4 @@
 """The coordinator's call screen, the queue, the figures and the complaints (thin: services decide)."""
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.forms import apply_domain_error
+from servicedesk.months import first_day, month_or
 from servicedesk.paging import page_of, query_without_page
 from servicedesk.permissions import require_role, staff_of
 
@@ -66,25 +67,16 @@ def call(request, pk):
         except ConflictError as exc:
             messages.info(request, exc.message)
             return redirect("callbacks:queue")
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("无权操作。"))
+        except (DomainError, PermissionDenied) as exc:
+            apply_domain_error(form, exc)
     attempts = cb.call_attempts.select_related("by")
     return render(request, "callbacks/call.html", {"cb": cb, "form": form, "attempts": attempts})
-
-
-def _month(raw):
-    try:
-        return date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
 
 
 @login_required
 def figures(request):
     require_role(request.user, *CALLERS)
-    month = _month(request.GET.get("month"))
+    month = month_or(request.GET.get("month"), first_day(timezone.localdate()))
     techs = sorted(selectors.technician_month_figures(month).values(), key=lambda t: t.technician_name)
     return render(
         request,

@@ -5,7 +5,6 @@ refused when it no longer matches); 403 when a technician acts on a work order t
 R-W8 decision: dispatching beyond the day's visit limit answers 409 with `code: "load_limit"` and
 `suggestions` (the least-loaded technicians of the same area); repeat with `"force": true` to confirm.
 """
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -18,12 +17,12 @@ from servicedesk.api_errors import ErrorSerializer as _SharedErrorSerializer
 from servicedesk.choices import Role, WorkOrderStatus
 from servicedesk.models import Staff, WorkOrder
 from servicedesk.money import MoneyField
-from servicedesk.permissions import RolePermission, sees_all_work_orders, staff_of
+from servicedesk.permissions import RolePermission, staff_of
 
 from . import services
 from .choices import ResidentReason
 from billing.choices import LineItem, LineKind
-from .models import Assignment, CloseOut, Deadline, Refusal
+from .models import CloseOut, Deadline, Refusal
 
 DESK = {Role.COORDINATOR, Role.MANAGER}
 
@@ -195,12 +194,12 @@ class WorkOrderActionViewSet(viewsets.GenericViewSet):
     action_roles = {"dispatch_order": DESK, "cancel": DESK, "close": DESK, "return_device": DESK, "client_chase": DESK}
 
     def get_queryset(self):
-        # a technician gets 404, not 403, on someone else's order: its existence is not revealed (issue 14)
-        # (orders they once held stay known to them: a stale step there answers 409 "refresh")
+        # rule 6 (WorkOrder.objects.known_to): someone else's order answers 404, not 403 — its existence is not
+        # revealed; one the technician held before stays known, so a stale step there answers 409 "refresh"
         viewer = staff_of(self.request.user)
-        if viewer is None or sees_all_work_orders(viewer):
+        if viewer is None:  # RolePermission lets only a superuser through without a staff profile
             return WorkOrder.objects.all()
-        return WorkOrder.objects.filter(Q(technician=viewer) | Q(pk__in=Assignment.objects.filter(technician=viewer).values("work_order_id")))
+        return WorkOrder.objects.known_to(viewer)
 
     def _run(self, request, serializer_class, fn, **extra):
         wo = self.get_object()

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from servicedesk import services as core_services
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Client, WorkOrder
 from servicedesk.paging import page_of
-from servicedesk.permissions import require_role, staff_of
+from servicedesk.permissions import require_role, require_staff, staff_of
 
 from . import lifecycle, selectors, services
 from .forms import (
@@ -39,29 +40,6 @@ from .models import Assignment, CarryInRepair, CloseOut, Deadline, HandOver, Ref
 DESK = (Role.COORDINATOR, Role.MANAGER)
 
 MY_WORK_ROWS = 15  # the technician's phone: the 15 most urgent, then the next page (issue 14)
-
-
-def _me(request):
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
-    return staff
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return ";".join(exc.messages)
-    return str(getattr(exc, "message", exc))
-
-
-def _add_errors(form, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-    else:
-        form.add_error(None, _error_text(exc))
 
 
 # ---------------------------------------------------------------- the coordinator's board
@@ -101,7 +79,7 @@ def assign(request, pk):
         result = services.dispatch_work_order(
             work_order=wo,
             technician=form.cleaned_data["technician"],
-            by=_me(request),
+            by=require_staff(request.user),
             now=timezone.now(),
             version=form.cleaned_data["version"],
             force=form.cleaned_data["force"],
@@ -127,7 +105,7 @@ def assign(request, pk):
             status=400,
         )
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("dispatch:board")
     for w in result.warnings:
         messages.warning(request, w)
@@ -142,10 +120,10 @@ def judge(request, pk):
     refusal = get_object_or_404(Refusal, pk=pk)
     try:
         services.judge_refusal(
-            refusal=refusal, unjustified=request.POST.get("unjustified") == "1", note=request.POST.get("note", ""), by=_me(request), now=timezone.now()
+            refusal=refusal, unjustified=request.POST.get("unjustified") == "1", note=request.POST.get("note", ""), by=require_staff(request.user), now=timezone.now()
         )
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("dispatch:board")
 
 
@@ -175,10 +153,10 @@ def intake(request):
                 if is_new_client:  # issue 13 §10: client + site + order in one transaction
                     wo = services.intake_new_client(
                         client_fields=new_form.client_fields(), site_fields=new_form.site_fields(),
-                        order_fields=form.cleaned_data, by=_me(request), now=now,
+                        order_fields=form.cleaned_data, by=require_staff(request.user), now=now,
                     )
                 else:
-                    wo = core_services.create_work_order(by=_me(request), now=now, **form.cleaned_data)
+                    wo = core_services.create_work_order(by=require_staff(request.user), now=now, **form.cleaned_data)
             except (DomainError, ValidationError) as exc:
                 _add_intake_errors(form, new_form, exc)
             else:
@@ -214,7 +192,7 @@ def _add_intake_errors(form, new_form, exc):
             else:
                 form.add_error(None, errors)
     else:
-        _add_errors(form, exc)
+        apply_domain_error(form, exc)
 
 
 @login_required
@@ -247,30 +225,19 @@ def pick(request):
 # ---------------------------------------------------------------- the technician's phone
 @login_required
 def my_work(request):
-    me = _me(request)
+    me = require_staff(request.user)
     page = page_of(request, selectors.my_work(technician=me, now=timezone.now()), per_page=MY_WORK_ROWS)  # bounded (issue 14)
     return render(request, "mobile/my_work.html", {"orders": page.object_list, "page": page, "keep": "", "now": timezone.now()})
 
 
-def _known_orders(me):
-    """Orders whose existence `me` may learn (issue 14): all for the department-wide roles; for a technician
-    the ones they hold or once held. Anything else answers 404, not 403."""
-    from django.db.models import Q
-
-    from servicedesk.permissions import sees_all_work_orders
-
-    if sees_all_work_orders(me):
-        return WorkOrder.objects.all()
-    return WorkOrder.objects.filter(Q(technician=me) | Q(pk__in=Assignment.objects.filter(technician=me).values("work_order_id")))
-
-
 def _my_order(request, pk):
-    me = _me(request)
+    me = require_staff(request.user)
     try:
         return me, *selectors.work_order_for_phone(pk=pk, technician=me)
     except WorkOrder.DoesNotExist:
-        # 404, not 403, for a technician: someone else's order is not revealed (issue 14)
-        if _known_orders(me).filter(pk=pk).exists():
+        # rule 6 (WorkOrder.objects.known_to): 403 on an order the technician held before, 404 on anyone
+        # else's — its existence is not revealed
+        if WorkOrder.objects.known_to(me).filter(pk=pk).exists():
             raise PermissionDenied(_("只能操作由您本人负责的工单。"))
         raise Http404
 
@@ -315,8 +282,8 @@ def mobile_order(request, pk):
 @login_required
 @require_POST
 def step(request, pk, action):
-    me = _me(request)
-    wo = get_object_or_404(_known_orders(me), pk=pk)
+    me = require_staff(request.user)
+    wo = get_object_or_404(WorkOrder.objects.known_to(me), pk=pk)
     version = request.POST.get("version") or None
     now = timezone.now()
     kwargs = {"work_order": wo, "by": me, "now": now, "version": version}
@@ -347,7 +314,7 @@ def step(request, pk, action):
         else:
             raise Http404
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已记录:%(step)s") % {"step": services.ACTION_LABELS.get(action, STEP_LABELS.get(action, action))})
     if WorkOrder.objects.filter(pk=pk, technician=me).exists():
@@ -363,7 +330,7 @@ def refuse(request, pk):
         try:
             services.refuse(work_order=wo, by=me, reason=form.cleaned_data["reason"], now=timezone.now(), version=form.cleaned_data["version"])
         except (DomainError, ValidationError) as exc:
-            _add_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("已拒单,工单已退回派单看板。"))
             return redirect("dispatch:my_work")
@@ -380,7 +347,7 @@ def handover(request, pk):
                 work_order=wo, by=me, to=form.cleaned_data["to"], notes=form.cleaned_data["notes"], now=timezone.now(), version=form.cleaned_data["version"]
             )
         except (DomainError, ValidationError) as exc:
-            _add_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("已交接给 %(name)s。") % {"name": form.cleaned_data["to"].name})
             return redirect("dispatch:my_work")
@@ -418,7 +385,7 @@ def close_out(request, pk):
                 **{k: v for k, v in data.items()},
             )
         except (DomainError, ValidationError) as exc:
-            _add_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("服务单已提交,工单已解决。"))
             return redirect("dispatch:service_form", pk=wo.pk)
@@ -442,14 +409,13 @@ def close_out(request, pk):
 def service_form(request, pk):
     """The visit's service form (R-W10), printable: what was done, the priced lines, the client's typed and
     drawn signature. Seen by whoever may see the work order, and by the technician who filled it."""
-    viewer = _me(request)
+    viewer = require_staff(request.user)
     close_out_row = get_object_or_404(
         CloseOut.objects.select_related("work_order", "work_order__client", "work_order__site", "work_order__equipment", "technician"),
         work_order_id=pk,
     )
-    visible = WorkOrder.objects.visible_to(viewer).filter(pk=pk).exists() or close_out_row.technician_id == viewer.pk
-    if not visible:
-        raise Http404  # not revealed (issue 14)
+    if not (close_out_row.work_order.can_view(viewer) or close_out_row.technician_id == viewer.pk):
+        raise Http404  # rule 6: an order one may not see is not revealed
     from billing.selectors import visit_charge_for
 
     charge = visit_charge_for(close_out_row.work_order)  # what the client pays (never the internal cost)
@@ -496,7 +462,7 @@ def quote(request, pk):
         )
         error = None
     except (DomainError, ValidationError) as exc:
-        q, error = None, _error_text(exc)
+        q, error = None, error_text(exc)
     return render(request, "mobile/_quote.html", {"quote": q, "error": error})
 
 
@@ -522,9 +488,9 @@ def mark_irregular(request, pk):
     require_role(request.user, *DESK)
     close_out_row = get_object_or_404(CloseOut, work_order_id=pk)
     try:
-        services.mark_irregular(close_out=close_out_row, reason=request.POST.get("reason", ""), by=_me(request), now=timezone.now())
+        services.mark_irregular(close_out=close_out_row, reason=request.POST.get("reason", ""), by=require_staff(request.user), now=timezone.now())
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已判定服务单不规范,已建议 P4。"))
     return redirect("servicedesk:work_order_detail", pk=pk)
@@ -536,7 +502,7 @@ def desk_step(request, pk, action):
     """Coordinator's steps on the work-order page: return a carry-in device, close, cancel, client chase."""
     require_role(request.user, *DESK)
     wo = get_object_or_404(WorkOrder, pk=pk)
-    kwargs = {"work_order": wo, "by": _me(request), "now": timezone.now()}
+    kwargs = {"work_order": wo, "by": require_staff(request.user), "now": timezone.now()}
     try:
         if action == "return_device":
             services.return_device(version=request.POST.get("version") or None, **kwargs)
@@ -555,5 +521,5 @@ def desk_step(request, pk, action):
         else:
             raise Http404
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("servicedesk:work_order_detail", pk=pk)

@@ -3,11 +3,9 @@
 A manager sees every penalty; everybody else only their own (another person's → 404).
 Decisions are managers' only (403 otherwise); penalties are never deleted (no DELETE).
 """
-from datetime import date
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,6 +15,7 @@ from rest_framework.response import Response
 
 from servicedesk.choices import Role
 from servicedesk.models import Staff
+from servicedesk.months import first_day, parse_month
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
@@ -25,27 +24,6 @@ from .models import DismissalFlag, Penalty, PenaltyDecision
 
 MANAGERS = {Role.MANAGER}
 DECIDERS = {Role.MANAGER, Role.GM_OFFICE}  # GM office: proposals about a department manager (P8 Decision)
-
-
-def parse_month(raw: str | None, *, field: str = "month") -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        raise serializers.ValidationError({field: [_("月份格式应为 YYYY-MM。")]})
-
-
-class _Denied:
-    """Service PermissionDenied (e.g. a manager's own penalty) → 403 with the service's message."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and issubclass(exc_type, DjangoPermissionDenied):
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        return False
 
 
 # --------------------------------------------------------------------------- serializers
@@ -206,8 +184,7 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         pen = self.get_object()
         data = ConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _Denied():
-            pen = services.confirm(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        pen = services.confirm(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
         return self._done(pen)
 
     @extend_schema(request=ChangeSerializer, responses=PenaltySerializer, summary="Change the points within the range")
@@ -216,8 +193,7 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         pen = self.get_object()
         data = ChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _Denied():
-            pen = services.change_points(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        pen = services.change_points(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
         return self._done(pen)
 
     @extend_schema(request=ReasonSerializer, responses=PenaltySerializer, summary="Reject a pending proposal")
@@ -226,8 +202,7 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         pen = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _Denied():
-            pen = services.reject(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        pen = services.reject(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
         return self._done(pen)
 
     @extend_schema(request=ReasonSerializer, responses=PenaltySerializer, summary="Withdraw a confirmed penalty")
@@ -236,8 +211,7 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         pen = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _Denied():
-            pen = services.withdraw(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
+        pen = services.withdraw(penalty=pen, by=self._by(), now=timezone.now(), **data.validated_data)
         return self._done(pen)
 
     @extend_schema(request=BulkConfirmSerializer, responses=BulkResultSerializer,
@@ -247,8 +221,7 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = BulkConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = list(self.get_queryset().filter(pk__in=data.validated_data["ids"]).order_by("pk"))
-        with _Denied():
-            result = services.bulk_confirm(penalties=rows, by=self._by(), now=timezone.now())
+        result = services.bulk_confirm(penalties=rows, by=self._by(), now=timezone.now())
         return Response({
             "confirmed": [p.pk for p in result.confirmed],
             "refused": [{"id": p.pk, "detail": msg} for p, msg in result.refused],
@@ -264,7 +237,7 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=False, methods=["get"], url_path="monthly-totals", filterset_class=None, pagination_class=None)
     def monthly_totals(self, request):
-        month = parse_month(request.query_params.get("month")) or timezone.localdate().replace(day=1)
+        month = parse_month(request.query_params.get("month"), default=first_day(timezone.localdate()))
         viewer = staff_of(request.user)
         person = request.query_params.get("person")
         if request.user.is_superuser or selectors.is_manager(viewer):
@@ -297,6 +270,5 @@ class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         flag = self.get_object()
         data = DismissalDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _Denied():
-            flag = services.decide_dismissal(flag=flag, by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        flag = services.decide_dismissal(flag=flag, by=staff_of(request.user), now=timezone.now(), **data.validated_data)
         return Response(DismissalFlagSerializer(flag).data)

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.months import date_bounds
+
 from .choices import (
     RULE_CHOICES,
     DecisionAction,
@@ -32,9 +34,7 @@ class PenaltyQuerySet(models.QuerySet):
         return self.filter(status=PenaltyStatus.CONFIRMED)
 
     def in_month(self, month):
-        from .selectors import month_bounds
-
-        start, end = month_bounds(month)
+        start, end = date_bounds(month)
         return self.filter(occurred_on__gte=start, occurred_on__lt=end)
 
 

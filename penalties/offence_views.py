@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +11,9 @@ from django.utils.translation import gettext_lazy as _l
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Staff
-from servicedesk.permissions import has_role, staff_of
+from servicedesk.permissions import has_role, require_staff, staff_of
 from servicedesk.uploads import protected_file
 
 from . import offences, selectors
@@ -63,10 +63,8 @@ def offence_new(request):
             )
             messages.success(request, _("已记录,等待部门经理确认:%(name)s %(rule)s。") % {"name": pen.person.name, "rule": pen.rule})
             return redirect("penalties:offence_new")
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (DomainError, PermissionDenied) as exc:
+            apply_domain_error(form, exc)
     qs = RecordedOffence.objects.select_related("person", "recorded_by").order_by("-recorded_at", "-id")
     if not has_role(request.user, Role.MANAGER):
         qs = qs.filter(recorded_by=me)
@@ -119,10 +117,8 @@ def offence_detail(request, pk: int):
                 serious=request.POST.get("serious") == "on",
             )
             messages.success(request, _("已处理。"))
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("无权操作。"))
+        except (DomainError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
         return redirect("penalties:offence_detail", pk=pk)
     history = list(selectors.with_history(Penalty.objects.filter(pk=pen.pk)).select_related("dismissal_flag")) if pen else []
     return render(request, "penalties/offence_detail.html", {
@@ -133,9 +129,7 @@ def offence_detail(request, pk: int):
 @login_required
 def offence_mine(request):
     """The person's own record on the phone: recorded offences and every penalty about them, with each decision."""
-    me = staff_of(request.user)
-    if me is None:
-        raise Http404
+    me = require_staff(request.user, hide=True)
     rows = list(selectors.person_history(me)[:LIST_LIMIT])
     records = {r.pk: r for r in RecordedOffence.objects.filter(person=me).order_by("-occurred_at")[:LIST_LIMIT]}
     return render(request, "penalties/offence_mine.html", {"rows": rows, "records": records,

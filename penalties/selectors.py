@@ -1,22 +1,17 @@
 """Penalty reads. `monthly_points` is the one function the monthly report and bonuses reuse (R-N3)."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Sum
 
 from servicedesk.models import RuleParameter
+from servicedesk.months import date_bounds, first_day, next_month, previous_month
 
 from .choices import PenaltyStatus
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
 CENT = Decimal("0.01")
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    """[first day, first day of next month)."""
-    start = month.replace(day=1)
-    return start, (start + timedelta(days=32)).replace(day=1)
 
 
 def is_manager(viewer) -> bool:
@@ -91,7 +86,7 @@ def review_queue(*, rule: str = "", person=None, month: date | None = None, stat
     if person:
         qs = qs.filter(person=person)
     if month:
-        start, end = month_bounds(month)
+        start, end = date_bounds(month)
         qs = qs.filter(occurred_on__gte=start, occurred_on__lt=end)
     return qs.order_by("occurred_on", "id")
 
@@ -100,7 +95,7 @@ def person_history(person, *, month: date | None = None):
     """A person's penalties, every status, with the audit trail (我的扣分)."""
     qs = with_history(_base()).filter(person=person)
     if month:
-        start, end = month_bounds(month)
+        start, end = date_bounds(month)
         qs = qs.filter(occurred_on__gte=start, occurred_on__lt=end)
     return qs.order_by("-occurred_on", "-id")
 
@@ -185,7 +180,7 @@ def monthly_points(month: date, person=None) -> list[MonthlyPoints]:
     the amount. `person` (Staff or pk) narrows to that person. Rows are ordered by person name.
     Two queries whatever the number of people or penalties.
     """
-    start, end = month_bounds(month)
+    start, end = date_bounds(month)
     qs = Penalty.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
     if person is not None:
         qs = qs.filter(person=person)
@@ -194,10 +189,10 @@ def monthly_points(month: date, person=None) -> list[MonthlyPoints]:
 
 def monthly_totals_for(person, *, months: int = 6, today: date) -> list[MonthlyPoints]:
     """The person's last `months` months, newest first, zero rows included (我的扣分). Two queries."""
-    firsts = [today.replace(day=1)]
+    firsts = [first_day(today)]
     for _ in range(months - 1):
-        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
-    _start, end = month_bounds(firsts[0])
+        firsts.append(previous_month(firsts[-1]))
+    end = next_month(firsts[0])
     found = {r.month: r for r in _totals(Penalty.objects.filter(person=person, occurred_on__gte=firsts[-1], occurred_on__lt=end))}
     return [
         found.get(m) or MonthlyPoints(person.pk, person.name, m, 0, 0, Decimal("0.00"), None, ()) for m in firsts

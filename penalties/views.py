@@ -1,5 +1,4 @@
 """Pages: the manager's review queue and a person's penalty history (我的扣分). Thin: services decide."""
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import error_text
 from servicedesk.models import Staff
-from servicedesk.permissions import require_role, staff_of
+from servicedesk.months import month_or
+from servicedesk.permissions import require_role, require_staff, staff_of
 
 from . import selectors, services
 from .choices import RULES, FlagDecision, PenaltyStatus
@@ -20,15 +21,6 @@ from .models import DismissalFlag, Penalty
 from .rules import catalogue
 
 REVIEW_LIMIT = 300
-
-
-def _month(raw) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
-    except ValueError:
-        return None
 
 
 def _int(raw):
@@ -92,7 +84,7 @@ def review(request):
                      "failed_supervision": _("监管不力")}.get(exc.field, "")
             messages.error(request, f"{label}:{exc.message}" if label else str(exc.message))
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("无权操作。"))
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
 
     status = request.GET.get("status", PenaltyStatus.PENDING)
@@ -101,7 +93,7 @@ def review(request):
     rule = request.GET.get("rule", "")
     rule = rule if rule in RULES else ""
     person_id = _int(request.GET.get("person"))
-    month = _month(request.GET.get("month"))
+    month = month_or(request.GET.get("month"), None)
     rows = list(selectors.review_queue(rule=rule, person=person_id, month=month, status=status, viewer=by)[:REVIEW_LIMIT])
     today = timezone.localdate()
     ctx = {
@@ -121,9 +113,7 @@ def review(request):
 
 @login_required
 def mine(request):
-    me = staff_of(request.user)
-    if me is None:
-        raise Http404
+    me = require_staff(request.user, hide=True)
     return _history(request, me, own=True)
 
 
@@ -140,7 +130,7 @@ def person_history(request, pk: int):
 
 def _history(request, person: Staff, *, own: bool):
     today = timezone.localdate()
-    month = _month(request.GET.get("month"))
+    month = month_or(request.GET.get("month"), None)
     rows = list(selectors.person_history(person, month=month))
     return render(
         request,

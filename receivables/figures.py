@@ -2,11 +2,12 @@
 
 Money in Decimal; sums done by the database on DECIMAL columns, a fixed number of queries whatever
 the number of technicians. Opening-balance receipts (imports) are not collections of the month."""
-from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
+
+from servicedesk.months import first_day, last_day
 
 from .choices import PaymentMethod
 from .models import Payment, PaymentAllocation, SalesConfirmation
@@ -14,17 +15,12 @@ from .models import Payment, PaymentAllocation, SalesConfirmation
 ZERO = Decimal("0.00")
 
 
-def _bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    return first, first.replace(day=monthrange(first.year, first.month)[1])
-
-
 def technician_month_sales(month: date) -> dict[int, dict[str, Decimal]]:
     """{technician id: {"sales": confirmed amount sold in the month, "collected": payments received in the month}}.
 
     "sales" is the current amount (after corrections) of the live confirmations sold in the month;
     "collected" is what was received in the month on the technician's confirmations, whenever sold. Two queries."""
-    first, last = _bounds(month)
+    first, last = first_day(month), last_day(month)
     out: dict[int, dict[str, Decimal]] = {}
     sold = (
         SalesConfirmation.objects.live().filter(sold_on__gte=first, sold_on__lte=last)
@@ -44,7 +40,7 @@ def technician_month_sales(month: date) -> dict[int, dict[str, Decimal]]:
 
 def month_collections(month: date) -> Decimal:
     """All payments received in the month (opening balances excluded). One query."""
-    first, last = _bounds(month)
+    first, last = first_day(month), last_day(month)
     total = (
         Payment.objects.filter(received_on__gte=first, received_on__lte=last).exclude(method=PaymentMethod.OPENING)
         .aggregate(t=Sum("amount"))["t"]

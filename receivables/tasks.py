@@ -2,10 +2,12 @@
 
 Beat entries live in servicedesk/beat.py (see the docstring of each task for its schedule).
 """
-from datetime import date, timedelta
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
+
+from servicedesk.months import first_day, last_day, previous_month
 
 from . import services
 
@@ -19,12 +21,10 @@ def compile_statements_task(month: str | None = None) -> dict:
     """R-S2, month end. Beat: crontab(minute=0, hour=20, day_of_month="28-31") — compiles the current month
     on its last day only (and, on the 1st, catches up the previous month); idempotent, checked statements untouched."""
     today = _day(month) if month else timezone.localdate()
-    if month:
-        target = today.replace(day=1)
-    elif (today + timedelta(days=1)).day == 1:
-        target = today.replace(day=1)
+    if month or today == last_day(today):
+        target = first_day(today)
     elif today.day == 1:
-        target = (today - timedelta(days=1)).replace(day=1)
+        target = previous_month(today)
     else:
         return {"skipped": today.isoformat()}
     result = services.compile_month(month=target, now=timezone.now())

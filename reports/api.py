@@ -5,8 +5,6 @@ GET returns the stored snapshot (`month`, `status`, `technicians`, `department`,
 admin reads and exports the approved months (the archive).
 """
 import io
-import re
-from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -19,20 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicedesk.choices import Role
+from servicedesk.months import parse_month
 from servicedesk.permissions import RolePermission, has_role, staff_of
 
 from . import selectors, services
 from .excel import write_workbook
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def parse_month(raw: str) -> date:
-    m = MONTH_RE.match(raw or "")
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise serializers.ValidationError({"month": [_("月份格式应为 YYYY-MM。")]})
-    return date(int(m.group(1)), int(m.group(2)), 1)
 
 
 def payload(report) -> dict:

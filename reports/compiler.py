@@ -31,7 +31,7 @@ from receivables import figures as receivable_figures
 from receivables.selectors import ageing_summary
 from servicedesk.choices import Channel, ServiceContent, ServiceMode
 from servicedesk.models import Staff
-from servicedesk.months import last_day, month_start, previous_month
+from servicedesk.months import last_day, month_bounds, month_start, previous_month
 from servicedesk.params import get_params
 
 BODY_VERSION = 1
@@ -65,7 +65,7 @@ def digest_of(text: str) -> str:
 def _on_site_visits(month: date) -> dict[int, int]:
     """Client visits (seed 004 "客户拜访"): resolved visits at the client's, i.e. every close-out except carry-in
     repairs done in the workshop. One query."""
-    start, end = callback_selectors.month_bounds(month)
+    start, end = month_bounds(month)
     rows = (
         CloseOut.objects.filter(completed_at__gte=start, completed_at__lt=end)
         .exclude(work_order__channel=Channel.CARRY_IN)
@@ -110,7 +110,7 @@ def _complaints_by_cause(month: date) -> list[dict]:
     """Complaints taken in the month, grouped by their recorded root cause (R-K10: the manager's decision records
     it — the person's own work, process, product, third party, other, unfounded); complaints not decided yet are
     a group of their own, last. In the order of the cause list. One query."""
-    start, end = callback_selectors.month_bounds(month)
+    start, end = month_bounds(month)
     rows = {
         r["cause"]: r["n"]
         for r in Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -145,7 +145,7 @@ def _trends(month: date, current: dict) -> list[dict]:
     visits, cb, sla = {}, {}, {}
     if live:
         # Months never compiled: one conditional aggregate per table over their range (fixed query count).
-        bounds = {m: callback_selectors.month_bounds(m) for m in live}
+        bounds = {m: month_bounds(m) for m in live}
         lo, hi = bounds[live[0]][0], bounds[live[-1]][1]
 
         def within(m, field, **extra):

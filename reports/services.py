@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.months import month_start, previous_month
-from servicedesk.workdays import is_working_day
+from servicedesk.workdays import first_working_day_of_month
 
 from . import selectors
 from .compiler import build_body, canonical_json, digest_of
@@ -93,14 +93,6 @@ def approve(*, month: date, by, now: datetime, digest: str = "", drafts_confirme
     return report
 
 
-def first_working_day(month: date) -> date:
-    """The first working day (PRC calendar) of the month of `month`."""
-    day = month_start(month)
-    while not is_working_day(day):
-        day = day.replace(day=day.day + 1)
-    return day
-
-
 def scheduled_compile(*, on: date, now: datetime) -> MonthlyReport | None:
     """R-T1 beat job: from the first working day of a month on, close the previous month (R-M9 statements, once)
     and then compile its report — once. Before that day (a holiday-bounded month start) nothing happens; a missed
@@ -109,7 +101,7 @@ def scheduled_compile(*, on: date, now: datetime) -> MonthlyReport | None:
     from bonuses import selectors as bonus_selectors
     from bonuses import services as bonus_services
 
-    if on < first_working_day(on):
+    if on < first_working_day_of_month(on):
         return None
     target = previous_month(on)
     existing = MonthlyReport.objects.filter(month=target).only("status", "auto_compiled_at").first()

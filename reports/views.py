@@ -14,19 +14,12 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.permissions import has_role, require_role, staff_of
+from servicedesk.months import month_or, next_month, previous_month
+from servicedesk.permissions import has_role, require_role, require_staff, staff_of
 
 from . import selectors, services
 from .api import readable, workbook_response
-from servicedesk.months import next_month, previous_month
 from .definitions import definitions
-
-
-def _month(raw, default: date) -> date:
-    try:
-        return date.fromisoformat(f"{raw}-01") if raw else default
-    except ValueError:
-        return default
 
 
 def _default_month() -> date:
@@ -40,7 +33,7 @@ def _url(month: date) -> str:
 @login_required
 def monthly(request):
     require_role(request.user, *selectors.VIEWERS)
-    month = _month(request.GET.get("month"), _default_month())
+    month = month_or(request.GET.get("month"), _default_month())
     report = selectors.report_for(month)
     ctx = {
         "month": month,
@@ -63,7 +56,7 @@ def monthly(request):
 @require_POST
 def compile_view(request):
     require_role(request.user, Role.MANAGER)
-    month = _month(request.POST.get("month"), _default_month())
+    month = month_or(request.POST.get("month"), _default_month())
     try:
         services.compile_month(month=month, by=staff_of(request.user), now=timezone.now())
         messages.success(request, _("%(m)s 月度报表已编制。") % {"m": month.strftime("%Y-%m")})
@@ -76,7 +69,7 @@ def compile_view(request):
 @require_POST
 def approve_view(request):
     require_role(request.user, Role.MANAGER)
-    month = _month(request.POST.get("month"), _default_month())
+    month = month_or(request.POST.get("month"), _default_month())
     try:
         services.approve(month=month, by=staff_of(request.user), now=timezone.now(), digest=request.POST.get("digest", ""),
                          drafts_confirmed=request.POST.get("drafts_confirmed") == "1")
@@ -89,7 +82,7 @@ def approve_view(request):
 @login_required
 def export(request, month: str):
     require_role(request.user, *selectors.ARCHIVE_VIEWERS)
-    report = selectors.report_for(_month(month, _default_month()))
+    report = selectors.report_for(month_or(month, _default_month()))
     if report is None:
         raise Http404(_("该月的报表尚未编制。"))
     if not readable(request.user, report):
@@ -107,7 +100,7 @@ def archive(request):
 def archived(request, month: str):
     """An approved month read from the archive (admin sees approved months only)."""
     require_role(request.user, *selectors.ARCHIVE_VIEWERS)
-    m = _month(month, _default_month())
+    m = month_or(month, _default_month())
     report = selectors.report_for(m)
     if report is None or not readable(request.user, report):
         raise Http404(_("该月没有已审批的报表。"))
@@ -124,10 +117,8 @@ def archived(request, month: str):
 @login_required
 def my_report(request):
     """The technician's own row of the report, on the phone, with the same definitions (R-T1)."""
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied
-    month = _month(request.GET.get("month"), _default_month())
+    staff = require_staff(request.user)
+    month = month_or(request.GET.get("month"), _default_month())
     report = selectors.report_for(month)
     row = selectors.technician_row(report, staff.pk) if report is not None else None
     ctx = {"month": month, "prev": previous_month(month), "report": report, "row": row,

@@ -29,7 +29,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         from rest_framework.exceptions import PermissionDenied
 
-        exc = PermissionDenied(str(exc) if str(exc) else None)  # keep the translated reason
+        # the one place a service's PermissionDenied becomes a 403 (rule 6), keeping its translated reason:
+        # API views call the services directly, with no wrapper of their own
+        exc = PermissionDenied(str(exc) if str(exc) else None)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, dict):
         if "non_field_errors" in response.data:

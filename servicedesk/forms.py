@@ -1,8 +1,33 @@
-"""Forms of the core pages. Validation messages name the field (rule 5)."""
+"""Forms of the core pages, and the one mapping of a refused write onto a page (a form's errors or a message).
+Validation messages name the field (rule 5)."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ParameterKind
+from .errors import DomainError
+
+
+def error_text(exc) -> str:
+    """The words of a refused write, for a page message: a DomainError's message, a ValidationError's messages
+    joined, a PermissionDenied's reason (or "无权操作。" when it gives none)."""
+    if isinstance(exc, ValidationError):
+        return ";".join(str(m) for m in exc.messages)
+    return str(getattr(exc, "message", "") or exc) or str(_("无权操作。"))
+
+
+def apply_domain_error(form, exc) -> None:
+    """Put a refused write on the form it came from (rule 5: the error names the field): a DomainError on its
+    field when the form has that field, else on the form; a ValidationError naming fields field by field (the
+    unknown ones on the form); anything else — PermissionDenied, a ValidationError without fields — on the form,
+    in words (error_text)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    else:
+        form.add_error(None, error_text(exc))
 
 
 class ScheduleParameterForm(forms.Form):

@@ -1,5 +1,6 @@
 """Who may see and do what (docs/developers.md rule 6, SPEC §1). Enforced server-side for the API and the pages."""
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -24,6 +25,17 @@ def staff_of(user):
         return user.staff
     except Exception:  # RelatedObjectDoesNotExist
         return None
+
+
+def require_staff(user, *, hide: bool = False):
+    """The Staff profile of `user`, for a page that acts as (or about) that person. Without one: PermissionDenied
+    with the reason, or Http404 with `hide=True` (a personal page: "my month", "my record" — nothing to show)."""
+    staff = staff_of(user)
+    if staff is None:
+        if hide:
+            raise Http404
+        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
+    return staff
 
 
 def has_role(user, *roles) -> bool:

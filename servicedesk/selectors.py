@@ -36,9 +36,9 @@ def clients_visible_to(viewer: Staff):
     from .permissions import sees_all_work_orders
 
     qs = client_list()
-    if viewer.user.is_superuser or sees_all_work_orders(viewer):
+    if sees_all_work_orders(viewer):
         return qs
-    cond = Q(work_orders__technician=viewer)
+    cond = Q(pk__in=WorkOrder.objects.visible_to(viewer).values("client_id"))
     if viewer.resident_site_id:
         cond |= Q(sites=viewer.resident_site_id)
     return qs.filter(pk__in=Client.objects.filter(cond).values("pk"))

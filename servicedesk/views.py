@@ -10,20 +10,13 @@ from django.views.decorators.http import require_safe
 
 from . import params as params_service
 from . import selectors, workdays
-from .choices import CalendarSource, Role
+from .choices import CalendarSource, ParameterKind, Role
 from .errors import DomainError
-from .forms import CalendarUploadForm, ScheduleParameterForm
+from .forms import CalendarUploadForm, ScheduleParameterForm, apply_domain_error
 from .hooks import WORK_ORDER_PANELS  # the panels the apps declare for the work-order page
 from .models import RuleParameter
 from .paging import page_of
-from .permissions import require_role, staff_of
-
-
-def _viewer(request):
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
-    return staff
+from .permissions import has_role, require_role, require_staff, staff_of
 
 
 def calendar_banner(today) -> dict | None:
@@ -61,7 +54,7 @@ def work_order_list(request):
     from .choices import WorkOrderStatus
     from .permissions import sees_all_work_orders
 
-    viewer = _viewer(request)
+    viewer = require_staff(request.user)
     qs = selectors.work_order_list(viewer=viewer)
     status = request.GET.get("status") or ""
     if status in WorkOrderStatus.values:
@@ -78,7 +71,7 @@ def work_order_list(request):
 
 @login_required
 def work_order_detail(request, pk):
-    viewer = _viewer(request)
+    viewer = require_staff(request.user)
     wo = get_object_or_404(selectors.work_order_list(viewer=viewer), pk=pk)
     events = wo.events.select_related("by", "holder")
     panels = [(template, fn(wo, request)) for template, fn in WORK_ORDER_PANELS]
@@ -97,33 +90,9 @@ def parameters(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        kind = RuleParameter.objects.filter(name=request.POST.get("name")).values_list("kind", flat=True).first()
-        form = ScheduleParameterForm(request.POST, kind=kind or "decimal")
-        if kind is None:
-            form.add_error(None, _("未知的规则参数:%(name)s") % {"name": request.POST.get("name", "")})
-        elif form.is_valid():
-            try:
-                row = params_service.schedule_param(
-                    name=form.cleaned_data["name"],
-                    value=form.cleaned_data["value"],
-                    effective_from=form.cleaned_data["effective_from"],
-                    note=form.cleaned_data["note"],
-                    today=today,
-                    by=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            except ValidationError as exc:
-                form.error_cell = getattr(exc, "cell", None)
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s 的新取值将自 %(date)s 起生效。")
-                    % {"name": row.name, "date": row.effective_from.strftime("%Y-%m-%d")},
-                )
-                return redirect(f"{request.path}#p-{row.name}")
+        form, row = schedule_parameter(request, today=today)
+        if row is not None:
+            return redirect(f"{request.path}#p-{row.name}")
     failed = request.POST.get("name") if form is not None else None
     sections = _parameter_sections(selectors.parameter_overview(today=today), form=form, failed=failed)
     return render(
@@ -132,6 +101,40 @@ def parameters(request):
         {"sections": sections, "today": today, "can_edit": can_edit, "form": form, "failed_name": failed,
          "dismissal": param_specs.DISMISSAL},
     )
+
+
+def schedule_parameter(request, *, today, prefix: str = "", outside_prefix=None):
+    """The POST of a ScheduleParameterForm — the rule-parameter page's and billing's price page's one handling:
+    bind it with the parameter's kind, refuse a name outside `prefix` (with `outside_prefix`) or unknown, schedule
+    the new version (params.schedule_param), put a refusal on the form (rule 5, keeping the failing cell) or say
+    it is done. Returns (form, the new row or None when the form carries errors); the caller redirects or renders."""
+    name = request.POST.get("name", "")
+    kind = RuleParameter.objects.filter(name=name).values_list("kind", flat=True).first()
+    form = ScheduleParameterForm(request.POST, kind=kind or ParameterKind.DECIMAL)
+    if prefix and not name.startswith(prefix):
+        form.add_error(None, outside_prefix)
+    elif kind is None:
+        form.add_error(None, _("未知的规则参数:%(name)s") % {"name": name})
+    elif form.is_valid():
+        try:
+            row = params_service.schedule_param(
+                name=form.cleaned_data["name"],
+                value=form.cleaned_data["value"],
+                effective_from=form.cleaned_data["effective_from"],
+                note=form.cleaned_data["note"],
+                today=today,
+                by=request.user,
+            )
+        except (DomainError, ValidationError) as exc:
+            form.error_cell = getattr(exc, "cell", None)
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s 的新取值将自 %(date)s 起生效。") % {"name": row.name, "date": row.effective_from.strftime("%Y-%m-%d")},
+            )
+            return form, row
+    return form, None
 
 
 def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
@@ -222,7 +225,7 @@ def calendar(request):
 
 @login_required
 def notifications(request):
-    viewer = _viewer(request)
+    viewer = require_staff(request.user)
     qs = viewer.notifications.all()
     if request.method == "POST":
         qs.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -4,18 +4,11 @@ from datetime import date
 from django.db.models import Prefetch
 
 from servicedesk.choices import WorkOrderStatus
+from servicedesk.months import add_months
 
 from .models import Inspection, MaintenanceContract
 
 DONE = (WorkOrderStatus.RESOLVED, WorkOrderStatus.CLOSED)
-
-
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    import calendar
-
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def slots(contract: MaintenanceContract) -> list[date]:

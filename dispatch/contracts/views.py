@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import apply_domain_error
 from servicedesk.models import Client, Equipment, Site
 from servicedesk.permissions import require_role, staff_of
 
@@ -59,11 +60,7 @@ def create(request):
         try:
             contract = services.create_contract(by=staff_of(request.user), now=timezone.now(), **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for f, errs in exc.message_dict.items():
-                    form.add_error(f if f in form.fields else None, errs)
-            else:
-                form.add_error(None, str(getattr(exc, "message", exc)))
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("维保合同已登记。"))
             return redirect("dispatch:contracts:detail", pk=contract.pk)

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.forms import apply_domain_error
 from servicedesk.models import WorkOrder
-from servicedesk.permissions import staff_of
+from servicedesk.permissions import require_staff
 
 from ..resident import links
 from ..resident.choices import LinkPurpose
@@ -24,31 +25,16 @@ from .forms import CompleteForm, ProjectForm, SurveyForm
 from .models import Project
 
 
-def _me(request):
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
-    return staff
-
-
-def _add_errors(form, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(getattr(exc, "field", None) if getattr(exc, "field", None) in form.fields else None, str(getattr(exc, "message", exc)))
-
-
 @login_required
 def project_list(request):
-    me = _me(request)
+    me = require_staff(request.user)
     rows, total = selectors.project_list(status=request.GET.get("status") or None, staff=None if me.has_role(*SEES_ALL) else me)
     return render(request, "projects/list.html", {"rows": rows, "total": total, "can_create": me.has_role(*services.PLANNERS)})
 
 
 @login_required
 def create(request):
-    me = _me(request)
+    me = require_staff(request.user)
     if not me.has_role(*services.PLANNERS):
         raise PermissionDenied(_("只有部门经理或协调员可以创建团队项目。"))
     initial = {}
@@ -76,7 +62,7 @@ def create(request):
         try:
             project = services.create_project(by=me, now=timezone.now(), **data)
         except (DomainError, ValidationError) as exc:
-            _add_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("已创建团队项目 %(n)s。") % {"n": project.number})
             return redirect("dispatch:projects:detail", pk=project.pk)
@@ -104,7 +90,7 @@ def _visible(me, pk) -> Project:
 
 @login_required
 def detail(request, pk):
-    me = _me(request)
+    me = require_staff(request.user)
     project = _visible(me, pk)
     link = links.live_link(purpose=LinkPurpose.PROJECT_SURVEY, object_id=project.pk)
     survey = getattr(project, "survey", None)
@@ -121,7 +107,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 def act(request, pk, action):
-    me = _me(request)
+    me = require_staff(request.user)
     project = _visible(me, pk)
     now = timezone.now()
     try:
@@ -185,7 +171,7 @@ def public_survey(request, token):
         except (links.LinkError, links.LinkUsed) as exc:
             return render(request, "resident/public_message.html", {"message": exc.message}, status=exc.status_code)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            apply_domain_error(form, exc)
         else:
             return render(request, "resident/public_message.html", {"message": _("满意度调查已提交,感谢您的反馈!"), "ok": True})
     return render(request, "projects/public_survey.html", {"project": project, "form": form}, status=400 if form.errors else 200)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.models import Site, Staff
-from servicedesk.permissions import require_role, staff_of
+from servicedesk.forms import error_text
+from servicedesk.models import Site
+from servicedesk.permissions import require_role, require_staff
 
 from . import links, selectors, services
 from .choices import DayMark, Rating, ReportStatus
@@ -23,19 +24,6 @@ from .models import ResidentReport
 from servicedesk.months import first_day, parse_month, previous_month
 
 CHAIN = (Role.SUPERVISOR, Role.MANAGER, Role.GM_OFFICE, Role.ADMIN)
-
-
-def _me(request) -> Staff:
-    staff = staff_of(request.user)
-    if staff is None:
-        raise PermissionDenied(_("您的账号没有员工档案,请联系管理员。"))
-    return staff
-
-
-def _error(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(getattr(exc, "message", exc))
 
 
 def _client_ip(request) -> str:
@@ -46,7 +34,7 @@ def _client_ip(request) -> str:
 @login_required
 def reports(request):
     """The chain's to-dos (supervisor, manager, GM office stamp, admin archive) and a bounded list."""
-    me = _me(request)
+    me = require_staff(request.user)
     require_role(request.user, *CHAIN)
     todo, todo_total = selectors.todo(staff=me)
     status = request.GET.get("status") or None
@@ -80,7 +68,7 @@ def _visible_report(me, pk):
 
 @login_required
 def report(request, pk):
-    me = _me(request)
+    me = require_staff(request.user)
     report = _visible_report(me, pk)
     link = selectors.live_rating_link(report) if report.status == ReportStatus.STAMPED and me.has_role(*CHAIN) else None
     step = services.STEPS.get(report.status)
@@ -98,14 +86,14 @@ def report(request, pk):
 @login_required
 def print_report(request, pk):
     """The printable report: content, approvals, the GM office stamp record and the client's rating."""
-    report = _visible_report(_me(request), pk)
+    report = _visible_report(require_staff(request.user), pk)
     return render(request, "resident/print.html", {"report": report})
 
 
 @login_required
 @require_POST
 def act(request, pk, action):
-    me = _me(request)
+    me = require_staff(request.user)
     report = _visible_report(me, pk)
     now = timezone.now()
     try:
@@ -127,7 +115,7 @@ def act(request, pk, action):
         else:
             raise Http404
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error(exc))
+        messages.error(request, error_text(exc))
     if action == "submit":
         return redirect("dispatch:resident:my")
     return redirect("dispatch:resident:report", pk=report.pk)
@@ -136,7 +124,7 @@ def act(request, pk, action):
 # ---------------------------------------------------------------- the technician's phone
 @login_required
 def my_reports(request):
-    me = _me(request)
+    me = require_staff(request.user)
     rows = list(selectors.reports_for(staff=me).filter(technician=me)[:24])
     today = timezone.localdate()
     return render(request, "mobile/resident_reports.html", {
@@ -147,7 +135,7 @@ def my_reports(request):
 
 @login_required
 def my_report(request, month):
-    me = _me(request)
+    me = require_staff(request.user)
     try:
         month = parse_month(month)
     except DomainError:
@@ -170,7 +158,7 @@ def my_report(request, month):
             messages.success(request, _("已保存。"))
             return redirect("dispatch:resident:my_report", month=month.strftime("%Y-%m"))
         except (DomainError, ValidationError) as exc:
-            errors[getattr(exc, "field", None) or "general"] = _error(exc)
+            errors[getattr(exc, "field", None) or "general"] = error_text(exc)
     report = selectors.report_detail(pk=report.pk)
     return render(request, "mobile/resident_report_form.html", {
         "report": report, "errors": errors, "editable": report.status in services.EDITABLE,
@@ -189,7 +177,7 @@ def _lead_sites(me):
 @login_required
 def attendance(request):
     """Browser grid and phone day view: the lead marks present / leave / absent / business trip."""
-    me = _me(request)
+    me = require_staff(request.user)
     sites = _lead_sites(me)
     if not sites:
         raise PermissionDenied(_("您不是驻点组长。"))
@@ -218,7 +206,7 @@ def attendance(request):
                 services.mark_attendance(sheet=sheet, by=me, marks=marks, now=now)
                 messages.success(request, _("考勤已保存。"))
         except (DomainError, ValidationError) as exc:
-            messages.error(request, _error(exc))
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?site={site.pk}&month={month:%Y-%m}" + (f"&day={request.POST.get('day')}" if request.POST.get("day") else ""))
     sheet.refresh_from_db()
     techs, days, grid = selectors.sheet_grid(sheet=sheet)
@@ -240,7 +228,7 @@ def attendance(request):
 
 @login_required
 def evaluation(request):
-    me = _me(request)
+    me = require_staff(request.user)
     require_role(request.user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.TEAM_LEAD, Role.TECHNICIAN)
     sites = list(Site.objects.filter(resident=True).select_related("client").order_by("client__name", "name"))
     if request.method == "POST":
@@ -251,7 +239,7 @@ def evaluation(request):
             messages.success(request, _("质量评价表已提交。"))
             return redirect("dispatch:resident:evaluation")
         except (DomainError, ValidationError) as exc:
-            messages.error(request, _error(exc))
+            messages.error(request, error_text(exc))
     return render(request, "resident/evaluation.html", {"sites": sites, "last_month": previous_month(timezone.localdate())})
 
 

@@ -5,11 +5,9 @@ none repeats a rule. Split by sub-domain; everything is re-exported here so call
 from .common import (
     CENT,
     MAX_AMOUNT,
-    add_months,
     check_total,
     compute_due_date,
     default_terms,
-    last_day_of_month,
     money,
     parse_amount,
 )
@@ -56,9 +54,9 @@ from .visits import create_missing_visit_sales, follow_charge_decision, sale_fro
 
 __all__ = [
     "CENT", "EXPORT_SUBDIR", "MAX_AMOUNT", "STATEMENT_FROZEN", "LineInput",
-    "add_months", "approve_extension", "check_statement", "check_total", "collect_on_the_spot", "compile_month",
+    "approve_extension", "check_statement", "check_total", "collect_on_the_spot", "compile_month",
     "compile_statement", "compute_due_date", "correct_amount", "create_missing_visit_sales", "create_confirmation", "default_terms",
-    "follow_charge_decision", "follow_up_owner", "last_day_of_month", "monday_of", "money", "note_overdue_item",
+    "follow_charge_decision", "follow_up_owner", "monday_of", "money", "note_overdue_item",
     "parse_amount", "prepare_overdue_review", "prepare_reconciliation", "prepare_weekly_reconciliations",
     "propose_overdue_penalty", "record_in_ledger", "record_payment", "record_signatures", "register_delivery_copy",
     "reject_extension", "requeue_stale_jobs", "review_statement", "run_export_job", "run_import_job", "sale_from_visit",

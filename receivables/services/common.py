@@ -1,5 +1,4 @@
 """Shared pieces of the receivables services: money rounding and strict parsing, role checks, due dates."""
-import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from servicedesk.choices import ClientKind
 from servicedesk.errors import CalendarMissingError, DomainError
 from servicedesk.money import parse_money
+from servicedesk.months import add_months, last_day
 from servicedesk.params import get_param
 from servicedesk.workdays import add_working_days_marked
 
@@ -55,15 +55,6 @@ def set_open(conf) -> None:
 # --------------------------------------------------------------------------- due dates (R-S2, R-S3)
 
 
-def last_day_of_month(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(d: date, n: int) -> tuple[int, int]:
-    idx = d.year * 12 + (d.month - 1) + n
-    return idx // 12, idx % 12 + 1
-
-
 def default_terms(client) -> str:
     return PaymentTerms.MONTHLY_STATEMENT if client.kind == ClientKind.KEY_ACCOUNT else PaymentTerms.WORKING_DAYS
 
@@ -77,8 +68,7 @@ def compute_due_date(*, client_kind: str, payment_terms: str, sold_on: date, fie
         if payment_terms != PaymentTerms.MONTHLY_STATEMENT:
             raise DomainError(_("大客户按月结算(R-S2),结算方式只能是“月结”。"), field="payment_terms")
         p = get_param("receivables.key_account_due_months", on=sold_on)
-        y, m = add_months(sold_on, int(p.value))
-        due = last_day_of_month(y, m)
+        due = last_day(add_months(sold_on, int(p.value)))
         return due, {"rule": "R-S2", "sold_on": sold_on.isoformat(), "params": [p.as_explanation()], "provisional": False,
                      "text": _("大客户月结:销售月份后第 %(n)s 个月月底到期") % {"n": p.value}}
     if payment_terms == PaymentTerms.MONTHLY_STATEMENT:

@@ -9,18 +9,14 @@ from django.utils.translation import gettext as _
 
 from servicedesk.choices import ClientKind, Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.months import add_months, first_day, last_day
 from servicedesk.params import param
 
 from ..choices import ConfirmationStatus, PaymentTerms, StatementStatus
 from ..models import ZERO, MonthlyStatement, SalesConfirmation
-from .common import add_months, last_day_of_month
 from .common import require as _require
 
 STATEMENT_FROZEN = (StatementStatus.CHECKED, StatementStatus.SENT, StatementStatus.PARTIALLY_PAID, StatementStatus.PAID)
-
-
-def _month_start(month: date) -> date:
-    return month.replace(day=1)
 
 
 def compile_statement(*, client, month: date, now: datetime, by=None, again: bool = True) -> MonthlyStatement | None:
@@ -28,10 +24,10 @@ def compile_statement(*, client, month: date, now: datetime, by=None, again: boo
 
     Recompiling once finance has checked the statement is refused (409); with `again=False` (the
     coordinator's button) an already compiled month is refused too, naming the existing statement."""
-    month = _month_start(month)
+    month = first_day(month)
     if client.kind != ClientKind.KEY_ACCOUNT:
         raise DomainError(_("只有大客户按月结算(R-S2)。"), field="client")
-    end = last_day_of_month(month.year, month.month)
+    end = last_day(month)
     with transaction.atomic():
         stmt = MonthlyStatement.objects.select_for_update().filter(client=client, month=month).first()
         if stmt is not None and not again:
@@ -54,7 +50,7 @@ def compile_statement(*, client, month: date, now: datetime, by=None, again: boo
         if stmt is None and not ids:
             return None
         totals = SalesConfirmation.objects.filter(pk__in=ids).aggregate(a=Sum("amount"), r=Sum("received_amount"))
-        y, m = add_months(month, int(param("receivables.key_account_due_months", on=month)))
+        due_date = last_day(add_months(month, int(param("receivables.key_account_due_months", on=month))))
         if stmt is None:
             stmt = MonthlyStatement(client=client, month=month, number=f"DZ-{month:%Y-%m}-{client.pk:05d}")
         changed = stmt.pk is None or stmt.amount != (totals["a"] or ZERO) or set(
@@ -62,7 +58,7 @@ def compile_statement(*, client, month: date, now: datetime, by=None, again: boo
         ) != set(ids)
         stmt.amount = totals["a"] or ZERO
         stmt.received_amount = totals["r"] or ZERO
-        stmt.due_date = last_day_of_month(y, m)
+        stmt.due_date = due_date
         stmt.compiled_at = now
         stmt.compiled_by = by
         if changed and stmt.status == StatementStatus.REVIEWED:
@@ -78,8 +74,8 @@ def compile_month(*, month: date, now: datetime, by=None, again: bool = True) ->
     """The month-end job: every key account with registered sales in the month. Checked statements are left alone."""
     from servicedesk.models import Client
 
-    month = _month_start(month)
-    end = last_day_of_month(month.year, month.month)
+    month = first_day(month)
+    end = last_day(month)
     client_ids = (
         SalesConfirmation.objects.filter(
             sold_on__gte=month, sold_on__lte=end, status=ConfirmationStatus.REGISTERED, client_kind=ClientKind.KEY_ACCOUNT

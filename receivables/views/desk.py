@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from servicedesk.choices import ClientKind, Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff
+from servicedesk.months import parse_month
 from servicedesk.permissions import has_role, require_role, staff_of
 
 from .. import selectors, services
@@ -105,11 +106,11 @@ def statements(request):
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
-        raw = request.POST.get("month", "")
-        month = parse_date(f"{raw}-01") if len(raw) == 7 else None
         client = None
-        if month is None:
-            errors["month"] = _("月份格式应为 YYYY-MM。")
+        try:
+            month = parse_month(request.POST.get("month"))
+        except DomainError as exc:
+            month, errors[exc.field] = None, exc.message
         if request.POST.get("client"):
             client = Client.objects.filter(pk=request.POST["client"], kind=ClientKind.KEY_ACCOUNT).first() if request.POST["client"].isdigit() else None
             if client is None:

@@ -14,15 +14,29 @@ class WorkOrderQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def visible_to(self, staff):
-        """docs/developers.md rule 6: a technician sees only the work orders they are responsible for."""
+    # Who may see a work order has this one home (docs/developers.md rule 6, SPEC §1): pages, the API and the
+    # selectors of every app ask these methods (or WorkOrder.can_view), never the roles themselves.
+
+    def visible_to(self, staff, *, held_before: bool = False):
+        """The orders `staff` may see: every order for the department-wide roles (permissions.DEPARTMENT_WIDE) and
+        superusers; for anyone else (a technician) only those they are responsible for now — and, with
+        `held_before`, those they held earlier (the R-W11 holders of the history; see known_to). None: nothing."""
         from ..permissions import sees_all_work_orders
 
         if staff is None:
             return self.none()
         if sees_all_work_orders(staff):
             return self
-        return self.filter(technician=staff)
+        mine = models.Q(technician=staff)
+        if held_before:
+            mine |= models.Q(pk__in=WorkOrderEvent.objects.filter(holder=staff).values("work_order_id"))
+        return self.filter(mine)
+
+    def known_to(self, staff):
+        """The orders whose existence `staff` may learn: the visible ones and those a technician held before. A step
+        on one they no longer hold answers 403 or 409 "refresh"; any other order answers 404, as if it did not
+        exist (rule 6: not revealed)."""
+        return self.visible_to(staff, held_before=True)
 
 
 class WorkOrder(FastChoiceLabels, NormalizedPhonesMixin, models.Model):
@@ -89,6 +103,12 @@ class WorkOrder(FastChoiceLabels, NormalizedPhonesMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def can_view(self, staff) -> bool:
+        """May `staff` see this order? The rule of WorkOrderQuerySet.visible_to, for an order already loaded."""
+        from ..permissions import sees_all_work_orders
+
+        return staff is not None and (sees_all_work_orders(staff) or self.technician_id == staff.pk)
 
     def clean(self):
         self.contact_phone = normalize_phone(self.contact_phone)
