@@ -5,8 +5,6 @@ GET returns the stored snapshot (`month`, `status`, `technicians`, `department`,
 admin reads and exports the approved months (the archive).
 """
 import io
-import re
-from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -19,20 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicedesk.choices import Role
+from servicedesk.filters import month_input
 from servicedesk.permissions import RolePermission, has_role, staff_of
 
 from . import selectors, services
 from .excel import write_workbook
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def parse_month(raw: str) -> date:
-    m = MONTH_RE.match(raw or "")
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise serializers.ValidationError({"month": [_("月份格式应为 YYYY-MM。")]})
-    return date(int(m.group(1)), int(m.group(2)), 1)
 
 
 def payload(report) -> dict:
@@ -63,7 +54,7 @@ class MonthlyReportView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, month):
-        report = selectors.report_for(parse_month(month))
+        report = selectors.report_for(month_input(month))
         if report is None:
             raise Http404(_("该月的报表尚未编制。"))
         if not readable(request.user, report):
@@ -77,7 +68,7 @@ class CompileView(APIView):
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, month):
-        report = services.compile_month(month=parse_month(month), by=staff_of(request.user), now=timezone.now())
+        report = services.compile_month(month=month_input(month), by=staff_of(request.user), now=timezone.now())
         return Response(payload(report))
 
 
@@ -89,7 +80,7 @@ class ApproveView(APIView):
     def post(self, request, month):
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.approve(month=parse_month(month), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        report = services.approve(month=month_input(month), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
         return Response(payload(report))
 
 
@@ -107,7 +98,7 @@ class ExportView(APIView):
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request, month):
-        report = selectors.report_for(parse_month(month))
+        report = selectors.report_for(month_input(month))
         if report is None:
             raise Http404(_("该月的报表尚未编制。"))
         if not readable(request.user, report):
