@@ -215,8 +215,8 @@ class StatementViewSet(_OwnOrAll, mixins.ListModelMixin, mixins.RetrieveModelMix
                    responses=dict)
     @action(detail=False, methods=["post"], url_path="approve-month", filterset_class=None)
     def approve_month(self, request):
-        # the month in the body or, as before, in the query
-        query = MonthQuery(data=request.data if request.data.get("month") else request.query_params)
+        body = request.data if isinstance(request.data, dict) else {}
+        query = MonthQuery(data=body if body.get("month") else request.query_params)  # the body's month, else the query's
         query.is_valid(raise_exception=True)
         m = query.validated_data["month"]
         with _Denied():

@@ -290,7 +290,7 @@ class WorkOrderViewSet(_Base, mixins.CreateModelMixin, mixins.ListModelMixin, mi
 from .auth.views import TokenView  # noqa: E402,F401  (moved to servicedesk/auth.py: lockout, throttle, expiry)
 
 
-# --- rule parameters (issue 13, defect 2): list and schedule a new version; type/range checked by params.schedule_param ---
+# --- rule parameters (docs/developers.md rule 2): list and schedule a new version; type/range checked by params.schedule_param ---
 
 
 class RuleParameterScheduleSerializer(serializers.Serializer):
