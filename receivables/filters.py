@@ -1,6 +1,7 @@
 """Query parameters of the receivables API (servicedesk.filters: a bad value is a 400 naming the parameter)."""
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from servicedesk.choices import ClientKind
@@ -15,7 +16,7 @@ from .models import DueDateExtension, SalesConfirmation
 class ConfirmationFilter(FilterSet):
     status = StatusFilter(ConfirmationStatus.choices)
     number = django_filters.CharFilter(lookup_expr="icontains")
-    work_order = IdFilter(field_name="work_order__id", help_text="工单 id:该次上门生成的确认书(R-S1)")
+    work_order = IdFilter(field_name="work_order__id", help_text=_("工单 id:该次上门生成的确认书(R-S1)"))
 
     class Meta:
         model = SalesConfirmation
@@ -43,14 +44,14 @@ class LedgerFilter(FilterSet):
     """R-S8: the receivable ledger by period, client, technician, salesperson, client kind and status. `status`
     (overdue / not due) is judged at `as_of`, the same date the view ages the rows at."""
 
-    date_from = DateFilter(field_name="sold_on", lookup_expr="gte", help_text="销售日期起 YYYY-MM-DD")
-    date_to = DateFilter(field_name="sold_on", lookup_expr="lte", help_text="销售日期止 YYYY-MM-DD")
+    date_from = DateFilter(field_name="sold_on", lookup_expr="gte", help_text=_("销售日期起 YYYY-MM-DD"))
+    date_to = DateFilter(field_name="sold_on", lookup_expr="lte", help_text=_("销售日期止 YYYY-MM-DD"))
     client = IdFilter(field_name="client__id")
     technician = IdFilter(field_name="technician__id")
     salesperson = IdFilter(field_name="salesperson__id")
     kind = ChoiceFilter(field_name="client_kind", choices=ClientKind.choices, message=CLIENT_KIND_MESSAGE)
     status = StatusFilter(ReceivableStatus.choices, method="filter_status")
-    as_of = DateFilter(method="filter_as_of", help_text="账龄统计日期 YYYY-MM-DD(默认今天)")
+    as_of = DateFilter(method="filter_as_of", help_text=_("账龄统计日期 YYYY-MM-DD(默认今天)"))
 
     class Meta:
         model = SalesConfirmation
