@@ -2,7 +2,7 @@
 repair-plan decisions (R-B6/R-B7). Thin: services decide."""
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,7 +14,8 @@ from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
-from .choices import ChargeStatus, Decision, LineItem, LineKind, RepairPlanStatus
+from .choices import Decision, LineItem, LineKind
+from .filters import RepairPlanFilter, VisitChargeFilter
 from .models import ChargeDecision, ChargeLine, RepairPlan, VisitCharge
 
 PREVIEWERS = {Role.COORDINATOR, Role.TECHNICIAN, Role.MANAGER, Role.SALES, Role.FINANCE}
@@ -150,6 +151,7 @@ class VisitChargeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     read_roles = READERS
     write_roles = READERS  # who may actually dispute / decide is the service's rule (R-B9)
     queryset = VisitCharge.objects.none()
+    filterset_class = VisitChargeFilter
 
     def get_queryset(self):
         from django.db.models import Prefetch
@@ -164,23 +166,7 @@ class VisitChargeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             .prefetch_related(Prefetch("lines", queryset=live, to_attr="live_lines"), "decisions__by")
             .order_by("-recorded_at")
         )
-        params = self.request.query_params
-        if params.get("work_order"):
-            qs = qs.filter(work_order=params["work_order"]) if params["work_order"].isdigit() else qs.none()
-        if params.get("status"):
-            if params["status"] not in ChargeStatus.values:
-                raise serializers.ValidationError({"status": [str(ChargeStatus.values)]})
-            qs = qs.filter(status=params["status"])
         return qs
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("work_order", int, required=False),
-            OpenApiParameter("status", enum=ChargeStatus.values, required=False),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     def _reload(self, pk):
         return self.get_queryset().get(pk=pk)
@@ -232,22 +218,14 @@ class RepairPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     read_roles = {Role.MANAGER, Role.SALES, Role.COORDINATOR, Role.FINANCE}
     write_roles = {Role.MANAGER, Role.SALES}
     queryset = RepairPlan.objects.none()
+    filterset_class = RepairPlanFilter
 
     def get_queryset(self):
         staff = staff_of(self.request.user)
         qs = RepairPlan.objects.select_related("work_order", "client", "equipment", "line").order_by("-created_at")
         if staff and not staff.user.is_superuser and not staff.has_role(Role.MANAGER, Role.COORDINATOR, Role.FINANCE):
             qs = qs.filter(client__salesperson=staff)
-        status = self.request.query_params.get("status")
-        if status:
-            if status not in RepairPlanStatus.values:
-                raise serializers.ValidationError({"status": [str(RepairPlanStatus.values)]})
-            qs = qs.filter(status=status)
         return qs
-
-    @extend_schema(parameters=[OpenApiParameter("status", enum=RepairPlanStatus.values, required=False)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=PlanDecisionSerializer, responses=RepairPlanSerializer)
     @action(detail=True, methods=["post"])

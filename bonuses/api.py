@@ -3,7 +3,6 @@
 Managers, admin and finance see every statement and award; everybody else only their own (another
 person's statement → 403 with a message). Compile and approve are the manager's, archive is admin's.
 """
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,19 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicedesk.choices import Role
-from servicedesk.months import parse_month
+from servicedesk.filters import MonthQuery, month_input
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
+from .filters import SEE_ALL, AwardFilter, StatementFilter, sees_all
 from .models import Award, Statement
-
-SEE_ALL = {Role.MANAGER, Role.ADMIN, Role.FINANCE}
-MONTH_PARAM = OpenApiParameter("month", str, description="YYYY-MM")
-
-
-def sees_all(user) -> bool:
-    staff = staff_of(user)
-    return bool(user.is_superuser or (staff and staff.has_role(*SEE_ALL)))
 
 
 # --------------------------------------------------------------------------- serializers
@@ -121,7 +113,7 @@ class MonthCompileView(APIView):
 
     @extend_schema(request=None, responses={200: dict})
     def post(self, request, month: str):
-        m = parse_month(month)
+        m = month_input(month)
         result = services.compile_month(month=m, by=staff_of(request.user), now=timezone.now())
         return Response({
             "month": f"{result.month:%Y-%m}", "status": selectors.month_status(result.month), "statements": result.statements,
@@ -136,42 +128,34 @@ class RankingView(APIView):
     permission_classes = [RolePermission]
     read_roles = SEE_ALL
 
-    @extend_schema(parameters=[MONTH_PARAM], responses=MonthRankingRowSerializer(many=True))
+    @extend_schema(parameters=[MonthQuery], responses=MonthRankingRowSerializer(many=True))
     def get(self, request):
-        m = parse_month(request.query_params.get("month"))
+        query = MonthQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        m = query.validated_data["month"]
         return Response(MonthRankingRowSerializer(selectors.ranking(m), many=True).data)
 
 
 class _OwnOrAll:
-    def _filters(self):
-        params = self.request.query_params
-        month = parse_month(params.get("month"), default=None)
-        person = params.get("person") or None
-        if person is not None and not str(person).isdigit():
-            raise serializers.ValidationError({"person": [_("人员编号应为数字。")]})
-        if not sees_all(self.request.user):
-            me = staff_of(self.request.user)
-            if person is not None and int(person) != getattr(me, "pk", None):
-                raise exceptions.PermissionDenied(_("只能查看本人的月度结算。"))
-            person = getattr(me, "pk", -1)
-        return month, person
+    def _own(self):
+        """Everybody but managers, admin and finance sees only their own rows (the FilterSet refuses `person`
+        naming someone else)."""
+        if sees_all(self.request.user):
+            return None
+        return getattr(staff_of(self.request.user), "pk", -1)
 
 
 class AwardViewSet(_OwnOrAll, mixins.ListModelMixin, viewsets.GenericViewSet):
     """GET /api/bonuses/awards/?month=&person= (paginated)."""
 
+    queryset = Award.objects.none()
     serializer_class = MonthAwardSerializer
     permission_classes = [RolePermission]
     read_roles = None
-    filterset_class = None
-
-    @extend_schema(parameters=[MONTH_PARAM, OpenApiParameter("person", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    filterset_class = AwardFilter
 
     def get_queryset(self):
-        month, person = self._filters()
-        return selectors.awards(month=month, person=person)
+        return selectors.awards(person=self._own())
 
 
 class StatementViewSet(_OwnOrAll, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -182,17 +166,13 @@ class StatementViewSet(_OwnOrAll, mixins.ListModelMixin, mixins.RetrieveModelMix
     read_roles = None
     write_roles = {Role.MANAGER}
     action_roles = {"approve": {Role.MANAGER}, "archive": {Role.ADMIN}, "approve_month": {Role.MANAGER}}
-    filterset_class = None
-
-    @extend_schema(parameters=[MONTH_PARAM, OpenApiParameter("person", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    queryset = Statement.objects.none()
+    filterset_class = StatementFilter
 
     def get_queryset(self):
         if self.action == "retrieve":
             return selectors.statements()
-        month, person = self._filters()
-        return selectors.statements(month=month, person=person, status=self.request.query_params.get("status", ""))
+        return selectors.statements(person=self._own())
 
     def get_object(self):
         st = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -217,10 +197,14 @@ class StatementViewSet(_OwnOrAll, mixins.ListModelMixin, mixins.RetrieveModelMix
         st = services.archive_statement(statement=st, by=staff_of(request.user), now=timezone.now())
         return self._reload(st)
 
-    @extend_schema(request=None, parameters=[MONTH_PARAM], responses=dict)
-    @action(detail=False, methods=["post"], url_path="approve-month")
+    @extend_schema(request=None, parameters=[OpenApiParameter("month", str, description="YYYY-MM (or `month` in the body)")],
+                   responses=dict)
+    @action(detail=False, methods=["post"], url_path="approve-month", filterset_class=None)
     def approve_month(self, request):
-        m = parse_month(request.data.get("month") or request.query_params.get("month"))
+        body = request.data if isinstance(request.data, dict) else {}
+        query = MonthQuery(data=body if body.get("month") else request.query_params)  # the body's month, else the query's
+        query.is_valid(raise_exception=True)
+        m = query.validated_data["month"]
         result = services.approve_month(month=m, by=staff_of(request.user), now=timezone.now())
         return Response({
             "approved": [s.pk for s in result.approved],

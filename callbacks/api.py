@@ -1,18 +1,17 @@
 """Callbacks API (API reference /api/docs/): the queue, recording a call, the monthly figures. Coordinators and managers only."""
-
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from servicedesk.choices import Role
-from servicedesk.months import first_day, parse_month
+from servicedesk.filters import MonthInput
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
 from .choices import CallbackStatus, Satisfaction
+from .filters import CallbackFilter
 from .models import Callback
 
 CALLERS = {Role.COORDINATOR, Role.MANAGER}
@@ -69,26 +68,22 @@ class FiguresSerializer(serializers.Serializer):
     department = DepartmentFiguresSerializer()
 
 
+class FiguresQuery(serializers.Serializer):
+    """The query of `figures` (an action's input, not a list filter)."""
+
+    month = MonthInput(required=False, help_text="YYYY-MM (default: this month)")
+
+
 class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Callback.objects.none()
     serializer_class = CallbackSerializer
     permission_classes = [RolePermission]
     read_roles = CALLERS
     write_roles = CALLERS
+    filterset_class = CallbackFilter  # `?status=`; a list without it is the open queue
 
     def get_queryset(self):
-        status = self.request.query_params.get("status")
-        if status:
-            if status not in CallbackStatus.values:
-                raise serializers.ValidationError({"status": [_("未知的状态:%(s)s") % {"s": status}]})
-            return selectors.queue(statuses=[status])
-        return selectors.queue(statuses=CallbackStatus.values) if self.detail else selectors.queue()
-
-    @extend_schema(
-        parameters=[OpenApiParameter("status", enum=CallbackStatus.values, required=False)],
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return selectors.queue(statuses=CallbackStatus.values)
 
     @extend_schema(request=RecordCallSerializer, responses=CallbackSerializer)
     @action(detail=True, methods=["post"])
@@ -99,12 +94,12 @@ class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         cb = services.record_call(callback=callback, by=staff_of(request.user), now=timezone.now(), **data.validated_data)
         return Response(CallbackSerializer(cb).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("month", str, description="YYYY-MM", required=False)], responses=FiguresSerializer
-    )
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[FiguresQuery], responses=FiguresSerializer)
+    @action(detail=False, methods=["get"], filterset_class=None)
     def figures(self, request):
-        month = parse_month(request.query_params.get("month"), default=first_day(timezone.localdate()))
+        query = FiguresQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data.get("month") or timezone.localdate().replace(day=1)
         techs = sorted(selectors.technician_month_figures(month).values(), key=lambda t: t.technician_name)
         dept = selectors.department_month_figures(month)
         return Response(

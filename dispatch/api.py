@@ -21,6 +21,7 @@ from servicedesk.permissions import RolePermission, staff_of
 
 from . import services
 from .choices import ResidentReason
+from .filters import RefusalFilter
 from billing.choices import LineItem, LineKind
 from .models import CloseOut, Deadline, Refusal
 
@@ -334,14 +335,10 @@ class RefusalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [RolePermission]
     read_roles = DESK
     write_roles = DESK
-    filterset_fields = ["work_order", "technician", "unjustified"]
+    filterset_class = RefusalFilter
 
     def get_queryset(self):
-        qs = Refusal.objects.select_related("work_order", "technician", "judged_by").order_by("-at")
-        judged = self.request.query_params.get("judged")
-        if judged in ("true", "false"):
-            qs = qs.filter(judged_at__isnull=(judged == "false"))
-        return qs
+        return Refusal.objects.select_related("work_order", "technician", "judged_by").order_by("-at")
 
     @extend_schema(request=JudgeRefusalSerializer, responses={200: RefusalSerializer, **ERRORS}, summary=_("判定拒单是否无正当理由(R-W9,建议 P1)"))
     @action(detail=True, methods=["post"])

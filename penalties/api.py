@@ -3,23 +3,22 @@
 A manager sees every penalty; everybody else only their own (another person's → 404).
 Decisions are managers' only (403 otherwise); penalties are never deleted (no DELETE).
 """
-
-import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from servicedesk.choices import Role
+from servicedesk.filters import IdInput, MonthInput
 from servicedesk.models import Staff
-from servicedesk.months import first_day, parse_month
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
-from .choices import RULE_CHOICES, FlagDecision, JointRole, PenaltyStatus
+from .choices import FlagDecision, JointRole
+from .filters import DismissalFlagFilter, PenaltyFilter
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
 MANAGERS = {Role.MANAGER}
@@ -132,19 +131,11 @@ class DismissalDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-# --------------------------------------------------------------------------- filters
-class PenaltyFilter(django_filters.FilterSet):
-    rule = django_filters.ChoiceFilter(choices=RULE_CHOICES)
-    status = django_filters.ChoiceFilter(choices=PenaltyStatus.choices)
-    person = django_filters.NumberFilter(field_name="person_id")
-    month = django_filters.CharFilter(method="filter_month", label="YYYY-MM")
+class MonthlyTotalsQuery(serializers.Serializer):
+    """The query of `monthly-totals` (an action's inputs, not a list filter)."""
 
-    class Meta:
-        model = Penalty
-        fields = ["rule", "status", "person", "month"]
-
-    def filter_month(self, queryset, name, value):
-        return queryset.in_month(parse_month(value))
+    month = MonthInput(required=False, help_text="YYYY-MM (default: this month)")
+    person = IdInput(required=False, help_text="managers: one person; others always see only themselves")
 
 
 # --------------------------------------------------------------------------- views
@@ -228,26 +219,18 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         })
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("month", str, description="YYYY-MM (default: this month)"),
-            OpenApiParameter("person", int, description="managers: one person; others always see only themselves"),
-        ],
+        parameters=[MonthlyTotalsQuery],
         responses=MonthlyPointsSerializer(many=True),
         summary="Confirmed points per person for a month and their ¥ amount (R-N3)",
     )
     @action(detail=False, methods=["get"], url_path="monthly-totals", filterset_class=None, pagination_class=None)
     def monthly_totals(self, request):
-        month = parse_month(request.query_params.get("month"), default=first_day(timezone.localdate()))
+        query = MonthlyTotalsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data.get("month") or timezone.localdate().replace(day=1)
         viewer = staff_of(request.user)
-        person = request.query_params.get("person")
         if request.user.is_superuser or selectors.is_manager(viewer):
-            if person:
-                try:
-                    person = int(person)
-                except ValueError:
-                    raise serializers.ValidationError({"person": [_("人员编号应为整数。")]})
-            else:
-                person = None
+            person = query.validated_data.get("person")
         else:
             person = viewer.pk  # a technician only ever sees their own totals
         rows = selectors.monthly_points(month, person=person)
@@ -261,7 +244,7 @@ class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     permission_classes = [RolePermission]
     read_roles = MANAGERS
     write_roles = MANAGERS
-    filterset_fields = ["status", "person"]
+    filterset_class = DismissalFlagFilter
 
     @extend_schema(request=DismissalDecisionSerializer, responses=DismissalFlagSerializer,
                    summary="Record the manager's decision (kept / dismissed); nothing automatic happens")

@@ -3,7 +3,8 @@ their own confirmations (others' answer 404); coordinators register delivery cop
 from decimal import Decimal
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,9 +24,9 @@ from .choices import (
     PaymentMethod,
     PaymentTerms,
     PriceSource,
-    ReceivableStatus,
     StatementStatus,
 )
+from .filters import ConfirmationFilter, ExtensionFilter, LedgerFilter, LedgerQuery
 from .imports import ImportRejected
 from .models import (
     ConfirmationCorrection,
@@ -260,29 +261,6 @@ class OverdueNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-def _as_of(request):
-    from datetime import date
-
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise serializers.ValidationError({"as_of": ["日期格式应为 YYYY-MM-DD。"]})
-
-
-LEDGER_PARAMS = [
-    OpenApiParameter("date_from", str, description="销售日期起 YYYY-MM-DD", required=False),
-    OpenApiParameter("date_to", str, description="销售日期止 YYYY-MM-DD", required=False),
-    OpenApiParameter("client", int, required=False),
-    OpenApiParameter("technician", int, required=False),
-    OpenApiParameter("salesperson", int, required=False),
-    OpenApiParameter("status", str, enum=ReceivableStatus.values, required=False),
-    OpenApiParameter("as_of", str, description="账龄统计日期 YYYY-MM-DD(默认今天)", required=False),
-]
-
-
 # --------------------------------------------------------------------------- viewsets
 
 
@@ -295,33 +273,16 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     read_roles = ALL_STAFF
     write_roles = {Role.TECHNICIAN, Role.COORDINATOR, Role.MANAGER, Role.FINANCE}
     action_roles = {"register": {Role.COORDINATOR, Role.MANAGER}}
+    filterset_class = ConfirmationFilter
 
     def get_queryset(self):
         qs = selectors.confirmations_for(staff_of(self.request.user))
-        qs = qs.prefetch_related("due_date_changes", "corrections")
-        params = self.request.query_params
-        if params.get("work_order"):
-            if not params["work_order"].isdigit():
-                raise serializers.ValidationError({"work_order": ["应为工单编号(整数)。"]})
-            qs = qs.filter(work_order_id=int(params["work_order"]))
-        if params.get("status"):
-            if params["status"] not in ConfirmationStatus.values:
-                raise serializers.ValidationError({"status": [f"未知的状态:{params['status']}"]})
-            qs = qs.filter(status=params["status"])
-        if params.get("number"):
-            qs = qs.filter(number__icontains=params["number"].strip())
-        return qs
+        return qs.prefetch_related("due_date_changes", "corrections")
 
     def get_serializer_class(self):
         if self.action == "create":
             return ConfirmationCreateSerializer
         return ConfirmationSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("status", enum=ConfirmationStatus.values, required=False),
-                               OpenApiParameter("number", str, required=False),
-                               OpenApiParameter("work_order", int, required=False, description="工单 id:该次上门生成的确认书(R-S1)")])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=ConfirmationCreateSerializer, responses={201: ConfirmationSerializer})
     def create(self, request, *args, **kwargs):
@@ -397,11 +358,10 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     permission_classes = [RolePermission]
     read_roles = {Role.MANAGER, Role.GM_OFFICE, Role.FINANCE, Role.COORDINATOR}
     write_roles = {Role.MANAGER, Role.GM_OFFICE}
+    filterset_class = ExtensionFilter
 
     def get_queryset(self):
-        qs = DueDateExtension.objects.select_related("confirmation")
-        st = self.request.query_params.get("status")
-        return qs.filter(status=st) if st in ExtensionStatus.values else qs
+        return DueDateExtension.objects.select_related("confirmation")
 
     @extend_schema(request=DecisionSerializer, responses=ExtensionSerializer)
     @action(detail=True, methods=["post"])
@@ -521,22 +481,23 @@ class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = LedgerRowSerializer
     permission_classes = [RolePermission]
     read_roles = LEDGER_READERS
-    filter_backends = []
+    filterset_class = LedgerFilter  # period, client, technician, salesperson, kind, status (judged at `as_of`)
+
+    @cached_property
+    def as_of(self):
+        query = LedgerQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.as_of_date()
 
     def get_queryset(self):
-        filters = selectors.LedgerFilters.from_dict(self.request.query_params)
         return (
-            selectors.ledger(as_of=_as_of(self.request), filters=filters, viewer=staff_of(self.request.user))
+            selectors.ledger(as_of=self.as_of, viewer=staff_of(self.request.user))
             .select_related("client", "technician", "salesperson")
             .order_by("client__name", "sold_on", "number")
         )
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "as_of": _as_of(self.request)}
-
-    @extend_schema(parameters=LEDGER_PARAMS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return {**super().get_serializer_context(), "as_of": self.as_of}
 
 
 class OverdueItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

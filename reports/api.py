@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicedesk.choices import Role
-from servicedesk.months import parse_month
+from servicedesk.filters import month_input
 from servicedesk.permissions import RolePermission, has_role, staff_of
 
 from . import selectors, services
@@ -54,7 +54,7 @@ class MonthlyReportView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, month):
-        report = selectors.report_for(parse_month(month))
+        report = selectors.report_for(month_input(month))
         if report is None:
             raise Http404(_("该月的报表尚未编制。"))
         if not readable(request.user, report):
@@ -68,7 +68,7 @@ class CompileView(APIView):
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, month):
-        report = services.compile_month(month=parse_month(month), by=staff_of(request.user), now=timezone.now())
+        report = services.compile_month(month=month_input(month), by=staff_of(request.user), now=timezone.now())
         return Response(payload(report))
 
 
@@ -80,7 +80,7 @@ class ApproveView(APIView):
     def post(self, request, month):
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.approve(month=parse_month(month), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
+        report = services.approve(month=month_input(month), by=staff_of(request.user), now=timezone.now(), **data.validated_data)
         return Response(payload(report))
 
 
@@ -98,7 +98,7 @@ class ExportView(APIView):
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request, month):
-        report = selectors.report_for(parse_month(month))
+        report = selectors.report_for(month_input(month))
         if report is None:
             raise Http404(_("该月的报表尚未编制。"))
         if not readable(request.user, report):

@@ -10,8 +10,11 @@ from rest_framework.response import Response
 
 from . import selectors, services
 from .api_errors import ErrorSerializer
-from .choices import Role
-from .models import Client, Equipment, Site, Staff, WorkOrder
+from .choices import Channel, ClientKind, Department, Role, ServiceContent, ServiceMode, WorkOrderStatus
+from .filters import (
+    CLIENT_KIND_MESSAGE, BoolFilter, ChoiceFilter, DateTimeFilter, FilterSet, IdFilter, StatusFilter,
+)
+from .models import Client, Equipment, RuleParameter, Site, Staff, WorkOrder
 from .permissions import ANY_STAFF, INTAKE, MASTER_DATA_EDITORS, STAFF_EDITORS, RolePermission, staff_of
 
 
@@ -111,14 +114,83 @@ class WorkOrderSerializer(serializers.ModelSerializer):
         return services.create_work_order(by=staff_of(self.context["request"].user), **validated_data)
 
 
-class WorkOrderFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+# --------------------------------------------------------------------------- filters (servicedesk.filters)
+
+
+class ClientFilter(FilterSet):
+    kind = ChoiceFilter(choices=ClientKind.choices, message=CLIENT_KIND_MESSAGE)
+    department = ChoiceFilter(choices=Department.choices)
+    active = BoolFilter()
+    salesperson = IdFilter(field_name="salesperson__id")
+
+    class Meta:
+        model = Client
+        fields = ["kind", "department", "active", "salesperson"]
+
+
+class SiteFilter(FilterSet):
+    client = IdFilter(field_name="client__id")
+    area = django_filters.CharFilter()
+    resident = BoolFilter()
+
+    class Meta:
+        model = Site
+        fields = ["client", "area", "resident"]
+
+
+class EquipmentFilter(FilterSet):
+    client = IdFilter(field_name="client__id")
+    site = IdFilter(field_name="site__id")
+    model = django_filters.CharFilter()
+    serial = django_filters.CharFilter()
+
+    class Meta:
+        model = Equipment
+        fields = ["client", "site", "model", "serial"]
+
+
+class StaffFilter(FilterSet):
+    area = django_filters.CharFilter()
+    team = django_filters.CharFilter()
+    active = BoolFilter()
+
+    class Meta:
+        model = Staff
+        fields = ["area", "team", "active"]
+
+
+class WorkOrderFilter(FilterSet):
+    status = StatusFilter(WorkOrderStatus.choices)
+    client = IdFilter(field_name="client__id")
+    site = IdFilter(field_name="site__id")
+    equipment = IdFilter(field_name="equipment__id")
+    technician = IdFilter(field_name="technician__id")
+    service_mode = ChoiceFilter(choices=ServiceMode.choices)
+    content = ChoiceFilter(choices=ServiceContent.choices)
+    channel = ChoiceFilter(choices=Channel.choices)
+    is_second_service = BoolFilter()
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     number = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
         model = WorkOrder
-        fields = ["status", "client", "site", "equipment", "technician", "service_mode", "content", "channel", "is_second_service"]
+        fields = [
+            "status", "client", "site", "equipment", "technician", "service_mode", "content", "channel",
+            "is_second_service", "created_after", "created_before", "number",
+        ]
+
+
+class RuleParameterFilter(FilterSet):
+    name = django_filters.CharFilter()
+    rule = django_filters.CharFilter()
+
+    class Meta:
+        model = RuleParameter
+        fields = ["name", "rule"]
+
+
+# --------------------------------------------------------------------------- views
 
 
 class _Base:
@@ -135,7 +207,7 @@ class ClientViewSet(_Base, viewsets.ModelViewSet):
     serializer_class = ClientSerializer
     read_roles = None
     write_roles = MASTER_DATA_EDITORS
-    filterset_fields = ["kind", "department", "active", "salesperson"]
+    filterset_class = ClientFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False) or (self.request.user.is_superuser and self.viewer is None):
@@ -147,7 +219,7 @@ class SiteViewSet(_Base, viewsets.ModelViewSet):
     serializer_class = SiteSerializer
     read_roles = None
     write_roles = MASTER_DATA_EDITORS
-    filterset_fields = ["client", "area", "resident"]
+    filterset_class = SiteFilter
 
     def get_queryset(self):
         qs = selectors.site_list()
@@ -160,7 +232,7 @@ class EquipmentViewSet(_Base, viewsets.ModelViewSet):
     serializer_class = EquipmentSerializer
     read_roles = None
     write_roles = MASTER_DATA_EDITORS
-    filterset_fields = ["client", "site", "model", "serial"]
+    filterset_class = EquipmentFilter
 
     def get_queryset(self):
         qs = selectors.equipment_list()
@@ -177,7 +249,7 @@ class StaffViewSet(_Base, viewsets.ModelViewSet):
     read_roles = None
     write_roles = STAFF_EDITORS
     action_roles = {"set_password": ANY_STAFF}
-    filterset_fields = ["area", "team", "active"]
+    filterset_class = StaffFilter
 
     def get_queryset(self):
         return selectors.staff_list()
@@ -218,7 +290,7 @@ class WorkOrderViewSet(_Base, mixins.CreateModelMixin, mixins.ListModelMixin, mi
 from .auth.views import TokenView  # noqa: E402,F401  (moved to servicedesk/auth.py: lockout, throttle, expiry)
 
 
-# --- rule parameters (issue 13, defect 2): list and schedule a new version; type/range checked by params.schedule_param ---
+# --- rule parameters (docs/developers.md rule 2): list and schedule a new version; type/range checked by params.schedule_param ---
 
 
 class RuleParameterScheduleSerializer(serializers.Serializer):
@@ -258,14 +330,12 @@ class RuleParameterViewSet(_Base, mixins.ListModelMixin, mixins.CreateModelMixin
 
     read_roles = frozenset({Role.MANAGER, Role.ADMIN})
     write_roles = frozenset({Role.MANAGER})
-    filterset_fields = ["name", "rule"]
+    filterset_class = RuleParameterFilter
 
     def get_serializer_class(self):
         return RuleParameterScheduleSerializer if self.action == "create" else RuleParameterSerializer
 
     def get_queryset(self):
-        from .models import RuleParameter
-
         return RuleParameter.objects.order_by("name", "effective_from")
 
     def create(self, request, *args, **kwargs):

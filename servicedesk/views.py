@@ -16,7 +16,7 @@ from .forms import CalendarUploadForm, ScheduleParameterForm, apply_domain_error
 from .hooks import WORK_ORDER_PANELS  # the panels the apps declare for the work-order page
 from .models import RuleParameter
 from .paging import page_of
-from .permissions import has_role, require_role, require_staff, staff_of
+from .permissions import require_role, require_staff, staff_of
 
 
 def calendar_banner(today) -> dict | None:

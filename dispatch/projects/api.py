@@ -17,6 +17,7 @@ from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
+from .filters import ProjectFilter
 from .models import DailyReport, Project, ProjectShare, WorkRecord
 
 SEES_ALL = (Role.MANAGER, Role.COORDINATOR, Role.SUPERVISOR, Role.GM_OFFICE, Role.ADMIN, Role.FINANCE)
@@ -111,6 +112,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     permission_classes = [RolePermission]
     read_roles = None
     write_roles = None  # services check who may create, report, complete
+    filterset_class = ProjectFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -119,8 +121,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         qs = Project.objects.select_related("client", "site", "manager").prefetch_related("members", "shares").order_by("-created_at", "-id")
         if not staff.has_role(*SEES_ALL):
             qs = qs.filter(Q(manager=staff) | Q(members__staff=staff)).distinct()
-        status = self.request.query_params.get("status")
-        return qs.filter(status=status) if status else qs
+        return qs
 
     def get_serializer_class(self):
         return ProjectCreateSerializer if self.action == "create" else ProjectSerializer

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
+from .filters import ResidentReportFilter
 from .models import ReportStep, ResidentReport
 from servicedesk.months import parse_month
 
@@ -77,24 +78,18 @@ class ResidentReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     permission_classes = [RolePermission]
     read_roles = None
     write_roles = None  # every step's role is checked by the service
+    filterset_class = ResidentReportFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ResidentReport.objects.none()
-        staff = staff_of(self.request.user)
-        qs = selectors.reports_for(staff=staff, status=self.request.query_params.get("status") or None)
-        month = self.request.query_params.get("month")
-        if month:
-            qs = qs.filter(month=parse_month(month))
-        if self.request.query_params.get("todo"):
-            qs = qs.filter(status__in=selectors.todo_statuses(staff))
-        return qs
+        return selectors.reports_for(staff=staff_of(self.request.user))
 
     def get_serializer_class(self):
         return ReportWriteSerializer if self.action == "create" else ResidentReportSerializer
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         docs = selectors.documents_statuses(pairs=[(r.site_id, r.month) for r in page])
         return self.get_paginated_response(ResidentReportSerializer(page, many=True, context={"documents": docs, "request": request}).data)
 
