@@ -1,4 +1,5 @@
-"""Month-close writes (SPEC §8, R-M9): compile a month's drafts, approve, archive, the beat job.
+"""Month-close writes (SPEC §8, R-M9): compile a month's drafts, approve, archive, the beat job; and a completed
+project's bonus shares (R-M6..R-M8), written when dispatch announces `project_completed`.
 
 Every function validates, writes in one transaction and returns its result; the API, the pages and
 the beat task call these. An approved month is never rewritten: a compile of it answers 409, and a
