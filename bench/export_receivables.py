@@ -15,7 +15,7 @@ reads the same rows — the ledger query's `.values()` (`receivables.selectors.l
               row, SUBTOTAL totals, ageing per client, subtotals per technician and salesperson
 
 Prints seconds, rows/s, peak RSS per contender and the ratios to bare XlsxWriter.
-Goal (issue 9): product ≤ 1.2 × bare XlsxWriter; peak memory ≤ 200 MB.
+Goal (R-S8, docs/developers.md "Benchmarks"): product ≤ 1.2 × bare XlsxWriter; peak memory ≤ 200 MB.
 """
 import argparse
 import json

@@ -1,4 +1,5 @@
-"""Benchmark of the list pages at 10 000 open items against the same pages at 10 (issue 14, "Scale" 1).
+"""Benchmark of the list pages at 10 000 open items against the same pages at 10 (bounded screens,
+docs/developers.md rule 8; goal ≤ 2 ×).
 
     .venv/bin/python bench/pages_10k.py                     # throwaway SQLite in a temp dir
     .venv/bin/python bench/pages_10k.py --db configured     # DATABASE_URL instead (e.g. PostgreSQL; use an empty database)

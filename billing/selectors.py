@@ -68,7 +68,7 @@ QUEUE_ROWS = 100
 
 def salesperson_queue(*, viewer) -> dict:
     """R-B9 disputes and R-B6/R-B7 repair plans awaiting a decision: own clients for a salesperson, all for a manager."""
-    # bounded screen (issue 14): the oldest QUEUE_ROWS of each list, with the count of all
+    # bounded screen (docs/developers.md rule 8): the oldest QUEUE_ROWS of each list, with the count of all
     lines, charges, plans = disputed_lines(viewer=viewer), disputed_visit_charges(viewer=viewer), awaiting_repair_plans(viewer=viewer)
     return {
         "lines": list(lines[:QUEUE_ROWS]),

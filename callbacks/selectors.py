@@ -162,10 +162,10 @@ def department_month_figures(month: date) -> DepartmentMonth:
     """R-K8 coverage (clients called back ÷ clients served, target ≥ `callback.coverage_target_percent`) and
     overdue callbacks. Two queries.
 
-    Clients *served* come from the month's work itself — work orders resolved on site or carry-in devices
-    returned in the month (their `WorkOrderEvent`) — together with the clients of the month's callbacks;
-    counting only the clients that already have a callback row made coverage 100 % by construction
-    (issue 13, defect 11). Decision: a carry-in device returned to its client is a service too."""
+    R-K8 Decision: clients *served* come from the month's work itself — work orders resolved on site or carry-in
+    devices returned in the month (their `WorkOrderEvent`) — together with the clients of the month's callbacks;
+    counting only the clients that already have a callback row would make coverage 100 % by construction.
+    A carry-in device returned to its client is a service too."""
     from servicedesk.models import WorkOrderEvent
 
     start, end = month_bounds(month)

@@ -7,7 +7,7 @@ from . import api
 router = SimpleRouter()
 router.register("work-orders", api.WorkOrderActionViewSet, basename="workorder-actions")
 router.register("refusals", api.RefusalViewSet, basename="refusal")
-# issue 11: resident service, team projects, maintenance contracts
+# R-R1…R-R6: resident service, team projects, maintenance contracts
 from .contracts.api import ContractViewSet  # noqa: E402
 from .projects.api import ProjectViewSet  # noqa: E402
 from .resident.api import ResidentReportViewSet  # noqa: E402

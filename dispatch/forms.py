@@ -11,7 +11,7 @@ from servicedesk.money import parse_money
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-LINE_ROWS = 1  # rows shown on a fresh close-out form; "add line" adds more (issue 13 §4)
+LINE_ROWS = 1  # rows shown on a fresh close-out form; "add line" adds more (R-W10: a phone form stays short)
 MAX_LINES = 30
 REQUIRED_AT_TOLERANCE_MINUTES = 15  # a call taken a few minutes ago may be typed in now (not a SPEC number)
 
@@ -40,12 +40,12 @@ class IntakeForm(forms.ModelForm):
         qs_eq = self.fields["equipment"].queryset
         self.fields["site"].queryset = qs_site.filter(client_id=client_id) if client_id else qs_site.none()
         self.fields["equipment"].queryset = qs_eq.filter(client_id=client_id) if client_id else qs_eq.none()
-        if new_client:  # issue 13 §10: the client and its site are created with the order
+        if new_client:  # R-W1: a caller who is not yet a client — the client and its site are created with the order
             for name in ("client", "site", "contact_name", "contact_phone"):  # the contact defaults to the site's
                 self.fields[name].required = False
 
     def clean_required_at(self):
-        """Issue 13 §10: a required time in the past (beyond a few minutes of typing) is refused."""
+        """R-W1: a required time in the past (beyond a few minutes of typing) is refused."""
         from datetime import timedelta
 
         from django.utils import timezone
@@ -65,7 +65,7 @@ class IntakeForm(forms.ModelForm):
 
 
 class NewClientForm(forms.ModelForm):
-    """Issue 13 §10: a caller who is not yet a client, entered at intake by the coordinator (client + first site)."""
+    """R-W1: a caller who is not yet a client, entered at intake by the coordinator (client + first site)."""
 
     site_name = forms.CharField(label=_("网点名称"), max_length=120)
     address = forms.CharField(label=_("地址"), max_length=200)
@@ -196,7 +196,7 @@ def lines_from(data) -> list[dict]:
             continue
         q = row["quantity"]
         cost = (row["cost"] or "").strip() or None
-        if cost is not None:  # plain decimal, 2 places (issue 14); DomainError names the row
+        if cost is not None:  # plain decimal, 2 places (rule 1); DomainError names the row (rule 4)
             try:
                 cost = str(parse_money(cost, field="lines", label=_("成本"), allow_zero=True))
             except DomainError as exc:
@@ -227,7 +227,7 @@ LINE_ITEMS = LineItem.choices
 
 def line_item_options() -> list[tuple[str, str, str]]:
     """(kind, item, human label) for every item a kind allows — the item list is filtered by kind on the page
-    (issue 13 §4: never "类别 part 没有项目“os_install”")."""
+    (R-W10: a line never pairs a kind with an item of another kind, e.g. "类别 part 没有项目“os_install”")."""
     from billing.choices import ITEMS_BY_KIND
 
     out = []

@@ -107,7 +107,7 @@ def suggest_technicians(*, work_order: WorkOrder, on: date, limit: int, exclude_
     """R-W8: same area/district and the client's usual technician first, then the least loaded.
 
     Technicians already at the day's limit go last. Pass `candidates`/`visits`/`usual_id`/`on_leave` to reuse
-    what a page already loaded (constant queries). Issue 11: a technician on leave that day (attendance
+    what a page already loaded (constant queries). R-W8 Decision: a technician on leave that day (attendance
     sheet, R-R1) is never proposed, nor a resident technician for a mobile job."""
     from servicedesk.choices import ServiceMode
 
@@ -171,7 +171,7 @@ class Board:
 STATE_ORDER = {WorkOrderStatus.ON_SITE: 3, WorkOrderStatus.EN_ROUTE: 2, WorkOrderStatus.CONTACTED: 1, WorkOrderStatus.ACCEPTED: 1, WorkOrderStatus.DISPATCHED: 0}
 
 
-BOARD_ROWS = 25  # bounded screen (issue 14): the most urgent rows of each list, with the counts of the rest
+BOARD_ROWS = 25  # bounded screen (docs/developers.md rule 8): the most urgent rows of each list, with the counts of the rest
 
 
 def board_version(*, now: datetime) -> str:
@@ -264,7 +264,7 @@ def board(*, now: datetime, unassigned_limit: int = BOARD_ROWS) -> Board:
 # ---------------------------------------------------------------- technician's phone
 def my_work(*, technician: Staff, now: datetime):
     """"我的工作": the technician's open work orders plus those resolved today, the most urgent first.
-    A queryset: the page shows one bounded page of it (issue 14)."""
+    A queryset: the page shows one bounded page of it (docs/developers.md rule 8)."""
     start, end = day_bounds(timezone.localtime(now).date())
     resolved_today = CloseOut.objects.filter(completed_at__gte=start, completed_at__lt=end)
     return (

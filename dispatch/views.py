@@ -39,7 +39,7 @@ from .models import Assignment, CarryInRepair, CloseOut, Deadline, HandOver, Ref
 
 DESK = (Role.COORDINATOR, Role.MANAGER)
 
-MY_WORK_ROWS = 15  # the technician's phone: the 15 most urgent, then the next page (issue 14)
+MY_WORK_ROWS = 15  # the technician's phone: the 15 most urgent, then the next page (docs/developers.md rule 8)
 
 
 # ---------------------------------------------------------------- the coordinator's board
@@ -150,7 +150,7 @@ def intake(request):
             ))
         if valid and not open_orders:
             try:
-                if is_new_client:  # issue 13 §10: client + site + order in one transaction
+                if is_new_client:  # R-W1: client + site + order in one transaction (rule 4: nothing half-saved)
                     wo = services.intake_new_client(
                         client_fields=new_form.client_fields(), site_fields=new_form.site_fields(),
                         order_fields=form.cleaned_data, by=require_staff(request.user), now=now,
@@ -161,7 +161,7 @@ def intake(request):
                 _add_intake_errors(form, new_form, exc)
             else:
                 messages.success(request, _("已受理工单 %(number)s。") % {"number": wo.number})
-                # issue 11, R-R5: a big job is proposed as a team project (logic in dispatch/projects/services.py)
+                # R-R5: a big job is proposed as a team project (logic in dispatch/projects/services.py)
                 from .projects.services import team_project_proposal_from_input
 
                 proposal = team_project_proposal_from_input(request.POST, on=timezone.localdate())
@@ -226,7 +226,7 @@ def pick(request):
 @login_required
 def my_work(request):
     me = require_staff(request.user)
-    page = page_of(request, selectors.my_work(technician=me, now=timezone.now()), per_page=MY_WORK_ROWS)  # bounded (issue 14)
+    page = page_of(request, selectors.my_work(technician=me, now=timezone.now()), per_page=MY_WORK_ROWS)  # bounded (rule 8)
     return render(request, "mobile/my_work.html", {"orders": page.object_list, "page": page, "keep": "", "now": timezone.now()})
 
 
@@ -242,7 +242,8 @@ def _my_order(request, pk):
         raise Http404
 
 
-# lazy: translated per request in the user's language (issue 13 §7 — the phone's "接单" stayed Chinese)
+# lazy: translated per request in the user's language (docs/developers.md rule 7; built at import, "接单" would
+# stay Chinese)
 STEP_LABELS = {
     "accept": gettext_lazy("接单"),
     "contact": gettext_lazy("已联系客户"),
@@ -509,7 +510,7 @@ def desk_step(request, pk, action):
         elif action == "close":
             services.close(version=request.POST.get("version") or None, **kwargs)
         elif action == "cancel":
-            if request.POST.get("confirmed") != "1":  # issue 13 §10: a confirmation step before cancelling
+            if request.POST.get("confirmed") != "1":  # R-W3: a confirmation step before cancelling
                 return render(
                     request,
                     "dispatch/cancel_confirm.html",

@@ -42,7 +42,7 @@ class PenaltySerializer(serializers.ModelSerializer):
     withdrawn_by_name = serializers.CharField(source="withdrawn_by.name", read_only=True, default="")
     dismissal_flag = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, read_only=True)
-    # "" for a person's own penalty: the published schema says so (issue 14)
+    # "" for a person's own penalty: the published schema (/api/schema/) says so, so clients can rely on it
     joint_role = serializers.ChoiceField(choices=JointRole.choices, allow_blank=True, read_only=True)
 
     class Meta:

@@ -103,7 +103,8 @@ def _check_decider(penalty: Penalty, by, now=None) -> None:
 
 
 def _check_not_grantee(person, by, now=None) -> None:
-    """Issue 14: nor by an account the person concerned created or promoted recently (security.grantor_conflict_days)."""
+    """R-N1 Decision: nor by an account the person concerned created or promoted recently
+    (security.grantor_conflict_days)."""
     from servicedesk.permissions import grantor_conflict
 
     if grantor_conflict(decider=by, person=person, on=now or timezone.now()):
@@ -399,8 +400,9 @@ class Proposal:
 
 
 def propose_many(*, proposals: list[Proposal], now: datetime, by=None) -> list[Penalty]:
-    """R-N1 for the beat scans (issue 14): the same pending proposals as `propose`, each at its rule's minimum,
-    in a fixed number of queries however many there are (points default to the rule's minimum). Idempotent per (source, rule, person) like `propose`:
+    """R-N1 for the beat scans (docs/developers.md rule 3): the same pending proposals as `propose`, each at its
+    rule's minimum, in a fixed number of queries however many there are (points default to the rule's minimum).
+    Idempotent per (source, rule, person) like `propose`:
     proposals that already exist are left as they are. Returns the penalties created."""
     if not proposals:
         return []

@@ -29,7 +29,8 @@ MONEY = dict(max_digits=14, decimal_places=2)
 
 # A confirmation is "open" while it is live (not void) and not fully received. The flag is kept by the
 # services (and guarded by a check constraint) so that scans filter on a plain column through the
-# partial index `confirmation_open_due` instead of comparing two columns row by row (issue 14, scale 2).
+# partial index `confirmation_open_due` instead of comparing two columns row by row
+# (docs/developers.md rule 3; bench/scans_1m.py).
 OPEN_Q = Q(received_amount__lt=F("amount")) & ~Q(status=ConfirmationStatus.VOID)
 
 

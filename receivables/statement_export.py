@@ -1,5 +1,5 @@
-"""R-S2: a monthly statement as an Excel workbook — the same figures as its page, at any step (rule 10: every text
-cell escaped through servicedesk.exports)."""
+"""R-S2: a monthly statement as an Excel workbook — the same figures as its page, at any step (docs/developers.md
+rule 8: every text cell escaped through servicedesk.exports)."""
 import io
 
 from django.utils.text import slugify

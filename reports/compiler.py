@@ -63,7 +63,7 @@ def digest_of(text: str) -> str:
 # --- per technician ------------------------------------------------------------------------------------------
 
 def _on_site_visits(month: date) -> dict[int, int]:
-    """Client visits (seed 004 "客户拜访"): resolved visits at the client's, i.e. every close-out except carry-in
+    """Client visits (R-T1 "客户拜访"): resolved visits at the client's, i.e. every close-out except carry-in
     repairs done in the workshop. One query."""
     start, end = month_bounds(month)
     rows = (

@@ -187,7 +187,7 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["text", "key"]
 
 
-# --- accounts: role changes made in Django's admin follow the same rules and leave the same audit (issue 14) ---
+# --- accounts: role changes made in Django's admin follow the same rules and leave the same audit (docs/rules.md §1) ---
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
 

@@ -51,7 +51,8 @@ class EquipmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
 
 
 class StaffSerializer(serializers.ModelSerializer):
-    """Roles are granted only by someone with authority over them, never to oneself (issue 14); the password
+    """Roles are granted only by someone with authority over them, never to oneself (docs/rules.md §1,
+    Decision (granting roles)); the password
     is given only when creating an account (Django's validators) — later through `set-password`."""
 
     username = serializers.CharField(source="user.username", max_length=150)

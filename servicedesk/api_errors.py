@@ -22,7 +22,7 @@ def exception_handler(exc, context):
         body["code"] = exc.code
         return Response(body, status=exc.status_code)
     elif isinstance(exc, OverflowError):
-        # a date or number too large for the column (issue 14): the input's fault, never a 500
+        # a date or number too large for the column: the input's fault, so a 400 naming it, never a 500 (rule 4)
         from django.utils.translation import gettext as _
 
         return Response({"detail": _("输入的数值或日期超出范围。"), "code": "overflow"}, status=status.HTTP_400_BAD_REQUEST)

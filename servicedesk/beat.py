@@ -40,9 +40,9 @@ BEAT_SCHEDULE = {
         "task": "reports.tasks.compile_last_month_task",
         "schedule": crontab(minute=15, hour=6),
     },
-    # R-R4 (issue 11): previous month's resident documents rows, daily reminder of overdue ones.
+    # R-R4: previous month's resident documents rows, daily reminder of overdue ones.
     "resident-documents": {"task": "dispatch.resident.tasks.resident_documents_task", "schedule": crontab(minute=15, hour=8)},
-    # R-R6 (issue 11): inspection work orders ahead of time (idempotent per slot) and renewal reminders.
+    # R-R6: inspection work orders ahead of time (idempotent per slot) and renewal reminders.
     "contracts-inspections": {"task": "dispatch.contracts.tasks.inspections_task", "schedule": crontab(minute=0, hour=6)},
     "contracts-renewals": {"task": "dispatch.contracts.tasks.renewals_task", "schedule": crontab(minute=30, hour=8)},
     "receivables-overdue-review": {
@@ -59,7 +59,7 @@ BEAT_SCHEDULE = {
         "task": "receivables.tasks.missing_visit_sales_task",
         "schedule": crontab(minute=30, hour=3),
     },
-    # Issue 14: export/import jobs whose message was lost while Redis was down run now (never "queued" forever).
+    # Rule 3: export/import jobs whose message was lost while Redis was down run now (never "queued" forever).
     "receivables-requeue-stale-jobs": {
         "task": "receivables.tasks.requeue_stale_jobs_task",
         "schedule": crontab(minute="*/5"),

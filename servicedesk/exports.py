@@ -1,4 +1,4 @@
-"""One helper for every workbook the product writes (rule 10, STYLE "Exports").
+"""One helper for every workbook the product writes (docs/developers.md rule 8; R-S8).
 
 Numbers stay numbers, dates stay dates, and every text cell is written as text:
 a value that a spreadsheet would read as a formula (starting with =, +, -, @, tab

@@ -1,4 +1,4 @@
-"""Times as people read them: Asia/Shanghai, "2026-11-23 17:40" (issue 13, defect 8).
+"""Times as people read them: Asia/Shanghai, "2026-11-23 17:40" (docs/developers.md rule 7).
 
 Use `local_dt(dt)` wherever Python builds a text (notifications, __str__, explanations);
 templates use `{{ dt|date:"Y-m-d H:i" }}`, which renders local time under USE_TZ.

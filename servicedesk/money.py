@@ -1,4 +1,4 @@
-"""Strict money input (issue 14, item 6).
+"""Strict money input (docs/developers.md rule 1: money is a `Decimal` with 2 places, never a guess).
 
 Accept only plain decimals: ASCII digits, an optional single dot, at most two places
 (or the column's `decimal_places`), an optional leading minus when negatives are allowed,

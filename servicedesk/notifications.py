@@ -30,7 +30,7 @@ def notify(*, recipients, key: str, text: str, link: str = "", now: datetime) ->
 
 def notify_many(*, alerts, now: datetime) -> list[Notification]:
     """Many alerts at once — `alerts` is an iterable of (recipients, key, text, link) — in a fixed number
-    of queries whatever their number (the beat scans, issue 14). Idempotent per (key, recipient)."""
+    of queries whatever their number (the beat scans, rule 3). Idempotent per (key, recipient)."""
     wanted: dict[tuple[str, int], Notification] = {}
     for recipients, key, text, link in alerts:
         for staff in recipients:

@@ -1,4 +1,4 @@
-"""Bounded screens (STYLE "Bounded screens", issue 14): every list page shows one page of rows plus counts.
+"""Bounded screens (docs/developers.md rule 8): every list page shows one page of rows plus counts.
 
 `page_of(request, queryset)` → a Django Page of at most `per_page` rows (2 queries: COUNT and the slice),
 whatever the number of rows; `templates/_pager.html` draws the links, keeping the other query parameters.

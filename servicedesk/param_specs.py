@@ -1,4 +1,5 @@
-"""Type, range, unit and SPEC section of every rule parameter (issue 13, defects 2 and 3).
+"""Type, range, unit and SPEC section of every rule parameter (docs/developers.md rule 2): a value outside its
+range is refused on the page and the API, naming the parameter (docs/rules.md §6: a negative fee is refused).
 
 `SPECS[name]` describes one parameter; `spec_for(name, kind)` falls back to a safe
 spec (a number ≥ 0, or a free table) for a parameter not listed yet. Adding a

@@ -1,4 +1,5 @@
-"""`param(name, on=date)`: the value of a rule parameter in force on a date (issue 2 §4).
+"""`param(name, on=date)`: the value of a rule parameter in force on a date (docs/developers.md rule 2:
+a later version never alters what was computed before its effective date).
 
 Every rule engine reads its numbers here, and records `ParamValue.version` in
 its explanation so a result can always say which parameter version produced it.

@@ -75,7 +75,7 @@ class RolePermission(BasePermission):
         return roles is None or staff.has_role(*roles)
 
 
-# --------------------------------------------------------------------------- role grants (issue 14)
+# --------------------------------------------------------------------------- role grants (docs/rules.md §1)
 # Who may grant (and revoke) each role: someone holding a higher authority than the role. The department
 # manager appoints the roles below them in the department; every other role — the manager's own, the
 # other departments', GM office — is granted by admin (行政部); the admin role only by a superuser.
@@ -138,7 +138,7 @@ def check_staff_edit(user, *, staff) -> None:
 
 
 def grantor_conflict(*, decider, person, on) -> bool:
-    """Issue 14 (R-N1 Decision): was `decider`'s account created, or given a role, by `person` within
+    """R-N1 Decision: was `decider`'s account created, or given a role, by `person` within
     `security.grantor_conflict_days` before `on`? Such an account may not decide `person`'s penalties."""
     from datetime import timedelta
 

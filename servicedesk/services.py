@@ -32,8 +32,9 @@ def create_staff(
 ) -> Staff:
     """A user with a staff profile and role groups. Unknown roles are refused by name.
 
-    `by` (a User; None = the system) must hold the authority to grant every role (issue 14,
-    permissions.check_role_change); the password goes through Django's validators; the grant is audited."""
+    `by` (a User; None = the system) must hold the authority to grant every role (docs/rules.md §1,
+    Decision (granting roles); permissions.check_role_change); the password goes through Django's validators;
+    the grant is audited."""
     from django.contrib.auth import password_validation
 
     from .models import RoleChange
@@ -72,7 +73,8 @@ def create_staff(
 
 def update_staff(*, staff: Staff, roles: list[str] | None = None, by=None, now=None, **fields) -> Staff:
     """Change a profile and/or roles. `by` (a User; None = the system) needs authority over the person and
-    over every role granted or revoked, never their own roles (issue 14); role changes are audited."""
+    over every role granted or revoked, never their own roles (docs/rules.md §1, Decision (granting roles): no
+    privilege escalation); role changes are audited."""
     from .models import RoleChange
     from .permissions import check_role_change, check_staff_edit
 
@@ -103,8 +105,8 @@ def update_staff(*, staff: Staff, roles: list[str] | None = None, by=None, now=N
 
 
 def set_password(*, staff: Staff, password: str, by, current_password: str | None = None) -> Staff:
-    """Set a person's password through Django's validators (issue 14). Changing one's own password needs the
-    current one; someone else's needs authority over the person. Their API tokens are revoked."""
+    """Set a person's password through Django's validators (no weak passwords). Changing one's own password
+    needs the current one; someone else's needs authority over the person. Their API tokens are revoked."""
     from django.contrib.auth import password_validation
     from rest_framework.authtoken.models import Token
 

@@ -18,7 +18,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 PROFILE = env.str("DJANGO_PROFILE", default="development")
 PRODUCTION = PROFILE == "production"
 
-# Issue 14: under the production profile DEBUG is always off, whatever DEBUG=… says.
+# Under the production profile DEBUG is always off, whatever DEBUG=… says: an error page never shows settings or
+# code to a visitor (docs/deployment.md, DJANGO_PROFILE).
 DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
@@ -72,8 +73,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last (django-axes): maps a lockout to servicedesk.auth.lockout_response
 ]
 
-# --- login lockout (issue 14; django-axes): AXES_FAILURE_LIMIT failed logins of one username from one
-# address lock that pair for AXES_COOLOFF_MINUTES, on the login page and on POST /api/auth/token/.
+# --- login lockout (django-axes, against password guessing): AXES_FAILURE_LIMIT failed logins of one username
+# from one address lock that pair for AXES_COOLOFF_MINUTES, on the login page and on POST /api/auth/token/.
 AUTHENTICATION_BACKENDS = ["servicedesk.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -158,7 +159,7 @@ MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
 # --- REST API (API reference /api/docs/) ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # token first: a refused or expired token answers 401 with WWW-Authenticate (issue 14)
+        # token first: a refused or expired token answers 401 with WWW-Authenticate, so a client knows to log in again
         "servicedesk.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -171,7 +172,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "servicedesk.api_errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
-# Throttles (issue 14): per client address for anonymous requests and the token endpoint, per user otherwise.
+# Throttles (against guessing and flooding): per client address for anonymous requests and the token endpoint,
+# per user otherwise.
 # Counted in the default cache: set CACHE_URL=redis://… when several gunicorn workers serve.
 API_THROTTLE_ENABLED = env.bool("API_THROTTLE_ENABLED", default=True)
 API_THROTTLE_RATES = {

@@ -1,4 +1,5 @@
-"""After the load run: nothing lost, nothing duplicated (issue 14). Exits 1 on any finding.
+"""After the load run: nothing lost, nothing duplicated (docs/developers.md rule 3:
+idempotent jobs). Exits 1 on any finding.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/loadtest python bench/load/check_load.py
 """

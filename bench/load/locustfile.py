@@ -1,4 +1,4 @@
-"""Load test of the production stack (issue 14): coordinators and technicians dispatching and closing at once.
+"""Load test of the production stack (docs/scaling.md): coordinators and technicians dispatching and closing at once.
 
 Run through bench/load/run.sh (which starts gunicorn, a Celery worker and beat on PostgreSQL + Redis), or by hand:
     LOAD_ACCOUNTS=/tmp/load-accounts.json locust -f bench/load/locustfile.py --headless -u 50 -r 10 -t 5m \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The production stack on this machine under load (issue 14): gunicorn (2 workers) + Celery worker + beat on
+# The production stack on this machine under load (docs/scaling.md): gunicorn (2 workers) + Celery worker + beat on
 # PostgreSQL + Redis, 50 users (coordinators and technicians) for DURATION, an export and the beat scans meanwhile.
 # Usage: bash bench/load/run.sh [DURATION=5m] [USERS=50]     (needs the [load] extra: pip install -e '.[load]')
 set -euo pipefail

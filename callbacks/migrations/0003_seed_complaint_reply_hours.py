@@ -1,4 +1,4 @@
-"""R-K10: the complaint reply deadline (24 h, seed 001) as a rule parameter."""
+"""R-K10: the complaint reply deadline (24 h, docs/rules.md §4) as a rule parameter."""
 from datetime import date
 
 from django.db import migrations
@@ -13,7 +13,7 @@ def seed(apps, schema_editor):
     for name, kind, value, unit, rule, description in DEFAULTS:
         RuleParameter.objects.get_or_create(
             name=name, effective_from=date(2000, 1, 1),
-            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="SPEC.md 默认值"),
+            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="R-K10 默认值"),
         )
 
 

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Partial index for the every-minute R-W7 breach scan (issue 14): only rows that can still breach."""
+    """Partial index for the every-minute R-W7 breach scan (docs/developers.md rule 3): only rows that can still breach."""
 
     dependencies = [("dispatch", "0001_initial")]
 

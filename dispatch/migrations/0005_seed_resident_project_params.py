@@ -1,4 +1,4 @@
-"""Issue 11 parameters (signed client links, maintenance contracts), effective from 2000-01-01."""
+"""R-R3 and R-R6 parameters (signed client links, maintenance contracts), effective from 2000-01-01."""
 from datetime import date
 
 from django.db import migrations
@@ -20,7 +20,7 @@ def seed(apps, schema_editor):
         RuleParameter.objects.get_or_create(
             name=name,
             effective_from=date(2000, 1, 1),
-            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="issue 11 默认值"),
+            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="R-R3/R-R6 默认值"),
         )
 
 

@@ -53,7 +53,7 @@ def shares_completed_in(*, month: date):
 
 
 def month_projects(month) -> list[dict]:
-    """For the monthly report (issue 12): projects active or completed in the month, as plain dicts."""
+    """For the monthly report (R-T1): projects active or completed in the month, as plain dicts."""
     month = first_day(month)
     start, end = month_bounds(month)
     from django.db.models import Q

@@ -1,4 +1,5 @@
-"""Issue 11 records in the admin: the site groups and contracts are edited here; workflow records are read-only."""
+"""Resident service, team projects and contracts (R-R1…R-R6) in the admin: the site groups and contracts are
+edited here; workflow records are read-only."""
 from django.contrib import admin
 
 from servicedesk.admin_base import ReadOnlyAdmin

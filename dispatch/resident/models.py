@@ -51,7 +51,7 @@ class AttendanceDay(models.Model):
         verbose_name_plural = _("考勤记录")
         ordering = ["day", "technician_id"]
         constraints = [models.UniqueConstraint(fields=["technician", "day"], name="one_attendance_mark_per_day")]
-        # dispatch suggestions ask "who is on leave today" (issue 11)
+        # dispatch suggestions ask "who is on leave today" (R-W8 Decision, R-R1)
         indexes = [models.Index(fields=["day"], condition=Q(mark="leave"), name="attendance_leave_by_day")]
 
 

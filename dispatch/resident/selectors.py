@@ -143,7 +143,7 @@ def sheet_grid(*, sheet: AttendanceSheet):
 
 
 def month_ratings(month) -> list[dict]:
-    """For the monthly report (issue 12): every resident report of the month with its client rating (plain dicts)."""
+    """For the monthly report (R-T1, R-M3/R-M4): every resident report of the month with its client rating (plain dicts)."""
     month = first_day(month)
     reports = list(
         ResidentReport.objects.filter(month=month).select_related("site__client", "technician").order_by("site_id", "technician_id")

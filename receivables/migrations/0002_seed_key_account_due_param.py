@@ -18,7 +18,7 @@ def seed(apps, schema_editor):
             unit="月",
             rule="R-S2",
             description="大客户月结:销售月份之后第几个月月底到期",
-            note="SPEC.md R-S2 决定",
+            note="R-S2 决定",
         ),
     )
 

@@ -19,7 +19,7 @@ def seed_params(apps, schema_editor):
     for name, kind, value, unit, rule, description in PARAMS:
         RuleParameter.objects.get_or_create(
             name=name, effective_from=date(2000, 1, 1),
-            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="issue 9/14"),
+            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="R-S8 默认值"),
         )
 
 

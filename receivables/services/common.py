@@ -26,7 +26,8 @@ def money(value) -> Decimal:
 
 
 def parse_amount(value, *, field: str, label=None, allow_zero: bool = False) -> Decimal:
-    """Issue 14 item 6: a plain decimal, at most two places, within the column (< 10^12); else DomainError on `field`."""
+    """Rule 1 (money is a `Decimal` with 2 places): a plain decimal, at most two places, within the column
+    (< 10^12); else DomainError on `field`."""
     return parse_money(value, field=field, max_digits=MONEY_DIGITS, decimal_places=2, allow_zero=allow_zero, label=label)
 
 

@@ -1,4 +1,5 @@
-"""Background jobs with progress: the ledger export (R-S8) and the large Excel imports (issue 14 item 5).
+"""Background jobs with progress: the ledger export (R-S8) and the large Excel imports (R-S8:
+size limits are parameters, so an upload never exhausts the server).
 
 A job is a database row first and a Celery message second: the message is sent on commit; if the broker
 cannot take it (Redis down) the job runs inline at once, and the beat's `requeue_stale_jobs` runs any job
@@ -84,7 +85,7 @@ def run_export_job(*, job_id: int) -> ExportJob:
     return job
 
 
-# --------------------------------------------------------------------------- Excel imports (issue 14 item 5)
+# --------------------------------------------------------------------------- Excel imports (R-S8)
 
 
 def start_import(*, kind: str, file, by, now: datetime):

@@ -127,7 +127,7 @@ def prepare_overdue_review(*, on: date, now: datetime) -> OverdueReview:
         # Settled or extended since: un-noted items drop off; noted ones stay with outstanding 0 as the record.
         OverdueReviewItem.objects.filter(pk__in=[i.pk for i in gone if not i.noted_at and not i.penalty_proposed]).delete()
         OverdueReviewItem.objects.filter(pk__in=[i.pk for i in gone if i.noted_at or i.penalty_proposed]).update(days_overdue=0)
-    # R-S5 in bulk (issue 14): one proposal per unregistered overdue sale, in a fixed number of queries
+    # R-S5 in bulk (rule 3: a late scan catches up): one proposal per unregistered overdue sale, in a fixed number of queries
     due = [c for c in overdue if c.registered_at is None and c.penalty_proposed_at is None and c.technician_id]
     if due:
         rule = param("receivables.overdue_penalty_rule", on=on)

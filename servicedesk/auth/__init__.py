@@ -1,5 +1,6 @@
-"""Authentication hardening (issue 14, item 3): login lockout (django-axes) for the login page and the
-token endpoint, throttles, expiring API tokens, and revocation on logout (API and page).
+"""Authentication hardening, so that a password cannot be guessed by trying and a leaked token does not live
+forever: login lockout (django-axes) for the login page and the token endpoint, throttles, expiring API tokens,
+and revocation on logout (API and page); settings in docs/deployment.md.
 
 - `LockoutBackend`: axes' backend; `authenticate()` calls without a request (scripts, the test client's
   `login()`) are not counted — every HTTP login path passes the request.

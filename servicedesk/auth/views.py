@@ -1,4 +1,4 @@
-"""The token and logout endpoints (issue 14): see servicedesk/auth/__init__.py."""
+"""The token and logout endpoints (lockout, expiry, revocation on logout): see servicedesk/auth/__init__.py."""
 from django.conf import settings
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth.signals import user_logged_in

@@ -1,4 +1,4 @@
-"""Seed every default of SPEC.md as a rule parameter effective from 2000-01-01.
+"""Seed every default of docs/rules.md as a rule parameter effective from 2000-01-01.
 
 Decimals are strings (no float near money). Later changes are new versions with
 their own effective date, made by a manager; this migration is never edited.
@@ -117,7 +117,7 @@ def seed(apps, schema_editor):
         RuleParameter.objects.get_or_create(
             name=name,
             effective_from=date(2000, 1, 1),
-            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="SPEC.md 默认值"),
+            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="docs/rules.md 默认值"),
         )
 
 

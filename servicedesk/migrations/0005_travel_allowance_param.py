@@ -1,4 +1,5 @@
-"""R-W4 Decision: the travel allowance for jobs booked for later (issue 13, defect 1)."""
+"""R-W4 Decision: the travel allowance for jobs booked for later (a job booked for tomorrow
+is not late today: its set-off deadline is the required time minus this allowance)."""
 from datetime import date
 
 from django.db import migrations
@@ -15,7 +16,7 @@ def seed(apps, schema_editor):
             unit="分钟",
             rule="R-W4",
             description="预约上门:出发时限 = 要求到达时间 − 路程预留(决定)",
-            note="SPEC.md 默认值",
+            note="R-W4 决定",
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Issue 14 Decision (R-N1): a penalty is not decided by an account the person concerned created, or
+"""R-N1 Decision: a penalty is not decided by an account the person concerned created, or
 granted a role to, within this many days (closes the "second manager account" hole)."""
 from datetime import date
 
@@ -16,7 +16,7 @@ def seed(apps, schema_editor):
             unit="天",
             rule="R-N1",
             description="处罚不得由当事人在此天数内创建或授予角色的账号处理(决定)",
-            note="issue 14 决定",
+            note="R-N1 决定",
         ),
     )
 

@@ -1,4 +1,5 @@
-"""Audit of role grants and revocations (issue 14: privilege escalation).
+"""Audit of role grants and revocations (docs/rules.md §1, Decision (granting roles): every
+grant and revocation is a row, so a privilege escalation can be traced).
 
 One row per change of a person's roles, including the roles given when an account is created:
 who changed them, when, whose, and the roles before and after. Rows are never edited or deleted.
