@@ -110,7 +110,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
-    """API throttles (issue 14) count in the cache: every test starts from zero."""
+    """API throttles (servicedesk/settings.py) count in the cache: every test starts from zero."""
     from django.core.cache import cache
 
     cache.clear()

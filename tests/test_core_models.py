@@ -1,4 +1,4 @@
-"""Core data validation (issue 2 §3): bad values get field-named errors and nothing is saved."""
+"""Core data validation (docs/developers.md rule 4): bad values get field-named errors and nothing is saved."""
 from datetime import date
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 13, "Tests that can fail": every parameter a rule reads (callbacks, dispatch, billing, penalties,
+"""Tests that can fail (docs/developers.md rule 9): every parameter a rule reads (callbacks, dispatch, billing, penalties,
 receivables, resident and team service) is changed once by a manager through `schedule_param`, and the
 effect is seen through the service that reads it. The old value stays in force before the new version's
 date, so each test also shows the rule still reads the version of its own day.

@@ -1,4 +1,4 @@
-"""Issue 13 §7: every user-visible Chinese string of a template is marked for translation.
+"""House rule 7 (docs/developers.md): every user-visible Chinese string of a template is marked for translation.
 
 A template line that still holds Chinese text once `{% translate %}` / `{% blocktranslate %}` blocks,
 `_("…")` filter arguments and comments are taken out fails this test, naming the file and the line.
@@ -61,7 +61,7 @@ def test_every_template_string_is_marked_for_translation():
 
 @pytest.mark.parametrize("code, english", [("accept", "Accept")])
 def test_the_phones_step_buttons_follow_the_language_of_the_request(code, english):
-    """The labels are lazy: built at import in Chinese, shown in the user's language (issue 13 §7: "接单")."""
+    """The labels are lazy: built at import in Chinese, shown in the user's language (rule 7: "接单")."""
     from dispatch.views import STEP_LABELS
 
     with translation.override("en"):
@@ -71,7 +71,7 @@ def test_the_phones_step_buttons_follow_the_language_of_the_request(code, englis
 
 
 def test_penalty_clause_names_come_from_marked_labels_not_stored_data():
-    """Issue 13 §7: clause names on the penalty pages are translatable labels (the parameter's `offence` is data)."""
+    """Rule 7: clause names on the penalty pages are translatable labels (the parameter's `offence` is data)."""
     from django.utils.functional import Promise
 
     from servicedesk.param_specs import SPECS

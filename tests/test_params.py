@@ -1,4 +1,4 @@
-"""Rule parameters with effective dates (issue 2 §4): a future change never alters the past."""
+"""Rule parameters with effective dates (docs/developers.md rule 2): a future change never alters the past."""
 from datetime import date
 from decimal import Decimal
 

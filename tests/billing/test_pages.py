@@ -61,7 +61,7 @@ def _queue_items(n, salesperson, coordinator, technician):
 def test_salesperson_queue_constant_queries(n, salesperson, coordinator, technician, django_assert_max_num_queries):
     _queue_items(n, salesperson, coordinator, technician)
     c = browser(salesperson)
-    with django_assert_max_num_queries(11):  # 8 + the three counts of the bounded lists (issue 14)
+    with django_assert_max_num_queries(11):  # 8 + the three counts of the bounded lists (rule 8)
         r = c.get("/billing/")
     assert r.status_code == 200
     html = r.content.decode()

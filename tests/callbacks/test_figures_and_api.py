@@ -47,7 +47,7 @@ def test_r_k8_coverage_below_30_percent_is_flagged(resolved_visit, coordinator):
 
 
 def test_r_k8_clients_served_come_from_the_months_work_not_from_existing_callbacks(coordinator, technician):
-    """Issue 13 §11: coverage was "1 / 1 = 100 %" because only clients with a callback row counted as served."""
+    """R-K8 Decision: coverage was "1 / 1 = 100 %" because only clients with a callback row counted as served."""
     from dispatch import services as dispatch_services
     from servicedesk.choices import Channel
     from tests.dispatch.helpers import close_out_fields, drive

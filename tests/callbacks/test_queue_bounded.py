@@ -1,4 +1,5 @@
-"""Issue 14: the callback queue is one page of the most urgent rows plus counts, whatever the backlog."""
+"""Bounded screens (docs/developers.md rule 8): the callback queue is one page of the most urgent rows plus
+counts, whatever the backlog."""
 from datetime import timedelta
 
 import pytest

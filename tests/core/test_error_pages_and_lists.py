@@ -1,4 +1,5 @@
-"""Defect 6 (403/404/500 in the product's look, phone viewport) and defect 13 (work-order cards for technicians)."""
+"""Error pages 403/404/500 in the product's look on a phone viewport, and work-order cards for technicians
+(docs/developers.md rules 6–8)."""
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,4 @@
-"""Defect 12: a home page of to-dos per role (fixed queries), a compact nav with exactly one active tab."""
+"""The home page (workspace/, docs/developers.md): to-dos per role (fixed queries), a compact nav with exactly one active tab."""
 import re
 from datetime import timedelta
 

@@ -1,4 +1,5 @@
-"""Defect 8: Asia/Shanghai times and ¥12,800.00 everywhere — texts built in Python and the pages."""
+"""Asia/Shanghai times and ¥12,800.00 everywhere — texts built in Python and the pages (docs/developers.md
+rules 1 and 7)."""
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo

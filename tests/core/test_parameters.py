@@ -1,4 +1,4 @@
-"""Defects 2 and 3: every rule parameter has a type, a range and a unit, checked on the page and the API;
+"""House rule 2 (docs/developers.md): every rule parameter has a type, a range and a unit, checked on the page and the API;
 the page groups by SPEC section, sorts naturally and edits tables through fields, never JSON."""
 from datetime import date, timedelta
 from decimal import Decimal

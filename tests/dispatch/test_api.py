@@ -56,7 +56,7 @@ def test_illegal_transition_409_in_chinese(api, coordinator, technician, order):
 def test_someone_elses_work_order_404(api, coordinator, technician, other_technician, order):
     api(coordinator).post(url(order, "dispatch"), {"technician": technician.pk}, format="json")
     r = api(other_technician).post(url(order, "accept"), {}, format="json")
-    assert r.status_code == 404  # issue 14: not revealed
+    assert r.status_code == 404  # docs/developers.md rule 6: someone else's order is not revealed
     order.refresh_from_db()
     assert order.status == "dispatched"
 
@@ -113,7 +113,7 @@ def test_resolve_missing_signature_400_named(api, coordinator, technician, order
     assert r.status_code == 400
     assert "客户签名" in r.json()["signature_name"][0] and "负数" in r.json()["lines"][0]
     body.update(signature_name="王经理", lines=[{"kind": "part", "item": "other", "cost": "200.00"}])
-    # a drawn signature that is not an SVG data URL is refused, the field named (issue 13 §14)
+    # a drawn signature that is not an SVG data URL is refused, the field named (R-W10)
     r = tech.post(url(order, "resolve"), {**body, "signature_drawing": "javascript:alert(1)"}, format="json")
     assert r.status_code == 400 and "手写签名" in r.json()["signature_drawing"][0]
     svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"><path d="M 1 1 L 9 9"/></svg>').decode()

@@ -1,5 +1,5 @@
-"""Issue 14: the board is bounded (most urgent rows + counts), lists technicians once, and its 5-second poll
-answers 204 when nothing it shows has changed."""
+"""Bounded screens (docs/developers.md rule 8): the board is bounded (most urgent rows + counts), lists
+technicians once, and its 5-second poll answers 204 when nothing it shows has changed."""
 import pytest
 from django.urls import reverse
 

@@ -1,4 +1,4 @@
-"""Issue 13 §4, §5, §14 in a real browser at 375 px: add/remove lines, items filtered by kind, live price,
+"""The close-out (R-W10) in a real browser at 375 px (rule 7): add/remove lines, items filtered by kind, live price,
 a drawn signature, the printable service form, and "back" after resolving."""
 from datetime import timedelta
 

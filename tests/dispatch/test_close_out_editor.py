@@ -1,4 +1,4 @@
-"""Issue 13 §4, §5, §14: the dynamic close-out line editor, the resolved visit shown after resolving,
+"""R-W10: the dynamic close-out line editor, the resolved visit shown after resolving,
 the drawn signature (validated SVG data URL) on the printable service form."""
 import base64
 from datetime import timedelta

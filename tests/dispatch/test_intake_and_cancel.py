@@ -1,4 +1,4 @@
-"""Issue 13 §10: intake refuses a required time in the past, enters a caller who is not yet a client
+"""R-W1 and R-W3: intake refuses a required time in the past, enters a caller who is not yet a client
 (client + site + order in one transaction), and cancelling asks for confirmation."""
 import pytest
 import time_machine

@@ -1,4 +1,5 @@
-"""Issue 13 §9, §10 at 375 px: intake with a new client, the over-limit confirmation and the cancel confirmation fit a phone."""
+"""R-W1, R-W8 and R-W3 at 375 px (rule 7): intake with a new client, the over-limit confirmation and the cancel
+confirmation fit a phone."""
 from django.urls import reverse
 
 from dispatch import services
@@ -20,7 +21,7 @@ def test_intake_new_client_and_confirmations_on_a_phone(live_server, coordinator
         page.click("#new-client summary")
         page.check("input[name=new_client]")
         assert_fits(page, "coordinator-intake-new-client-375")
-        # cancelling asks first (issue 13 §10)
+        # cancelling asks first (R-W3)
         page.goto(f"{live_server.url}{reverse('servicedesk:work_order_detail', args=[fourth.pk])}")
         page.fill("input[name=reason]", "客户自行解决")
         page.click("text=取消工单…")

@@ -58,7 +58,7 @@ def test_my_work_constant_queries(client, technician, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         r = client.get(reverse("dispatch:my_work"))
     assert r.status_code == 200
-    assert r.content.decode().count("WO-BULK-") == min(n, MY_WORK_ROWS)  # one bounded page (issue 14)
+    assert r.content.decode().count("WO-BULK-") == min(n, MY_WORK_ROWS)  # one bounded page (rule 8)
 
 
 def test_board_assign_then_reassign_in_one_action(client, coordinator, technician, other_technician, order):
@@ -153,7 +153,7 @@ def test_mobile_steps_and_someone_elses_order(client, coordinator, technician, o
     r = client.post(reverse("dispatch:step", args=[order.pk, "depart"]), {"version": 1}, follow=True)
     assert "请刷新" in r.content.decode()
     _login(client, other_technician)
-    assert client.get(reverse("dispatch:mobile_order", args=[order.pk])).status_code == 404  # issue 14
+    assert client.get(reverse("dispatch:mobile_order", args=[order.pk])).status_code == 404  # rule 6: not revealed
     r = client.post(reverse("dispatch:step", args=[order.pk, "contact"]), {"promised_at": "2026-11-20T10:00"})
     assert r.status_code == 404
 

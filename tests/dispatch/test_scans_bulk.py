@@ -1,4 +1,5 @@
-"""Issue 14: the every-minute deadline scan handles many due rows in a number of queries that does not grow."""
+"""R-W7 and docs/developers.md rule 3: the every-minute deadline scan handles many due rows in a number of
+queries that does not grow."""
 from datetime import timedelta
 
 import pytest

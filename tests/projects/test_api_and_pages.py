@@ -216,7 +216,8 @@ def test_the_create_page_names_bad_fields_and_creates_a_project(client, site, le
 
 
 def test_an_empty_body_names_every_required_field(api, manager):
-    """Found by schemathesis (issue 14): an empty body was a 500; it is a 400 naming the missing fields."""
+    """Found by schemathesis (tests/security/test_schemathesis.py): an empty body was a 500; it is a 400 naming
+    the missing fields (rule 4)."""
     res = api(manager).post("/api/projects/", {}, format="json")
     assert res.status_code == 400
     assert {"name", "client", "manager"} <= set(res.json())

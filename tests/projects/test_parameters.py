@@ -1,4 +1,4 @@
-"""Every parameter the issue-11 rules read changes their result (R-M4, R-M5, R-M6, R-R6)."""
+"""Every parameter the team, resident and contract rules read changes their result (R-M4, R-M5, R-M6, R-R6)."""
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo

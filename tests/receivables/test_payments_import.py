@@ -1,5 +1,5 @@
 """Finance's payments: entry rules, the all-or-nothing payments import, and the upload's safety
-(size, zip bombs, over-long cells, background job with progress) — issue 9 and issue 14 items 5–6."""
+(size, zip bombs, over-long cells, background job with progress) — R-S8's import limits and rule 1's strict money."""
 import io
 import zipfile
 from datetime import date
@@ -132,7 +132,7 @@ def test_the_import_api_answers_400_with_every_bad_row(api, finance, technician)
     assert api(technician).post("/api/receivables/payments/import/", {}, format="multipart").status_code == 403
 
 
-# --------------------------------------------------------------------------- upload safety (issue 14 item 5)
+# --------------------------------------------------------------------------- upload safety (R-S8)
 
 
 def test_not_an_xlsx_and_20_mb_of_junk_are_refused_before_parsing(finance):

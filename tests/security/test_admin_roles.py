@@ -1,4 +1,5 @@
-"""Role changes made in Django's admin follow the product's rules and land in the role-change audit (issue 14)."""
+"""Role changes made in Django's admin follow the product's rules and land in the role-change audit
+(docs/rules.md §1, Decision (granting roles))."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group

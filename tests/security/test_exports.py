@@ -1,6 +1,6 @@
-"""Issue 14 item 4: every workbook/CSV the product writes goes through servicedesk/exports.py, which writes
-formula-like text as text. The exports outside receivables have their own end-to-end tests with a
-"=HYPERLINK(...)" name: tests/bonuses/test_api_and_pages.py::test_payroll_export_one_row_per_person_and_escaped
+"""House rule 8 (docs/developers.md) and R-S8: every workbook/CSV the product writes goes through
+servicedesk/exports.py, which writes formula-like text as text. The exports outside receivables have their own
+end-to-end tests with a "=HYPERLINK(...)" name: tests/bonuses/test_api_and_pages.py::test_payroll_export_one_row_per_person_and_escaped
 and tests/reports/test_pages_and_api.py::test_excel_escapes_formula_like_names; this file pins the helper and
 fails when a new writer bypasses it."""
 import io
@@ -17,7 +17,8 @@ APPS = ["servicedesk", "dispatch", "billing", "penalties", "callbacks", "receiva
 WRITERS = re.compile(r"\bimport xlsxwriter\b|xlsxwriter\.Workbook|openpyxl\.Workbook\(|\bWorkbook\(\)|csv\.writer|csv\.DictWriter|to_excel\(|to_csv\(")
 
 
-# receivables' blank import templates (constant headers, no user data) are helper h9's (issue 14 item 5).
+# receivables' blank import templates (constant headers, no user data, nothing to escape) are written by the
+# import module itself (R-S8).
 ALLOWED = {"receivables/imports.py"}
 
 

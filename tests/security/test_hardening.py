@@ -1,5 +1,5 @@
-"""Issue 14 items 6–7: strict money input, date filters that never 500, DEBUG off in production, API docs
-behind a setting, 404 (not 403) on someone else's work order."""
+"""Hardening: strict money input (rule 1), date filters that never 500, DEBUG off in production, API docs
+behind a setting, 404 (not 403) on someone else's work order (rule 6)."""
 import os
 import subprocess
 import tempfile
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 QUOTE = "/api/billing/quote-preview/"
 
 
-# --------------------------------------------------------------------------- money (item 6)
+# --------------------------------------------------------------------------- money (rule 1)
 @pytest.mark.parametrize(
     "raw, expected",
     [("1280.5", "1280.50"), ("0.01", "0.01"), (" 12 ", "12.00"), (12, "12.00"), (Decimal("1.500"), "1.50"),
@@ -89,7 +89,7 @@ def test_close_out_page_refuses_exponent_cost_naming_the_row():
     assert lines_from({"line-0-kind": "part", "line-0-cost": "12.5"})[0]["cost"] == "12.50"
 
 
-# --------------------------------------------------------------------------- date filters (item 6)
+# --------------------------------------------------------------------------- date filters (never a 500)
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "value", ["2026-11-01T00:00:00+20:00", "2026-11-01T00:00:00-16:00", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"]
@@ -107,7 +107,7 @@ def test_datetime_filter_with_a_real_offset_still_filters(api, coordinator):
     assert api(coordinator).get("/api/work-orders/", {"created_before": "2000-01-01T00:00:00-15:59"}).json()["count"] == 0
 
 
-# --------------------------------------------------------------------------- 404, not 403 (item 7)
+# --------------------------------------------------------------------------- 404, not 403 (rule 6)
 @pytest.mark.django_db
 def test_technician_gets_404_on_someone_elses_work_order(api, client, technician, other_technician):
     theirs = WorkOrderFactory(technician=other_technician)
@@ -126,7 +126,7 @@ def test_technician_gets_404_on_someone_elses_work_order(api, client, technician
     assert tech.post("/api/work-orders/999999/accept/", {}, format="json").status_code == 404
 
 
-# --------------------------------------------------------------------------- production profile (item 7)
+# --------------------------------------------------------------------------- production profile (docs/deployment.md)
 PROD = {
     "DJANGO_PROFILE": "production",
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check-only",

@@ -1,4 +1,4 @@
-"""Issue 14 item 3: login lockout (django-axes) on the token endpoint and the login page, throttles,
+"""Login lockout (django-axes) on the token endpoint and the login page, throttles,
 token expiry, revocation on logout (API and page)."""
 from datetime import timedelta
 

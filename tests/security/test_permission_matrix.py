@@ -1,5 +1,5 @@
-"""Issue 14 (CI): every API endpoint and every page × every role against a DECLARED table of who may read
-(GET) and who may write (POST, or PATCH on an API detail route).
+"""House rule 6 (docs/developers.md), in CI: every API endpoint and every page × every role against a DECLARED
+table of who may read (GET) and who may write (POST, or PATCH on an API detail route).
 
 The routes come from the URL resolver, so an endpoint added later and not declared here FAILS with a message
 saying what to declare (and what it does now). "Denied" means 401/403 (or, for an anonymous visitor of a

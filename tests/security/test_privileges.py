@@ -1,4 +1,5 @@
-"""Issue 14 item 1–2: roles are granted only with authority over them, never to oneself, every change audited;
+"""The granting-roles Decision (docs/rules.md §1) and R-N1 Decision: roles are granted only with authority over
+them, never to oneself, every change audited;
 the penalty of a person is not decided by an account they created or promoted recently; passwords."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -126,7 +127,7 @@ def test_promotion_by_the_person_concerned_counts_too_and_expires_with_the_param
         penalties.confirm(penalty=pen2, by=promoted, now=later)
 
 
-# --------------------------------------------------------------------------- passwords (item 2)
+# --------------------------------------------------------------------------- passwords (Django's validators)
 def test_weak_password_on_create_is_refused_by_the_validators(api, manager):
     r = api(manager).post(
         "/api/staff/", {"username": "weak", "name": "弱口令", "roles": ["technician"], "password": "1"}, format="json"

@@ -1,4 +1,4 @@
-"""Issue 14 (CI): schemathesis against /api/schema/, in-process through the WSGI app, as a manager and as a
+"""Schemathesis against /api/schema/ (CI), in-process through the WSGI app, as a manager and as a
 technician: no 5xx, and every documented response body conforms to the published schema.
 
 Bounded and reproducible: at most 8 examples per operation (SCHEMATHESIS_EXAMPLES=20 for a deeper run),
