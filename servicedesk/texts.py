@@ -1,0 +1,133 @@
+"""Text the system writes, stored as a message id and its parameters, read in the reader's language (rule 7).
+
+A sentence the product composes (a pricing explanation, a penalty's reason, a statement line, a notification, a
+history entry) is not stored finished: it is stored as
+
+    {"id": "R-B1:%(what)s 免收上门费", "params": {"what": {"$t": "软件故障"}, "fee": {"$money": "80.00"}}}
+
+where `id` is the Chinese source string (the gettext msgid, so `makemessages` finds it where the code writes it with
+`gettext_noop`) and the parameters keep their kind. `render()` translates the id in the language active when the text
+is READ (the reader's page, the recipient's e-mail, the requester's export) and formats each parameter for it.
+
+    from django.utils.translation import gettext_noop as N_
+    line.explanation = message(N_("配件:成本 %(cost)s × %(rate)s"), cost=Money(cost), rate=rate)
+    ...
+    {% load texts %}{{ line.explanation|say }}
+
+Rows written before a text was stored this way keep their finished sentence: a plain string (or {"legacy": "…"})
+renders as it was written, in the language it was written in.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, override
+
+from .templatetags.money import format_yuan
+
+__all__ = ["Money", "Date", "message", "render", "is_message"]
+
+
+class Money(Decimal):
+    """A parameter shown as money: ¥1,234.50."""
+
+
+class Date:
+    """A parameter shown as a day (2027-02-15) or a local time (2027-02-15 09:30, Asia/Shanghai)."""
+
+    def __init__(self, value: date | datetime):
+        self.value = value
+
+
+def _source_of(promise: Promise) -> str:
+    """The msgid behind a gettext_lazy label (a TextChoices label, a verbose name): stored untranslated so the
+    reader's language decides."""
+    args = getattr(promise, "_args", None)
+    if not args or not isinstance(args[0], str):
+        raise TypeError(f"not a gettext_lazy string: {promise!r}")
+    return args[0]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict) and "id" in value and "params" in value:
+        return {"$m": value}  # a message inside a message (a clause name inside a reason)
+    if isinstance(value, Promise):
+        return {"$t": _source_of(value)}
+    if isinstance(value, Money):
+        return {"$money": str(value)}
+    if isinstance(value, Date):
+        v = value.value
+        if isinstance(v, datetime):
+            return {"$datetime": timezone.localtime(v).isoformat()}
+        return {"$date": v.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, (list, tuple)):
+        return {"$list": [_encode(v) for v in value]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot store {type(value).__name__} in a message; wrap it (Money, Date) or pass text")
+
+
+def message(msgid: str, /, **params) -> dict:
+    """The stored form of a sentence: its msgid (a `gettext_noop` string) and its parameters (JSON-safe)."""
+    if isinstance(msgid, Promise):
+        msgid = _source_of(msgid)
+    return {"id": str(msgid), "params": {k: _encode(v) for k, v in params.items()}}
+
+
+def is_message(value) -> bool:
+    return isinstance(value, dict) and "id" in value
+
+
+def _list_sep() -> str:
+    return gettext("、")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$m" in value:
+            return _render(value["$m"])
+        if "$t" in value:
+            return gettext(value["$t"])
+        if "$money" in value:
+            return format_yuan(value["$money"])
+        if "$date" in value:
+            return value["$date"]
+        if "$datetime" in value:
+            return timezone.localtime(datetime.fromisoformat(value["$datetime"])).strftime("%Y-%m-%d %H:%M")
+        if "$dec" in value:
+            return value["$dec"]
+        if "$list" in value:
+            return _list_sep().join(str(_decode(v)) for v in value["$list"])
+    return value
+
+
+def _render(stored) -> str:
+    if stored is None or stored == "" or stored == {}:
+        return ""
+    if isinstance(stored, str):
+        return stored  # a finished sentence written before texts were stored as messages
+    if isinstance(stored, dict) and "legacy" in stored and "id" not in stored:
+        return str(stored["legacy"])
+    text = gettext(stored["id"])
+    params = {k: _decode(v) for k, v in (stored.get("params") or {}).items()}
+    if not params:
+        return text
+    try:
+        return text % params
+    except (KeyError, ValueError, TypeError):
+        # a catalogue entry that lost a placeholder must not cost the reader the sentence: the source reads right
+        return stored["id"] % params
+
+
+def render(stored, *, language: str | None = None) -> str:
+    """The sentence in `language` (default: the active one, i.e. the reader's)."""
+    if language is None:
+        return _render(stored)
+    with override(language):
+        return _render(stored)
