@@ -1,5 +1,5 @@
 """Forms of the core pages, and the one mapping of a refused write onto a page (a form's errors or a message).
-Validation messages name the field (rule 5)."""
+Validation messages name the field (rule 4)."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ def error_text(exc) -> str:
 
 
 def apply_domain_error(form, exc) -> None:
-    """Put a refused write on the form it came from (rule 5: the error names the field): a DomainError on its
+    """Put a refused write on the form it came from (rule 4: the error names the field): a DomainError on its
     field when the form has that field, else on the form; a ValidationError naming fields field by field (the
     unknown ones on the form); anything else — PermissionDenied, a ValidationError without fields — on the form,
     in words (error_text)."""

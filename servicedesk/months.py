@@ -56,7 +56,7 @@ def month_bounds(d: date) -> tuple[datetime, datetime]:
 
 def parse_month(value, *, field: str = "month", default=_REQUIRED) -> date | None:
     """"2026-11" (or "2026-11-15", or a date) → date(2026, 11, 1). Nothing given → `default` when one is passed
-    (None included), else an error asking for the month; anything else → an error naming the field (rule 5:
+    (None included), else an error asking for the month; anything else → an error naming the field (rule 4:
     validation messages name the field; the API answers 400 {field: [message]})."""
     if isinstance(value, date):
         return value.replace(day=1)

@@ -106,7 +106,7 @@ def parameters(request):
 def schedule_parameter(request, *, today, prefix: str = "", outside_prefix=None):
     """The POST of a ScheduleParameterForm — the rule-parameter page's and billing's price page's one handling:
     bind it with the parameter's kind, refuse a name outside `prefix` (with `outside_prefix`) or unknown, schedule
-    the new version (params.schedule_param), put a refusal on the form (rule 5, keeping the failing cell) or say
+    the new version (params.schedule_param), put a refusal on the form (rule 4, keeping the failing cell) or say
     it is done. Returns (form, the new row or None when the form carries errors); the caller redirects or renders."""
     name = request.POST.get("name", "")
     kind = RuleParameter.objects.filter(name=name).values_list("kind", flat=True).first()

@@ -52,7 +52,7 @@ from .scans import mark_breaches, scan_deadlines, scan_return_deadlines
 from .steps import accept, arrive, cancel, close, contact, depart, handover, refuse
 
 __all__ = [
-    "ACTION_LABELS", "CLOSE_OUT_REQUIRED", "DESK_ROLES", "NEW_SITE_FIELDS", "SIGNATURE_MAX_CHARS", "SIGNATURE_PREFIX",
+    "ACTION_LABELS", "CLOSE_OUT_REQUIRED", "ValidationError", "DESK_ROLES", "NEW_SITE_FIELDS", "SIGNATURE_MAX_CHARS", "SIGNATURE_PREFIX",
     "SLA_PARAMS", "DispatchResult", "LoadLimitExceeded", "ResidentReasonRequired",
     "accept", "arrive", "ask_consent", "booked_for_later", "cancel", "check_new_client", "clean_lines",
     "clean_signature_drawing", "close", "contact", "depart", "diagnose", "dispatch_work_order", "find_previous_visit",
