@@ -15,6 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, has_role, staff_of
+from servicedesk.texts import render
 
 from . import selectors, services
 from .choices import (
@@ -66,6 +67,14 @@ class LineSerializer(serializers.ModelSerializer):
         model = ConfirmationLine
         fields = ["position", "description", "quantity", "unit_price", "amount", "price_source", "explanation"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        explanation = data.get("explanation")
+        if isinstance(explanation, dict) and "text" in explanation:
+            # the billing explanation is a stored message: the sentence in the request's language (rule 7)
+            data["explanation"] = {**explanation, "text": render(explanation["text"])}
+        return data
 
 
 class DueDateChangeSerializer(serializers.ModelSerializer):
