@@ -107,5 +107,5 @@ def test_price_parameters_page_reads_in_english(manager):
     main = html.split("<main", 1)[-1].split("</main>", 1)[0]
     seen = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
     # names and values from the catalogue (rule 2): ¥50.00 on-site fee, parts at cost × 1.25, ¥50.00 per OS install
-    assert "On-site fee ¥50.00" in seen and "× 1.25" in seen and "¥50.00 per time" in seen
+    assert "On-site fee billing.onsite_fee ¥50.00" in seen and "× 1.25" in seen and "¥50.00 per time" in seen
     assert not re.search(r"[\u4e00-\u9fff]", seen), seen
