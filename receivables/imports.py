@@ -27,7 +27,7 @@ from servicedesk.params import param
 
 from . import services
 from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource
-from .import_forms import ConfirmationLookups, ConfirmationRowForm, PaymentLookups, PaymentRowForm
+from .import_forms import ConfirmationLookups, ConfirmationRowForm, PaymentLookups, PaymentRowForm, spellings
 from .models import ConfirmationLine, MonthlyStatement, Payment, PaymentAllocation, SalesConfirmation
 
 MAX_ZIP_MEMBERS = 2000
@@ -136,14 +136,15 @@ def read_rows(file, *, columns, on: date, lim: dict | None = None):
         header = next(rows, None)
         if not header:
             raise DomainError(_("文件是空的。"), field="file")
-        header = [str(h).strip()[:60] if h is not None else "" for h in header]
+        header = [str(h).strip()[:60].casefold() if h is not None else "" for h in header]
         index, errors = {}, []
         for key, title, required in columns:
-            title = str(title)
-            if title in header:
-                index[key] = header.index(title)
+            # a title in either language (rule 7): a template downloaded in English comes back in English
+            found = [header.index(s.casefold()) for s in spellings(title) if s.casefold() in header]
+            if found:
+                index[key] = found[0]
             elif required:
-                errors.append(ImportError_(1, title, _("缺少此列。")))
+                errors.append(ImportError_(1, str(title), _("缺少此列。")))
         if errors:
             raise ImportRejected(errors)
         titles = {key: str(title) for key, title, _r in columns}
@@ -196,21 +197,21 @@ def template(columns, example, title) -> bytes:
 
 IMPORT_COLUMNS = [
     # (key, header, required)
-    ("number", "确认书编号", True),
-    ("sold_on", "销售日期", True),
-    ("client", "客户", True),
-    ("technician", "技术员", True),
-    ("amount", "开票金额", True),
-    ("received", "已收金额", False),
-    ("due_date", "到期日", False),
-    ("salesperson", "业务员", False),
-    ("terms", "结算方式", False),
+    ("number", gettext_lazy("确认书编号"), True),
+    ("sold_on", gettext_lazy("销售日期"), True),
+    ("client", gettext_lazy("客户"), True),
+    ("technician", gettext_lazy("技术员"), True),
+    ("amount", gettext_lazy("开票金额"), True),
+    ("received", gettext_lazy("已收金额"), False),
+    ("due_date", gettext_lazy("到期日"), False),
+    ("salesperson", gettext_lazy("业务员"), False),
+    ("terms", gettext_lazy("结算方式"), False),
 ]
 
 
 def import_template() -> bytes:
     """An empty workbook with the import headers, for finance to fill in."""
-    return template(IMPORT_COLUMNS, ["XS-2025-12-0001", date(2025, 12, 1), "示例客户", "王技术", 300, 100, date(2025, 12, 10), "",
+    return template(IMPORT_COLUMNS, ["XS-2025-12-0001", date(2025, 12, 1), _("示例客户"), _("王技术"), 300, 100, date(2025, 12, 10), "",
                                      str(PaymentTerms.WORKING_DAYS.label)], _("期初应收"))
 
 
