@@ -51,7 +51,7 @@ def test_the_ledger_workbook_downloaded_in_english_has_english_headers_and_sheet
     ageing = [c.value for c in wb["Ageing summary"][1]]
     assert ageing == ["Client", "Invoiced amount", "Received amount", "Outstanding amount", "Not yet due",
                       "1–30 days overdue", "31–60 days overdue", "61–90 days overdue", "Over 90 days overdue"]
-    assert "Receivables-ledger-as-of-20261210" in res["Content-Disposition"]
+    assert "receivables-ledger-as-of-20261210.xlsx" in res["Content-Disposition"]
 
 
 def test_the_background_export_is_written_in_the_language_of_whoever_asked(finance, overdue, settings, tmp_path):
