@@ -20,10 +20,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 from openpyxl import Workbook, load_workbook
 
 from servicedesk.errors import DomainError
 from servicedesk.params import param
+from servicedesk.texts import message
 
 from . import services
 from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource
@@ -284,7 +286,7 @@ def import_confirmations(*, file, by, now: datetime, progress=None) -> ImportRes
     for form in forms:
         row = form.cleaned_data
         due = row["due_date"]
-        due_date, rule = due if isinstance(due, tuple) else (due, {"rule": "import", "text": _("期初导入的到期日")})
+        due_date, rule = due if isinstance(due, tuple) else (due, {"rule": "import", "text": message(N_("期初导入的到期日"))})
         parsed.append(dict(rowno=form.rowno, number=row["number"], sold_on=row["sold_on"], client=row["client"],
                            technician=row["technician"], salesperson=row["salesperson"], amount=row["amount"],
                            received=row["received"], terms=row["terms"], due=due_date, rule=rule))

@@ -207,7 +207,9 @@ class DueDateChange(models.Model):
     confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="due_date_changes")
     from_date = models.DateField(_("原到期日"))
     to_date = models.DateField(_("新到期日"))
-    reason = models.CharField(_("原因"), max_length=200)
+    # a stored message (servicedesk.texts) read in the reader's language (rule 7); rows written before keep
+    # their sentence as a plain string, shown as written
+    reason = models.JSONField(_("原因"), default=str)
     extension = models.ForeignKey("DueDateExtension", verbose_name=_("延期申请"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey("servicedesk.Staff", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"))

@@ -30,6 +30,13 @@ ENGLISH_HEADERS = [
 ENGLISH_SHEETS = ["Receivables ledger", "Ageing summary", "Subtotals by technician", "Subtotals by salesperson"]
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A page asked in English leaves English active in the thread (LocaleMiddleware): the next test must not inherit it."""
+    with translation.override(translation.get_language()):
+        yield
+
+
 @pytest.fixture
 def overdue(technician):
     # sold 2026-09-30, due 2026-10-15: 56 days overdue on 2026-12-10
@@ -139,3 +146,11 @@ def test_the_ledger_page_names_buckets_in_english(client, finance, overdue):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("receivables:ledger"), {"as_of": "2026-12-10"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "31–60 days overdue" in html and "Not yet due" in html and "逾期" not in html
+
+
+def test_a_due_date_rule_written_in_chinese_reads_in_english_on_the_api_and_back(overdue, api, finance):
+    assert overdue.due_rule["text"] == {"id": "零散客户:销售日后第 %(n)s 个工作日(法定工作日历)到期", "params": {"n": 7}}
+    en = api(finance, language="en").get(f"/api/receivables/confirmations/{overdue.pk}/").json()
+    assert en["due_rule"]["text"] == "Retail client: due 7 working days after the sale date (statutory working-day calendar)"
+    zh = api(finance, language="zh-hans").get(f"/api/receivables/confirmations/{overdue.pk}/").json()
+    assert zh["due_rule"]["text"] == "零散客户:销售日后第 7 个工作日(法定工作日历)到期"
