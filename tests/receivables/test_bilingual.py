@@ -154,3 +154,21 @@ def test_a_due_date_rule_written_in_chinese_reads_in_english_on_the_api_and_back
     assert en["due_rule"]["text"] == "Retail client: due 7 working days after the sale date (statutory working-day calendar)"
     zh = api(finance, language="zh-hans").get(f"/api/receivables/confirmations/{overdue.pk}/").json()
     assert zh["due_rule"]["text"] == "零散客户:销售日后第 7 个工作日(法定工作日历)到期"
+
+
+def test_a_statement_exported_in_english_has_no_chinese_but_peoples_own_names(client, technician, coordinator, manager):
+    import re
+
+    from .factories import key_account
+
+    buyer = key_account(name="深圳市大客户集团")
+    confirmation(technician=technician, client=buyer, sold_on=date(2026, 10, 5), amount="300.00", register_by=coordinator)
+    stmt = services.compile_statement(client=buyer, month=date(2026, 10, 1), now=at(2026, 10, 31, 18))
+    client.force_login(manager.user)
+    client.cookies["django_language"] = "en"
+    res = client.get(reverse("receivables:statement_export", args=[stmt.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    book = load_workbook(io.BytesIO(res.content))
+    assert book.sheetnames == ["Statement"]
+    texts = [c.value for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert texts[:2] == ["Monthly statements", stmt.number] and "Confirmation number" in texts
+    assert {t for t in texts if re.search(r"[\u4e00-\u9fff]", t)} == {"深圳市大客户集团", technician.name}
