@@ -12,6 +12,7 @@ from servicedesk.choices import Role
 from servicedesk.models import Client, Equipment
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.texts import render
 
 from . import selectors, services
 from .choices import Decision, LineItem, LineKind
@@ -48,6 +49,17 @@ class ParamVersionSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
 
 
+class MessageField(serializers.CharField):
+    """A stored message (servicedesk.texts) as the sentence in the request's language (rule 7); type string."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return render(value)
+
+
 class QuotedLineSerializer(serializers.Serializer):
     kind = serializers.CharField(source="input.kind")
     item = serializers.CharField(source="input.item")
@@ -58,7 +70,7 @@ class QuotedLineSerializer(serializers.Serializer):
     rule = serializers.CharField()
     price_rule = serializers.CharField()
     entitlement_rule = serializers.CharField(allow_null=True)
-    explanation = serializers.CharField()
+    explanation = MessageField()
     inputs = serializers.DictField()
     parameter_versions = ParamVersionSerializer(source="params", many=True)
 
@@ -67,7 +79,7 @@ class QuoteSerializer(serializers.Serializer):
     lines = QuotedLineSerializer(many=True)
     onsite_fee = serializers.DecimalField(**MONEY)
     onsite_fee_rule = serializers.CharField()
-    onsite_fee_explanation = serializers.CharField()
+    onsite_fee_explanation = MessageField()
     onsite_fee_parameter_versions = ParamVersionSerializer(source="onsite_fee_params", many=True)
     visit_rule = serializers.CharField(allow_blank=True)
     software_visit_ordinal = serializers.IntegerField(allow_null=True)
@@ -94,6 +106,7 @@ class QuotePreviewView(APIView):
 
 class ChargeLineSerializer(serializers.ModelSerializer):
     parameter_versions = serializers.JSONField(source="params", read_only=True)
+    explanation = MessageField()
     billed_amount = serializers.DecimalField(**MONEY, read_only=True)
 
     class Meta:
@@ -118,6 +131,7 @@ class VisitChargeSerializer(serializers.ModelSerializer):
     lines = ChargeLineSerializer(source="live_lines", many=True, read_only=True)
     decisions = ChargeDecisionSerializer(many=True, read_only=True)
     billed_total = serializers.SerializerMethodField()
+    onsite_fee_explanation = MessageField()
 
     class Meta:
         model = VisitCharge

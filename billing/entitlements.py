@@ -33,11 +33,12 @@ Precedence (first match wins; the charged amount always comes from the price lis
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Department, SoftwareEntitlement
 from servicedesk.errors import CalendarMissingError
 from servicedesk.params import ParamValue
+from servicedesk.texts import Date, message
 from servicedesk.workdays import add_working_days_marked
 
 from .choices import LineKind
@@ -51,7 +52,7 @@ SALESPERSON = "salesperson"
 class Entitlement:
     outcome: str  # CHARGE / FREE / SALESPERSON
     rule: str | None  # the R-B rule that decided it (None: plainly the price list)
-    reason: str = ""
+    reason: dict | str = ""  # a stored message (servicedesk.texts); "" when the price list alone decides
     inputs: dict = field(default_factory=dict)
     params: list[ParamValue] = field(default_factory=list)
 
@@ -72,14 +73,14 @@ def before_agreement(client, on: date) -> bool:
     return bool(client.is_key_account and (client.agreement_start is None or on < client.agreement_start))
 
 
-def _agreement_text(client, *, parts: bool) -> str:
+def _agreement_text(client, *, parts: bool) -> dict:
     if client.agreement_start is None:
         if parts:
-            return _("R-B8:该大客户尚未签订外包服务协议,配件照常收费。")
-        return _("R-B8:该大客户尚未签订外包服务协议,除配件外维护免费。")
+            return message(N_("R-B8:该大客户尚未签订外包服务协议,配件照常收费。"))
+        return message(N_("R-B8:该大客户尚未签订外包服务协议,除配件外维护免费。"))
     if parts:
-        return _("R-B8:外包服务协议(%(start)s 起)生效前,配件照常收费。") % {"start": client.agreement_start}
-    return _("R-B8:外包服务协议(%(start)s 起)生效前,除配件外维护免费。") % {"start": client.agreement_start}
+        return message(N_("R-B8:外包服务协议(%(start)s 起)生效前,配件照常收费。"), start=Date(client.agreement_start))
+    return message(N_("R-B8:外包服务协议(%(start)s 起)生效前,除配件外维护免费。"), start=Date(client.agreement_start))
 
 
 def uses_visit_count(client) -> bool:
@@ -108,7 +109,7 @@ def _software(ctx: VisitContext) -> Entitlement:
     client = ctx.client
     if client.department == Department.KEY_ACCOUNT:
         if not client.is_key_account:
-            return Entitlement(CHARGE, "R-B5", _("R-B5:大客户部零散客户的软件安装一律收费。"))
+            return Entitlement(CHARGE, "R-B5", message(N_("R-B5:大客户部零散客户的软件安装一律收费。")))
         return Entitlement(CHARGE, None)
     if client.software_entitlement == SoftwareEntitlement.WORKING_DAYS:
         return _software_working_days(ctx)
@@ -117,11 +118,11 @@ def _software(ctx: VisitContext) -> Entitlement:
     inputs = {"software_visit_ordinal": ordinal}
     if ordinal is not None and ordinal <= allowance.value:
         return Entitlement(
-            FREE, "R-B2", _("R-B2:该客户第 %(n)s 次软件上门(前 %(free)s 次免费)。") % {"n": ordinal, "free": allowance.value},
+            FREE, "R-B2", message(N_("R-B2:该客户第 %(n)s 次软件上门(前 %(free)s 次免费)。"), n=ordinal, free=allowance.value),
             inputs, [allowance],
         )
     return Entitlement(
-        CHARGE, "R-B2", _("R-B2:该客户第 %(n)s 次软件上门,超过 %(free)s 次免费,按价目表收费。") % {"n": ordinal, "free": allowance.value},
+        CHARGE, "R-B2", message(N_("R-B2:该客户第 %(n)s 次软件上门,超过 %(free)s 次免费,按价目表收费。"), n=ordinal, free=allowance.value),
         inputs, [allowance],
     )
 
@@ -131,7 +132,7 @@ def _software_working_days(ctx: VisitContext) -> Entitlement:
     installed_on = getattr(ctx.equipment, "installed_on", None)
     if installed_on is None:
         return Entitlement(
-            CHARGE, "R-B3", _("R-B3:没有设备安装日期,无法确认 %(n)s 个工作日的免费期,按价目表收费。") % {"n": days.value},
+            CHARGE, "R-B3", message(N_("R-B3:没有设备安装日期,无法确认 %(n)s 个工作日的免费期,按价目表收费。"), n=days.value),
             {"installed_on": None}, [days],
         )
     try:
@@ -143,13 +144,13 @@ def _software_working_days(ctx: VisitContext) -> Entitlement:
         inputs["provisional"] = True
     if ctx.on <= free_until:
         return Entitlement(
-            FREE, "R-B3", _("R-B3:安装(%(installed)s)后 %(n)s 个工作日内(至 %(until)s)软件服务免费。")
-            % {"installed": installed_on, "n": days.value, "until": free_until},
+            FREE, "R-B3", message(N_("R-B3:安装(%(installed)s)后 %(n)s 个工作日内(至 %(until)s)软件服务免费。"),
+                                    installed=Date(installed_on), n=days.value, until=Date(free_until)),
             inputs, [days],
         )
     return Entitlement(
-        CHARGE, "R-B3", _("R-B3:已超过安装(%(installed)s)后 %(n)s 个工作日的免费期(至 %(until)s),按价目表收费。")
-        % {"installed": installed_on, "n": days.value, "until": free_until},
+        CHARGE, "R-B3", message(N_("R-B3:已超过安装(%(installed)s)后 %(n)s 个工作日的免费期(至 %(until)s),按价目表收费。"),
+                                  installed=Date(installed_on), n=days.value, until=Date(free_until)),
         inputs, [days],
     )
 
@@ -161,7 +162,7 @@ def _hardware(ctx: VisitContext) -> Entitlement:
     if state == "manufacturer":
         inputs["manufacturer_warranty_end"] = equipment.manufacturer_warranty_end.isoformat()
         return Entitlement(
-            FREE, "R-B1", _("R-B1:设备在厂商保修期内(至 %(end)s),硬件更换免费。") % {"end": equipment.manufacturer_warranty_end},
+            FREE, "R-B1", message(N_("R-B1:设备在厂商保修期内(至 %(end)s),硬件更换免费。"), end=Date(equipment.manufacturer_warranty_end)),
             inputs,
         )
     if client.department == Department.BIDDING:
@@ -170,21 +171,21 @@ def _hardware(ctx: VisitContext) -> Entitlement:
         inputs["company_warranty_end"] = equipment.company_warranty_end.isoformat()
         return Entitlement(
             SALESPERSON, "R-B6",
-            _("R-B6:厂商保修已过期,公司保修期内(至 %(end)s)由公司承担费用;维修方案及费用待业务员与客户商定是否收费。")
-            % {"end": equipment.company_warranty_end},
+            message(N_("R-B6:厂商保修已过期,公司保修期内(至 %(end)s)由公司承担费用;维修方案及费用待业务员与客户商定是否收费。"),
+                    end=Date(equipment.company_warranty_end)),
             inputs,
         )
     if client.is_key_account:
         return Entitlement(
-            SALESPERSON, "R-B7", _("R-B7:保修期外的费用由业务员与客户商定;技术员不自行收费。"), inputs,
+            SALESPERSON, "R-B7", message(N_("R-B7:保修期外的费用由业务员与客户商定;技术员不自行收费。")), inputs,
         )
-    return Entitlement(CHARGE, "R-B5", _("R-B5:大客户部零散客户,硬件已过保修期,按价目表收费。"), inputs)
+    return Entitlement(CHARGE, "R-B5", message(N_("R-B5:大客户部零散客户,硬件已过保修期,按价目表收费。")), inputs)
 
 
 def _cooperation_mark(ctx: VisitContext, inputs: dict | None = None) -> Entitlement:
     inputs = dict(inputs or {}, cooperation_chargeable=ctx.cooperation_chargeable)
     if ctx.cooperation_chargeable is False:
-        return Entitlement(FREE, "R-B4", _("R-B4:配合单标记为不收费。"), inputs)
+        return Entitlement(FREE, "R-B4", message(N_("R-B4:配合单标记为不收费。")), inputs)
     if ctx.cooperation_chargeable is True:
-        return Entitlement(CHARGE, "R-B4", _("R-B4:配合单标记为收费,按价目表收费。"), inputs)
+        return Entitlement(CHARGE, "R-B4", message(N_("R-B4:配合单标记为收费,按价目表收费。")), inputs)
     return Entitlement(CHARGE, None, "", inputs)

@@ -27,7 +27,9 @@ class VisitCharge(models.Model):
     on = models.DateField(_("服务日期"))
     onsite_fee = models.DecimalField(_("上门费"), default=ZERO, **MONEY)
     onsite_fee_rule = models.CharField(_("上门费规则"), max_length=16, blank=True)
-    onsite_fee_explanation = models.TextField(_("上门费说明"), blank=True)
+    # A stored message (servicedesk.texts), rendered in the reader's language (rule 7); rows recorded before are a
+    # plain string, shown as written.
+    onsite_fee_explanation = models.JSONField(_("上门费说明"), default=str, blank=True)
     onsite_fee_params = models.JSONField(_("上门费参数版本"), default=list, blank=True)
     total = models.DecimalField(_("合计"), default=ZERO, **MONEY)
     visit_rule = models.CharField(_("整次上门的权益规则"), max_length=40, blank=True, help_text=_("整次上门免费时的规则编号"))
@@ -74,7 +76,7 @@ class ChargeLine(models.Model):
     rule = models.CharField(_("规则"), max_length=16)
     inputs = models.JSONField(_("输入"), default=dict)
     params = models.JSONField(_("参数版本"), default=list)
-    explanation = models.TextField(_("说明"))
+    explanation = models.JSONField(_("说明"), default=str)  # a stored message, as onsite_fee_explanation
     status = models.CharField(_("争议状态"), max_length=16, choices=ChargeStatus.choices, default=ChargeStatus.RECORDED)
 
     class Meta:

@@ -7,9 +7,11 @@ and returns a `PricedLine` whose amount keeps full precision; the quote rounds o
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.params import ParamValue
+from servicedesk.texts import message
 
 from .choices import LineItem
 
@@ -74,7 +76,7 @@ class PricedLine:
     rule: str
     inputs: dict
     params: list[ParamValue] = field(default_factory=list)
-    explanation: str = ""
+    explanation: dict | str = ""  # a stored message (servicedesk.texts), rendered in the reader's language
 
     @property
     def rounded(self) -> Decimal:
@@ -88,8 +90,9 @@ def _times(quantity: int) -> str:
     return f" × {quantity}" if quantity != 1 else ""
 
 
-def client_label(client) -> str:
-    return _("大客户") if client.is_key_account else _("零散客户")
+def client_label(client):
+    """A lazy label: stored in an explanation as its msgid, so the reader's language decides (rule 7)."""
+    return gettext_lazy("大客户") if client.is_key_account else gettext_lazy("零散客户")
 
 
 def price_part(*, cost: Decimal, quantity: int, client, params: dict[str, ParamValue]) -> PricedLine:
@@ -101,8 +104,10 @@ def price_part(*, cost: Decimal, quantity: int, client, params: dict[str, ParamV
         rule="R-P1",
         inputs={"cost": yuan(cost), "quantity": quantity},
         params=[rate],
-        explanation=_("%(who)s配件:成本 ¥%(cost)s%(qty)s × %(rate)s = ¥%(amount)s")
-        % {"who": client_label(client), "cost": yuan(cost), "qty": _times(quantity), "rate": rate.value, "amount": money(amount)},
+        explanation=message(
+            N_("%(who)s配件:成本 ¥%(cost)s%(qty)s × %(rate)s = ¥%(amount)s"),
+            who=client_label(client), cost=yuan(cost), qty=_times(quantity), rate=rate.value, amount=money(amount),
+        ),
     )
 
 
@@ -115,23 +120,18 @@ def price_consumable(*, cost: Decimal, quantity: int, installed: bool, client, p
     if installed:
         amount += fee.value
         used.append(fee)
-        text = _("%(who)s耗材:成本 ¥%(cost)s%(qty)s × %(rate)s + 安装费 ¥%(fee)s = ¥%(amount)s")
+        text = N_("%(who)s耗材:成本 ¥%(cost)s%(qty)s × %(rate)s + 安装费 ¥%(fee)s = ¥%(amount)s")
     else:
-        text = _("%(who)s耗材:成本 ¥%(cost)s%(qty)s × %(rate)s(未安装,不收安装费)= ¥%(amount)s")
+        text = N_("%(who)s耗材:成本 ¥%(cost)s%(qty)s × %(rate)s(未安装,不收安装费)= ¥%(amount)s")
     return PricedLine(
         amount=amount,
         rule="R-P2",
         inputs={"cost": yuan(cost), "quantity": quantity, "installed": installed},
         params=used,
-        explanation=text
-        % {
-            "who": client_label(client),
-            "cost": yuan(cost),
-            "qty": _times(quantity),
-            "rate": rate.value,
-            "fee": yuan(fee.value),
-            "amount": money(amount),
-        },
+        explanation=message(
+            text, who=client_label(client), cost=yuan(cost), qty=_times(quantity), rate=rate.value,
+            fee=yuan(fee.value), amount=money(amount),
+        ),
     )
 
 
@@ -144,8 +144,10 @@ def price_fixed_repair(*, item: str, quantity: int, params: dict[str, ParamValue
         rule="R-P3",
         inputs={"item": item, "quantity": quantity},
         params=[price],
-        explanation=_("%(item)s固定价 ¥%(price)s%(qty)s = ¥%(amount)s")
-        % {"item": LineItem(item).label, "price": yuan(price.value), "qty": _times(quantity), "amount": money(amount)},
+        explanation=message(
+            N_("%(item)s固定价 ¥%(price)s%(qty)s = ¥%(amount)s"),
+            item=LineItem(item).label, price=yuan(price.value), qty=_times(quantity), amount=money(amount),
+        ),
     )
 
 
@@ -158,8 +160,10 @@ def price_other_repair(*, cost: Decimal, quantity: int, client, params: dict[str
         rule="R-P4",
         inputs={"cost": yuan(cost), "quantity": quantity},
         params=[rate],
-        explanation=_("%(who)s其他维修:维修成本 ¥%(cost)s%(qty)s × %(rate)s = ¥%(amount)s")
-        % {"who": client_label(client), "cost": yuan(cost), "qty": _times(quantity), "rate": rate.value, "amount": money(amount)},
+        explanation=message(
+            N_("%(who)s其他维修:维修成本 ¥%(cost)s%(qty)s × %(rate)s = ¥%(amount)s"),
+            who=client_label(client), cost=yuan(cost), qty=_times(quantity), rate=rate.value, amount=money(amount),
+        ),
     )
 
 
@@ -172,8 +176,10 @@ def price_software(*, item: str, quantity: int, params: dict[str, ParamValue]) -
         rule="R-P5",
         inputs={"item": item, "quantity": quantity},
         params=[price],
-        explanation=_("%(item)s ¥%(price)s/次%(qty)s = ¥%(amount)s")
-        % {"item": LineItem(item).label, "price": yuan(price.value), "qty": _times(quantity), "amount": money(amount)},
+        explanation=message(
+            N_("%(item)s ¥%(price)s/次%(qty)s = ¥%(amount)s"),
+            item=LineItem(item).label, price=yuan(price.value), qty=_times(quantity), amount=money(amount),
+        ),
     )
 
 
@@ -185,5 +191,5 @@ def onsite_fee(*, params: dict[str, ParamValue]) -> PricedLine:
         rule="R-P6",
         inputs={},
         params=[fee],
-        explanation=_("零散客户上门费 ¥%(fee)s(每次上门最多收一次)") % {"fee": yuan(fee.value)},
+        explanation=message(N_("零散客户上门费 ¥%(fee)s(每次上门最多收一次)"), fee=yuan(fee.value)),
     )

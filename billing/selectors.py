@@ -4,6 +4,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from servicedesk.choices import Role
+from servicedesk.explain import param_label, param_value_text
 from servicedesk.selectors import parameter_overview
 
 from .choices import ChargeStatus, RepairPlanStatus
@@ -11,8 +12,14 @@ from .models import ChargeDecision, ChargeLine, RepairPlan, VisitCharge
 
 
 def billing_parameters(*, today: date) -> list[dict]:
-    """The manager's price page: billing.* parameters, current and scheduled versions."""
-    return [p for p in parameter_overview(today=today) if p["name"].startswith("billing.")]
+    """The manager's price page: billing.* parameters, current and scheduled versions. Each parameter's name and
+    value read from the catalogue in the reader's language (rule 2), never the seeded Chinese description or unit."""
+    rows = [p for p in parameter_overview(today=today) if p["name"].startswith("billing.")]
+    for p in rows:
+        p["label"] = param_label(p["name"])
+        p["current_text"] = param_value_text(p["name"], p["current"].typed_value) if p["current"] else ""
+        p["scheduled_texts"] = [(s, param_value_text(p["name"], s.typed_value)) for s in p["scheduled"]]
+    return rows
 
 
 def visit_charge_for(work_order) -> VisitCharge | None:

@@ -9,12 +9,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Client, WorkOrder
 from servicedesk.money import parse_money
 from servicedesk.params import UnknownParameterError, get_params
+from servicedesk.texts import message, render
 
 from . import entitlements, pricing
 from .choices import (
@@ -139,7 +141,7 @@ class QuotedLine:
     entitlement_rule: str | None
     inputs: dict
     params: list[dict]
-    explanation: str
+    explanation: dict  # a stored message (servicedesk.texts)
     outcome: str = CHARGE
 
 
@@ -149,7 +151,7 @@ class Quote:
     lines: list[QuotedLine]
     onsite_fee: Decimal
     onsite_fee_rule: str
-    onsite_fee_explanation: str
+    onsite_fee_explanation: dict | str  # a stored message; "" until the fee is decided
     onsite_fee_params: list[dict]
     visit_rule: str  # entitlement rule(s) that made the whole visit free, "" otherwise
     software_visit_ordinal: int | None
@@ -237,13 +239,14 @@ def _quote_line(position: int, line: LineInput, ctx: VisitContext) -> QuotedLine
     list_amount = priced.rounded
     if decided.outcome == FREE:
         amount = ZERO
-        text = _("%(reason)s 免收(按价目表应为:%(price)s)") % {"reason": decided.reason, "price": priced.explanation}
+        text = message(N_("%(reason)s 免收(按价目表应为:%(price)s)"), reason=decided.reason, price=priced.explanation)
     elif decided.outcome == SALESPERSON:
         amount = ZERO
-        text = _("%(reason)s 本次暂不收费(按价目表:%(price)s)") % {"reason": decided.reason, "price": priced.explanation}
+        text = message(N_("%(reason)s 本次暂不收费(按价目表:%(price)s)"), reason=decided.reason, price=priced.explanation)
     else:
         amount = list_amount
-        text = f"{decided.reason} {priced.explanation}".strip()
+        text = message(N_("%(reason)s %(price)s"), reason=decided.reason, price=priced.explanation) if decided.reason \
+            else priced.explanation
     inputs = {**line.fingerprint(), **priced.inputs, **decided.inputs}
     inputs.pop("description", None)
     return QuotedLine(
@@ -272,16 +275,16 @@ def _apply_onsite_fee(quote: Quote, ctx: VisitContext, *, carry_in: bool = False
     if entitlements.before_agreement(ctx.client, ctx.on):
         quote.visit_rule = "R-B8"
     if carry_in:
-        quote.onsite_fee_explanation = _("送修维修:客户送修到公司,没有上门,不收上门费(R-P6)。")
+        quote.onsite_fee_explanation = message(N_("送修维修:客户送修到公司,没有上门,不收上门费(R-P6)。"))
         return
     triggering = [line for line in lines if line.outcome == CHARGE and line.price_rule in pricing.RULES_WITH_ONSITE_FEE]
     fee = pricing.onsite_fee(params=ctx.params)
     quote.onsite_fee_params = fee.params_explained()
     if ctx.client.is_key_account:
-        quote.onsite_fee_explanation = _("大客户不收上门费(价目表仅对零散客户加收)。")
+        quote.onsite_fee_explanation = message(N_("大客户不收上门费(价目表仅对零散客户加收)。"))
         if quote.visit_rule == "R-B8":
             quote.onsite_fee_rule = "R-B8"
-            quote.onsite_fee_explanation = _("R-B8:外包服务协议生效前,上门维护免费,不收上门费。")
+            quote.onsite_fee_explanation = message(N_("R-B8:外包服务协议生效前,上门维护免费,不收上门费。"))
         return
     if triggering:
         quote.onsite_fee = fee.rounded
@@ -289,11 +292,11 @@ def _apply_onsite_fee(quote: Quote, ctx: VisitContext, *, carry_in: bool = False
         return
     if quote.visit_rule:
         quote.onsite_fee_rule = quote.visit_rule.split(",")[0]
-        quote.onsite_fee_explanation = _("本次上门按权益免费(%(rules)s),不收上门费(R-P6)。") % {"rules": quote.visit_rule}
+        quote.onsite_fee_explanation = message(N_("本次上门按权益免费(%(rules)s),不收上门费(R-P6)。"), rules=quote.visit_rule)
     elif lines:
-        quote.onsite_fee_explanation = _("本次上门没有需加收上门费的收费项目(R-P1、R-P2、R-P4),不收上门费。")
+        quote.onsite_fee_explanation = message(N_("本次上门没有需加收上门费的收费项目(R-P1、R-P2、R-P4),不收上门费。"))
     else:
-        quote.onsite_fee_explanation = _("本次上门没有收费项目。")
+        quote.onsite_fee_explanation = message(N_("本次上门没有收费项目。"))
 
 
 # --------------------------------------------------------------------------- recording at close-out
@@ -390,7 +393,7 @@ def record_visit_charges(*, work_order: WorkOrder, lines, by, on: date, now: dat
             if q.awaiting_salesperson:
                 RepairPlan.objects.create(
                     work_order=wo, client=client, equipment=wo.equipment, line=line, rule=q.entitlement_rule,
-                    cost=q.list_amount, description=q.input.description or q.explanation, created_at=now,
+                    cost=q.list_amount, description=q.input.description or render(q.explanation), created_at=now,
                 )
     return charge
 
@@ -496,8 +499,10 @@ def _onsite_fee_on_agreement(*, plan: RepairPlan) -> None:
     charge.onsite_fee = fee.rounded
     charge.onsite_fee_rule = "R-P6"
     charge.onsite_fee_params = fee.params_explained()
-    charge.onsite_fee_explanation = _("%(rule)s:业务员与客户商定收费,按零散客户价目表加收上门费 ¥%(fee)s(每次上门最多收一次)。") % {
-        "rule": plan.rule or "R-B6", "fee": pricing.yuan(fee.amount)}
+    charge.onsite_fee_explanation = message(
+        N_("%(rule)s:业务员与客户商定收费,按零散客户价目表加收上门费 ¥%(fee)s(每次上门最多收一次)。"),
+        rule=plan.rule or "R-B6", fee=pricing.yuan(fee.amount),
+    )
     charge.save(update_fields=["onsite_fee", "onsite_fee_rule", "onsite_fee_params", "onsite_fee_explanation"])
 
 

@@ -15,6 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, has_role, staff_of
+from servicedesk.texts import render
 
 from . import selectors, services
 from .choices import (
@@ -59,6 +60,14 @@ LEDGER_READERS = {Role.FINANCE, Role.MANAGER, Role.COORDINATOR, Role.GM_OFFICE, 
 # --------------------------------------------------------------------------- serializers
 
 
+def readable(explanation):
+    """An explanation whose `text` is a stored message (servicedesk.texts), with the sentence in the request's
+    language in its place (rule 7); the other keys as stored."""
+    if isinstance(explanation, dict) and "text" in explanation:
+        return {**explanation, "text": render(explanation["text"])}
+    return explanation
+
+
 class LineSerializer(serializers.ModelSerializer):
     price_source = enum_field(PriceSource.choices, read_only=True)
 
@@ -67,8 +76,18 @@ class LineSerializer(serializers.ModelSerializer):
         fields = ["position", "description", "quantity", "unit_price", "amount", "price_source", "explanation"]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["explanation"] = readable(data.get("explanation"))  # the billing explanation, in the reader's language
+        return data
+
 
 class DueDateChangeSerializer(serializers.ModelSerializer):
+    reason = serializers.SerializerMethodField()
+
+    def get_reason(self, obj) -> str:
+        return render(obj.reason)  # in the request's language (rule 7)
+
     class Meta:
         model = DueDateChange
         fields = ["from_date", "to_date", "reason", "extension", "by", "at"]
@@ -107,6 +126,11 @@ class ConfirmationSerializer(serializers.ModelSerializer):
             "due_date_changes", "from_visit", "invoice_number", "corrections",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["due_rule"] = readable(data.get("due_rule"))  # R-S2/R-S3 in the reader's language
+        return data
 
 
 class LineInputSerializer(serializers.Serializer):

@@ -13,7 +13,9 @@ from decimal import Decimal
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from servicedesk.errors import CalendarMissingError, DomainError
 from servicedesk.templatetags.money import format_yuan
@@ -27,6 +29,33 @@ ECHO_CHARS = 30
 # A spreadsheet cell: the raw value passes through (a date stays a date, a number a number); every check,
 # "required" included, is the form's own, so the messages are the import's.
 Cell = partial(forms.Field, required=False)
+
+
+def spellings(label) -> list[str]:
+    """Every way finance may write a label (a column title, a terms or method name): its Chinese source and its
+    reading in each of the product's languages (rule 7: imports accept headers in either language)."""
+    out = []
+    source = getattr(label, "_args", None)
+    if source and isinstance(source[0], str):
+        out.append(source[0])
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            out.append(str(label))
+    return [s for i, s in enumerate(out) if s and s not in out[:i]]
+
+
+def by_spelling(pairs) -> dict:
+    """{spelling: value} over (value, label) pairs, each spelling also case-folded (English typed in any case)."""
+    out = {}
+    for value, label in pairs:
+        for s in spellings(label):
+            out.setdefault(s, value)
+            out.setdefault(s.casefold(), value)
+    return out
+
+
+def lookup(table: dict, raw: str):
+    return table.get(raw, table.get(raw.casefold()))
 
 
 def echo(value) -> str:
@@ -89,7 +118,7 @@ class ConfirmationLookups:
             staff_by_name.setdefault(s.name, []).append(s)
             staff_by_name.setdefault(s.user.username, []).append(s)
         numbers = [str(r["number"]).strip().upper() for _n, r in raw_rows if r.get("number")]
-        terms_by_text = {str(label): value for value, label in PaymentTerms.choices} | {v: v for v in PaymentTerms.values}
+        terms_by_text = by_spelling(PaymentTerms.choices) | {v: v for v in PaymentTerms.values}
         terms_by_text["7个工作日内回款"] = PaymentTerms.WORKING_DAYS  # the former label, still in finance's files
         return cls(
             clients={c.name: c for c in Client.objects.all()},
@@ -174,7 +203,7 @@ class ConfirmationRowForm(RowForm):
     def clean_terms(self):
         raw = str(self.cleaned_data["terms"] or "").strip()
         if raw:
-            terms = self.lookups.terms_by_text.get(raw)
+            terms = lookup(self.lookups.terms_by_text, raw)
             if terms is None:
                 raise forms.ValidationError(_("未知的结算方式“%(t)s”。") % {"t": echo(raw)})
             return terms
@@ -233,7 +262,7 @@ class PaymentLookups:
     def load(cls, raw_rows, *, today: date) -> "PaymentLookups":
         numbers = {str(r.get("number") or "").strip().upper() for _n, r in raw_rows}
         refs = {str(r.get("reference")).strip() for _n, r in raw_rows if r.get("reference") not in (None, "")}
-        methods = {str(label): value for value, label in PaymentMethod.choices if value != PaymentMethod.OPENING}
+        methods = by_spelling((value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.OPENING)
         methods |= {v: v for v in methods.values()}
         return cls(
             today=today,
@@ -295,7 +324,7 @@ class PaymentRowForm(RowForm):
 
     def clean_method(self):
         raw = str(self.cleaned_data["method"] or "").strip()
-        method = self.lookups.methods.get(raw)
+        method = lookup(self.lookups.methods, raw)
         if method is None:
             raise forms.ValidationError(
                 _("未知的收款方式“%(m)s”(可填:%(all)s)。")

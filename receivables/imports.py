@@ -20,14 +20,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 from openpyxl import Workbook, load_workbook
 
 from servicedesk.errors import DomainError
 from servicedesk.params import param
+from servicedesk.texts import message
 
 from . import services
 from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource
-from .import_forms import ConfirmationLookups, ConfirmationRowForm, PaymentLookups, PaymentRowForm
+from .import_forms import ConfirmationLookups, ConfirmationRowForm, PaymentLookups, PaymentRowForm, spellings
 from .models import ConfirmationLine, MonthlyStatement, Payment, PaymentAllocation, SalesConfirmation
 
 MAX_ZIP_MEMBERS = 2000
@@ -136,14 +138,15 @@ def read_rows(file, *, columns, on: date, lim: dict | None = None):
         header = next(rows, None)
         if not header:
             raise DomainError(_("文件是空的。"), field="file")
-        header = [str(h).strip()[:60] if h is not None else "" for h in header]
+        header = [str(h).strip()[:60].casefold() if h is not None else "" for h in header]
         index, errors = {}, []
         for key, title, required in columns:
-            title = str(title)
-            if title in header:
-                index[key] = header.index(title)
+            # a title in either language (rule 7): a template downloaded in English comes back in English
+            found = [header.index(s.casefold()) for s in spellings(title) if s.casefold() in header]
+            if found:
+                index[key] = found[0]
             elif required:
-                errors.append(ImportError_(1, title, _("缺少此列。")))
+                errors.append(ImportError_(1, str(title), _("缺少此列。")))
         if errors:
             raise ImportRejected(errors)
         titles = {key: str(title) for key, title, _r in columns}
@@ -196,21 +199,21 @@ def template(columns, example, title) -> bytes:
 
 IMPORT_COLUMNS = [
     # (key, header, required)
-    ("number", "确认书编号", True),
-    ("sold_on", "销售日期", True),
-    ("client", "客户", True),
-    ("technician", "技术员", True),
-    ("amount", "开票金额", True),
-    ("received", "已收金额", False),
-    ("due_date", "到期日", False),
-    ("salesperson", "业务员", False),
-    ("terms", "结算方式", False),
+    ("number", gettext_lazy("确认书编号"), True),
+    ("sold_on", gettext_lazy("销售日期"), True),
+    ("client", gettext_lazy("客户"), True),
+    ("technician", gettext_lazy("技术员"), True),
+    ("amount", gettext_lazy("开票金额"), True),
+    ("received", gettext_lazy("已收金额"), False),
+    ("due_date", gettext_lazy("到期日"), False),
+    ("salesperson", gettext_lazy("业务员"), False),
+    ("terms", gettext_lazy("结算方式"), False),
 ]
 
 
 def import_template() -> bytes:
     """An empty workbook with the import headers, for finance to fill in."""
-    return template(IMPORT_COLUMNS, ["XS-2025-12-0001", date(2025, 12, 1), "示例客户", "王技术", 300, 100, date(2025, 12, 10), "",
+    return template(IMPORT_COLUMNS, ["XS-2025-12-0001", date(2025, 12, 1), _("示例客户"), _("王技术"), 300, 100, date(2025, 12, 10), "",
                                      str(PaymentTerms.WORKING_DAYS.label)], _("期初应收"))
 
 
@@ -283,7 +286,7 @@ def import_confirmations(*, file, by, now: datetime, progress=None) -> ImportRes
     for form in forms:
         row = form.cleaned_data
         due = row["due_date"]
-        due_date, rule = due if isinstance(due, tuple) else (due, {"rule": "import", "text": _("期初导入的到期日")})
+        due_date, rule = due if isinstance(due, tuple) else (due, {"rule": "import", "text": message(N_("期初导入的到期日"))})
         parsed.append(dict(rowno=form.rowno, number=row["number"], sold_on=row["sold_on"], client=row["client"],
                            technician=row["technician"], salesperson=row["salesperson"], amount=row["amount"],
                            received=row["received"], terms=row["terms"], due=due_date, rule=rule))

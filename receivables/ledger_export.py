@@ -71,9 +71,10 @@ class ExportResult:
 
 
 def file_name(*, as_of: date, filters=None, names=None) -> str:
-    """receivables-as-of-20261210[-technician-王技术-status-已逾期].xlsx: the as-of date and filters in the name."""
+    """应收台账-截至20261210[-技术员王技术-状态已逾期].xlsx: the as-of date and filters in the name, in the
+    requester's language (Receivables-as-of-20261210-… in English)."""
     names = names if names is not None else selectors.filters_text(filters)
-    parts = [f"应收台账-截至{as_of:%Y%m%d}"] + [f"{label}{value}" for label, value in names]
+    parts = [_("应收台账-截至%(d)s") % {"d": f"{as_of:%Y%m%d}"}] + [f"{label}{value}" for label, value in names]
     stem = "-".join(slugify(str(p), allow_unicode=True) or "x" for p in parts)
     return f"{stem[:150]}.xlsx"
 

@@ -207,7 +207,9 @@ class DueDateChange(models.Model):
     confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="due_date_changes")
     from_date = models.DateField(_("原到期日"))
     to_date = models.DateField(_("新到期日"))
-    reason = models.CharField(_("原因"), max_length=200)
+    # a stored message (servicedesk.texts) read in the reader's language (rule 7); rows written before keep
+    # their sentence as a plain string, shown as written
+    reason = models.JSONField(_("原因"), default=str)
     extension = models.ForeignKey("DueDateExtension", verbose_name=_("延期申请"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey("servicedesk.Staff", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"))
@@ -412,6 +414,8 @@ class ImportJob(_JobProgress, models.Model):
     requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     file = models.CharField(_("文件"), max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    # the language active when the import was asked for: the worker writes its result and errors in it (rule 7)
+    language = models.CharField(_("语言"), max_length=16, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     total = models.PositiveIntegerField(_("总行数"), default=0)
     done = models.PositiveIntegerField(_("已处理行数"), default=0)
@@ -432,6 +436,8 @@ class ExportJob(_JobProgress, models.Model):
     requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     filters = models.JSONField(_("筛选条件"), default=dict)
     as_of = models.DateField(_("统计日期"))
+    # the language active when the export was asked for: the workbook is written in it, headers and sheets (rule 7)
+    language = models.CharField(_("语言"), max_length=16, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     total = models.PositiveIntegerField(_("总行数"), default=0)
     done = models.PositiveIntegerField(_("已导出行数"), default=0)

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.params import get_param
+from servicedesk.texts import is_message, message, render
 
 from .choices import ReceivableStatus
 from .models import DueDateExtension, MonthlyStatement, OverdueReviewItem, Payment, PaymentAllocation, SalesConfirmation
@@ -17,25 +19,47 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class Bucket:
     key: str
-    label: str
+    message: dict  # its name as a stored message (servicedesk.texts): whoever keeps it renders it when read (rule 7)
     low: int | None  # days overdue, inclusive; None = not due
     high: int | None  # inclusive; None = open-ended
+
+    @property
+    def label(self) -> str:
+        """The bucket's name in the active language (the reader's page, the requester's export)."""
+        return render(self.message)
 
 
 def ageing_buckets(*, on: date) -> tuple[list[Bucket], dict]:
     """R-S8 buckets from param receivables.ageing_buckets ([30, 60, 90] → not due / 1–30 / 31–60 / 61–90 / >90)."""
     p = get_param("receivables.ageing_buckets", on=on)
     bounds = [int(b) for b in p.value]
-    buckets = [Bucket("not_due", _("未到期"), None, 0)]
+    buckets = [Bucket("not_due", message(N_("未到期")), None, 0)]
     low = 1
     for high in bounds:
-        buckets.append(Bucket(f"{low}_{high}", _("逾期%(lo)s–%(hi)s天") % {"lo": low, "hi": high}, low, high))
+        buckets.append(Bucket(f"{low}_{high}", message(N_("逾期%(lo)s–%(hi)s天"), lo=low, hi=high), low, high))
         low = high + 1
-    buckets.append(Bucket(f"over_{bounds[-1]}", _("逾期超过%(n)s天") % {"n": bounds[-1]}, low, None))
+    buckets.append(Bucket(f"over_{bounds[-1]}", message(N_("逾期超过%(n)s天"), n=bounds[-1]), low, None))
     return buckets, p.as_explanation()
 
 
-SETTLED = Bucket("settled", _("已结清"), None, None)
+SETTLED = Bucket("settled", message(N_("已结清")), None, None)
+
+
+def bucket_label(key: str, stored=None) -> str:
+    """A bucket's name in the active language from its key ("not_due", "1_30", "over_90", "settled"), for a body
+    stored before buckets carried their message; `stored` (a message or the old finished label) otherwise."""
+    if is_message(stored):
+        return render(stored)
+    if key == "not_due":
+        return render(message(N_("未到期")))
+    if key == SETTLED.key:
+        return SETTLED.label
+    if key.startswith("over_") and key[5:].isdigit():
+        return render(message(N_("逾期超过%(n)s天"), n=int(key[5:])))
+    low, _sep, high = key.partition("_")
+    if low.isdigit() and high.isdigit():
+        return render(message(N_("逾期%(lo)s–%(hi)s天"), lo=int(low), hi=int(high)))
+    return render(stored)
 
 
 def bucket_expression(*, as_of: date, buckets: list[Bucket]):

@@ -32,5 +32,5 @@ def export_statement(statement) -> bytes:
 
 
 def file_name(statement) -> str:
-    stem = slugify(f"对账单-{statement.number}-{statement.client.name}", allow_unicode=True) or "statement"
+    stem = slugify(f"{_('对账单')}-{statement.number}-{statement.client.name}", allow_unicode=True) or "statement"
     return f"{stem[:150]}.xlsx"

@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from receivables.selectors import bucket_label
 from servicedesk.choices import Role
 from servicedesk.filters import month_input
 from servicedesk.permissions import RolePermission, has_role, staff_of
@@ -26,9 +27,19 @@ from .excel import write_workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _readable_body(data: dict) -> dict:
+    """The stored body with the ageing buckets named in the request's language (the body keeps their keys and
+    messages, rule 7); the stored snapshot itself is not touched."""
+    department = data.get("department")
+    if not isinstance(department, dict) or "receivables_buckets" not in department:
+        return data
+    buckets = [{**b, "label": bucket_label(b["key"], b.get("label"))} for b in department["receivables_buckets"]]
+    return {**data, "department": {**department, "receivables_buckets": buckets}}
+
+
 def payload(report) -> dict:
     return {
-        **report.data,
+        **_readable_body(report.data),
         "status": report.status,
         "digest": report.digest,
         "compiled_at": report.compiled_at.isoformat(),

@@ -311,7 +311,8 @@ def _department(month: date, techs: list[dict], f: _MonthFigures, *, names: dict
         "rewards": total("rewards"),
         "fines": total("fines"),
         "receivables_as_of": on.isoformat(),
-        "receivables_buckets": [{"key": b.key, "label": str(b.label)} for b in ageing["buckets"]],
+        # the bucket's key and its name as a message: the report reads in its reader's language (rule 7)
+        "receivables_buckets": [{"key": b.key, "label": b.message} for b in ageing["buckets"]],
         "receivables_by_bucket": {k: money(v) for k, v in ageing["bucket_totals"].items()},
         "receivables_outstanding": money(ageing["outstanding"]),
         "sales": money(sum((Decimal(t["sales"]) for t in techs), ZERO)),

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from receivables.selectors import bucket_label
 from servicedesk.choices import ServiceContent, ServiceMode
 from servicedesk.exports import SheetWriter, open_workbook
 
@@ -94,7 +95,7 @@ def _table_sheets(wb, fmt, body: dict, d: dict) -> None:
     ws = SheetWriter(wb.add_worksheet(_("应收账龄")), fmt)
     ws.header([_("账龄"), _("未收余额")])
     for b in d["receivables_buckets"]:
-        ws.row([b["label"], _dec(d["receivables_by_bucket"].get(b["key"], "0.00"))])
+        ws.row([bucket_label(b["key"], b.get("label")), _dec(d["receivables_by_bucket"].get(b["key"], "0.00"))])
     ws.row([_("合计"), _dec(d["receivables_outstanding"])], formats={1: fmt.money_bold})
 
     ws = SheetWriter(wb.add_worksheet(_("投诉原因")), fmt)

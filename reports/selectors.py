@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from receivables.selectors import bucket_label
 from servicedesk.choices import Role, ServiceContent, ServiceMode
 
 from .compiler import chart_ranking
@@ -73,7 +74,7 @@ def chart_data(body: dict) -> dict:
         "trends": body["trends"],
         "ranking": chart_ranking(body),
         "ageing": [
-            {"key": b["key"], "label": b["label"], "amount": d["receivables_by_bucket"].get(b["key"], "0.00")}
+            {"key": b["key"], "label": bucket_label(b["key"], b.get("label")), "amount": d["receivables_by_bucket"].get(b["key"], "0.00")}
             for b in d["receivables_buckets"]
         ],
         "coverage": {"actual": d["callback_coverage"], "target": d["coverage_target"]},

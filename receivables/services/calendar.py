@@ -5,9 +5,11 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.models import Staff
 from servicedesk.notifications import notify_many
+from servicedesk.texts import message
 
 from ..models import DueDateChange, SalesConfirmation
 from .common import compute_due_date
@@ -20,7 +22,7 @@ def recompute_provisional_due_dates(*, year: int, user=None, now: datetime) -> l
     in one message listing the moves. A confirmation with an approved extension keeps the date a person chose;
     paid or void ones are never touched. Runs inside the transaction that loads the year."""
     by = Staff.objects.filter(user=user).first() if user is not None else None
-    reason = _("%(year)s 年官方工作日历已录入,到期日按官方日历重算(SPEC §11)") % {"year": year}
+    reason = message(N_("%(year)s 年官方工作日历已录入,到期日按官方日历重算(SPEC §11)"), year=year)
     changes, moved_by_person = [], defaultdict(list)
     with transaction.atomic():
         rows = list(
@@ -39,7 +41,7 @@ def recompute_provisional_due_dates(*, year: int, user=None, now: datetime) -> l
             old = conf.due_date
             conf.due_provisional = bool(rule.get("provisional"))
             if due != old:
-                changes.append(DueDateChange(confirmation=conf, from_date=old, to_date=due, reason=reason[:200], by=by, at=now))
+                changes.append(DueDateChange(confirmation=conf, from_date=old, to_date=due, reason=reason, by=by, at=now))
                 moved_by_person[conf.technician].append((conf.number, old, due))
                 conf.due_date = conf.original_due_date = due
                 conf.due_rule = rule

@@ -5,9 +5,11 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.texts import message
 
 from ..choices import ConfirmationStatus, ExtensionStatus
 from ..models import DueDateChange, DueDateExtension, SalesConfirmation
@@ -66,7 +68,7 @@ def approve_extension(*, extension: DueDateExtension, by, now: datetime, note: s
             ext.status, ext.gm_by, ext.gm_at = ExtensionStatus.APPROVED, by, now
             DueDateChange.objects.create(
                 confirmation=conf, from_date=conf.due_date, to_date=ext.requested_due_date,
-                reason=_("延期申请已批准(R-S4):%(r)s") % {"r": ext.reason[:150]}, extension=ext, by=by, at=now,
+                reason=message(N_("延期申请已批准(R-S4):%(r)s"), r=ext.reason[:150]), extension=ext, by=by, at=now,
             )
             # An approved date is a person's decision, no longer a working-day computation (SPEC §11).
             conf.due_date, conf.due_provisional = ext.requested_due_date, False

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from servicedesk.choices import Role
@@ -39,20 +40,37 @@ def _enqueue(task, job_id: int, inline) -> None:
 # --------------------------------------------------------------------------- ledger export (R-S8)
 
 
-def start_export_job(*, filters: dict, as_of: date, by, now: datetime) -> ExportJob:
-    """Queue a ledger export; the Celery task writes the workbook to MEDIA_ROOT (enqueued on commit)."""
+def _requester_language(language: str | None) -> str:
+    return language or get_language() or settings.LANGUAGE_CODE
+
+
+def _in_language_of(model, job_id: int):
+    """The job's requester's language (rule 7: exports and their messages follow the person who asked)."""
+    language = model.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    return override(language or settings.LANGUAGE_CODE)
+
+
+def start_export_job(*, filters: dict, as_of: date, by, now: datetime, language: str | None = None) -> ExportJob:
+    """Queue a ledger export; the Celery task writes the workbook to MEDIA_ROOT (enqueued on commit), in
+    `language` (default: the one active now, the requester's)."""
     from ..selectors import LedgerFilters
     from ..tasks import export_ledger_task
 
     require(by, Role.FINANCE, Role.MANAGER)
     parsed = LedgerFilters.from_dict(filters)  # bad filters are refused now, not in the worker
     with transaction.atomic():
-        job = ExportJob.objects.create(requested_by=by, filters=parsed.as_dict(), as_of=as_of, created_at=now)
+        job = ExportJob.objects.create(requested_by=by, filters=parsed.as_dict(), as_of=as_of, created_at=now,
+                                       language=_requester_language(language))
         transaction.on_commit(lambda: _enqueue(export_ledger_task, job.pk, run_export_job))
     return job
 
 
 def run_export_job(*, job_id: int) -> ExportJob:
+    with _in_language_of(ExportJob, job_id):
+        return _run_export_job(job_id=job_id)
+
+
+def _run_export_job(*, job_id: int) -> ExportJob:
     from .. import ledger_export
     from ..selectors import LedgerFilters, ledger
 
@@ -88,9 +106,10 @@ def run_export_job(*, job_id: int) -> ExportJob:
 # --------------------------------------------------------------------------- Excel imports (R-S8)
 
 
-def start_import(*, kind: str, file, by, now: datetime):
+def start_import(*, kind: str, file, by, now: datetime, language: str | None = None):
     """Check the upload (size, zip bomb) and either import it now (small files: returns the result) or
-    store it and queue a background job with progress (returns the ImportJob)."""
+    store it and queue a background job with progress (returns the ImportJob), whose result and errors are
+    written in `language` (default: the one active now, the requester's)."""
     from .. import imports
     from ..tasks import import_task
 
@@ -112,12 +131,18 @@ def start_import(*, kind: str, file, by, now: datetime):
     with transaction.atomic():
         job = ImportJob.objects.create(
             kind=kind, requested_by=by, file=name, original_name=str(getattr(file, "name", ""))[:200], total=rows, created_at=now,
+            language=_requester_language(language),
         )
         transaction.on_commit(lambda: _enqueue(import_task, job.pk, run_import_job))
     return job
 
 
 def run_import_job(*, job_id: int) -> ImportJob:
+    with _in_language_of(ImportJob, job_id):
+        return _run_import_job(job_id=job_id)
+
+
+def _run_import_job(*, job_id: int) -> ImportJob:
     from .. import imports
 
     with transaction.atomic():

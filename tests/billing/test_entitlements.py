@@ -10,6 +10,7 @@ from billing.choices import RepairPlanStatus
 from billing.models import RepairPlan, SoftwareVisitSlot
 from billing.services import quote_visit, record_visit_charges
 from servicedesk.errors import CalendarMissingError
+from servicedesk.texts import render
 
 from .factories import (
     DAY, DAY_AT, Department, EquipmentFactory, SoftwareEntitlement, WorkOrderFactory, company_warranty_only, key_account, line,
@@ -28,7 +29,7 @@ def test_r_b8_key_account_before_agreement_pays_parts_only():
     )
     part, *others = q.lines
     assert (part.amount, part.rule, part.free) == (Decimal("250.00"), "R-P1", False)
-    assert "R-B8" in part.explanation
+    assert "R-B8" in render(part.explanation)
     assert all(ln.free and ln.rule == "R-B8" and ln.amount == 0 for ln in others)
     assert q.onsite_fee == 0 and q.onsite_fee_rule == "R-B8"
     assert q.total == Decimal("250.00")
@@ -50,7 +51,7 @@ def test_r_b1_bidding_part_under_manufacturer_warranty_is_free_and_visit_pays_no
     assert q.lines[0].list_amount == Decimal("250.00")
     assert q.onsite_fee == 0
     assert q.total == Decimal("0.00")
-    assert "上门费" in q.onsite_fee_explanation
+    assert "上门费" in render(q.onsite_fee_explanation)
 
 
 def test_r_b1_same_visit_out_of_warranty_pays_onsite_fee():
@@ -67,7 +68,7 @@ def test_r_b4_cooperation_mark_decides_other_bidding_cases(technician):
     paid = record_visit_charges(work_order=paid_wo, lines=[line("part", "200")], by=technician, on=DAY)
     assert (free.total, free.lines.get().rule, free.onsite_fee) == (Decimal("0.00"), "R-B4", Decimal("0.00"))
     assert paid.total == Decimal("300.00")
-    assert "R-B4" in paid.lines.get().explanation
+    assert "R-B4" in render(paid.lines.get().explanation)
 
 
 def test_r_b2_bidding_clients_fourth_software_visit_is_charged(technician):
@@ -83,7 +84,7 @@ def test_r_b2_bidding_clients_fourth_software_visit_is_charged(technician):
         (3, Decimal("0.00"), "R-B2"),
         (4, Decimal("50.00"), "R-P5"),
     ]
-    assert "第 4 次" in client.visit_charges.get(software_visit_ordinal=4).lines.get().explanation
+    assert "第 4 次" in render(client.visit_charges.get(software_visit_ordinal=4).lines.get().explanation)
 
 
 def test_r_b2_requoting_the_same_work_order_uses_one_slot_only(technician):
@@ -115,7 +116,7 @@ def test_r_b3_software_free_within_15_working_days_after_installation():
     assert (inside.lines[0].rule, inside.total) == ("R-B3", Decimal("0.00"))
     assert inside.lines[0].inputs["free_until"] == "2026-10-27"
     assert (outside.lines[0].rule, outside.total) == ("R-P5", Decimal("50.00"))
-    assert "R-B3" in outside.lines[0].explanation
+    assert "R-B3" in render(outside.lines[0].explanation)
 
 
 def test_r_b3_free_period_into_a_provisional_year_is_computed_and_marked():
@@ -143,14 +144,14 @@ def test_r_b5_key_account_dept_retail_software_installation_always_charged():
     client = retail(department=Department.KEY_ACCOUNT)
     q = quote_visit(client=client, on=DAY, lines=[line("software", item="office_tools")])
     assert (q.lines[0].rule, q.total) == ("R-P5", Decimal("20.00"))
-    assert "R-B5" in q.lines[0].explanation
+    assert "R-B5" in render(q.lines[0].explanation)
 
 
 def test_r_b5_key_account_dept_retail_hardware_out_of_warranty_is_charged():
     client = retail(department=Department.KEY_ACCOUNT)
     q = quote_visit(client=client, equipment=out_of_warranty(client), on=DAY, lines=[line("part", "200")])
     assert q.total == Decimal("300.00")
-    assert "R-B5" in q.lines[0].explanation
+    assert "R-B5" in render(q.lines[0].explanation)
 
 
 def test_r_b6_company_warranty_company_bears_cost_and_plan_awaits_client(technician):
@@ -184,7 +185,7 @@ def test_r_b8_key_account_without_agreement_pays_parts_only():
     part, consumable, software = q.lines
     # part: 200 × 1.25 = 250.00 (R-P1); consumable (136 + 60 = 196 by the list) and OS install (50) free.
     assert (part.amount, part.rule) == (Decimal("250.00"), "R-P1")
-    assert "尚未签订外包服务协议" in part.explanation
+    assert "尚未签订外包服务协议" in render(part.explanation)
     assert (consumable.amount, consumable.free, consumable.rule, consumable.list_amount) == (Decimal("0.00"), True, "R-B8", Decimal("196.00"))
     assert (software.amount, software.free, software.rule, software.list_amount) == (Decimal("0.00"), True, "R-B8", Decimal("50.00"))
     assert (q.onsite_fee, q.onsite_fee_rule, q.visit_rule) == (Decimal("0.00"), "R-B8", "R-B8")
@@ -223,7 +224,7 @@ def test_r_b6_retail_client_agreeing_to_charge_pays_the_onsite_fee_too(technicia
     charge.refresh_from_db()
     # part 200 × 1.25 = 250 (R-P1) + the retail on-site fee 50 (R-P6) = 300, not 250.
     assert charge.onsite_fee == Decimal("50.00") and charge.onsite_fee_rule == "R-P6"
-    assert "R-B6" in charge.onsite_fee_explanation
+    assert "R-B6" in render(charge.onsite_fee_explanation)
     assert charge.billed_total(list(charge.lines.all())) == Decimal("300.00")
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client as BrowserClient
+from django.utils import translation
 
 from billing.models import RepairPlan
 from billing.services import mark_disputed, record_visit_charges
@@ -98,3 +99,15 @@ def test_work_order_page_shows_quote_explanations_and_decision(salesperson, coor
     assert r.status_code == 302
     html = c.get(f"/core/work-orders/{wo.pk}/").content.decode()
     assert "决定免收" in html and "老客户免收" in html and salesperson.name in html
+
+
+def test_price_parameters_page_reads_in_english(manager):
+    c = browser(manager)
+    c.cookies["django_language"] = "en"
+    with translation.override(translation.get_language()):  # the page's English must not outlive this test
+        html = c.get("/billing/parameters/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    main = html.split("<main", 1)[-1].split("</main>", 1)[0]
+    seen = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+    # names and values from the catalogue (rule 2): ¥50.00 on-site fee, parts at cost × 1.25, ¥50.00 per OS install
+    assert "On-site fee billing.onsite_fee ¥50.00" in seen and "× 1.25" in seen and "¥50.00 per time" in seen
+    assert not re.search(r"[\u4e00-\u9fff]", seen), seen

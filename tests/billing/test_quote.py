@@ -9,6 +9,7 @@ import pytest
 from billing.services import quote_visit
 from servicedesk.errors import DomainError
 from servicedesk.params import schedule_param
+from servicedesk.texts import render
 
 from .factories import DAY, key_account, line, retail
 
@@ -21,7 +22,7 @@ def test_r_p1_retail_part_200_costs_300():
     assert q.lines[0].rule == "R-P1"
     assert q.onsite_fee == Decimal("50.00")
     assert q.total == Decimal("300.00")
-    assert "零散客户配件:成本 ¥200.00 × 1.25 = ¥250.00" in q.lines[0].explanation
+    assert "零散客户配件:成本 ¥200.00 × 1.25 = ¥250.00" in render(q.lines[0].explanation)
     assert q.lines[0].params[0]["name"] == "billing.part_markup"
     assert q.lines[0].params[0]["version"]
     assert q.lines[0].inputs["cost"] == "200.00"

@@ -10,6 +10,7 @@ from billing.services import record_visit_charges
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError
 from servicedesk.params import schedule_param
+from servicedesk.texts import render
 from tests.factories import staff_with
 
 from .factories import DAY, DAY_AT, Department, WorkOrderFactory, company_warranty_only, line, retail
@@ -31,7 +32,7 @@ def test_persisted_quote_unchanged_after_a_later_price_change(recorded, technici
     assert charge.total == Decimal("409.48")  # 250 + 109.48 + 50
     part = charge.lines.get(position=1)
     assert (part.amount, part.rule, part.params[0]["value"]) == (Decimal("250.00"), "R-P1", "1.25")
-    assert "¥250.00" in part.explanation
+    assert "¥250.00" in render(part.explanation)
     # re-recording the same lines is idempotent: same record, nothing repriced, no duplicate
     again = record_visit_charges(
         work_order=charge.work_order, lines=[line("part", "200"), line("repair", "80.50")], by=technician, on=DAY

@@ -14,6 +14,7 @@ from receivables import excel
 from receivables.excel import LEDGER_HEADERS
 from receivables.models import DueDateChange, SalesConfirmation
 from servicedesk.models import Notification
+from servicedesk.texts import render
 
 from ..calendars import load_official, make_provisional
 from .factories import at, confirmation, retail_client
@@ -68,7 +69,7 @@ def test_loading_the_official_year_moves_open_due_dates_with_history_and_tells_t
     assert (open_one.due_date, open_one.due_provisional) == (date(2027, 2, 16), False)
     change = DueDateChange.objects.get(confirmation=open_one)
     assert (change.from_date, change.to_date, change.by) == (date(2027, 2, 15), date(2027, 2, 16), admin_staff)
-    assert "2027 年官方工作日历已录入" in change.reason
+    assert "2027 年官方工作日历已录入" in render(change.reason)
     # the paid sale is closed: not touched
     assert paid.due_date == paid_due and not DueDateChange.objects.filter(confirmation=paid).exists()
     told = Notification.objects.filter(recipient=technician, key__startswith="calendar-2027")

@@ -16,6 +16,7 @@ from receivables.choices import ConfirmationStatus, PaymentTerms, PriceSource
 from receivables.models import ConfirmationCorrection, SalesConfirmation
 from servicedesk.choices import ClientKind, Department, Role
 from servicedesk.errors import CalendarMissingError, ConflictError
+from servicedesk.texts import render
 from tests.factories import ClientFactory, EquipmentFactory, WorkOrderFactory, staff_with
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_r_s1_retail_part_200_visit_makes_one_confirmation_of_300_due_7_working_
     # the line keeps the technician's words ("硒鼓"), not just its kind ("配件")
     assert {k: v.amount for k, v in lines.items()} == {"硒鼓": Decimal("250.00"), "上门费": Decimal("50.00")}
     assert all(line.price_source == PriceSource.BILLING for line in lines.values())
-    assert lines["硒鼓"].explanation["rule"] == "R-P1" and "200" in lines["硒鼓"].explanation["text"]
+    assert lines["硒鼓"].explanation["rule"] == "R-P1" and "200" in render(lines["硒鼓"].explanation["text"])
 
 
 def test_r_s1_the_api_lists_the_visit_sale_by_work_order(retail, coordinator, technician, finance, api):
