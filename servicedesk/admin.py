@@ -181,7 +181,7 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "text", "read_at", "emailed"]
+    list_display = ["created_at", "recipient", "body", "read_at", "emailed"]
     list_filter = ["emailed"]
     list_select_related = ["recipient"]
     search_fields = ["text", "key"]
