@@ -9,7 +9,7 @@ table cells) and the date the version took effect — never the parameter key, a
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .param_specs import BOOL, LIST, NESTED, RECORD, ROWS, SPECS
 from .templatetags.money import format_yuan
@@ -50,12 +50,12 @@ def _row_text(spec, row: dict) -> str:
 
 # The catalogue's units are stored as data ("分", "元/次"); their reading in the current language.
 UNITS = {
-    "分钟": _l("%(v)s 分钟"), "小时": _l("%(v)s 小时"), "天": _l("%(v)s 天"), "工作日": _l("%(v)s 个工作日"),
-    "月": _l("%(v)s 个月"), "次": _l("%(v)s 次"), "分": _l("%(v)s 分"), "%": _l("%(v)s %%"), "倍": _l("%(v)s 倍"),
-    "人": _l("%(v)s 人"), "人天": _l("%(v)s 人天"), "家次": _l("%(v)s 家次"), "行": _l("%(v)s 行"),
-    "字符": _l("%(v)s 个字符"), "MB": _l("%(v)s MB"),
+    "分钟": gettext_lazy("%(v)s 分钟"), "小时": gettext_lazy("%(v)s 小时"), "天": gettext_lazy("%(v)s 天"), "工作日": gettext_lazy("%(v)s 个工作日"),
+    "月": gettext_lazy("%(v)s 个月"), "次": gettext_lazy("%(v)s 次"), "分": gettext_lazy("%(v)s 分"), "%": gettext_lazy("%(v)s %%"), "倍": gettext_lazy("%(v)s 倍"),
+    "人": gettext_lazy("%(v)s 人"), "人天": gettext_lazy("%(v)s 人天"), "家次": gettext_lazy("%(v)s 家次"), "行": gettext_lazy("%(v)s 行"),
+    "字符": gettext_lazy("%(v)s 个字符"), "MB": gettext_lazy("%(v)s MB"),
 }
-MONEY_UNITS = {"元/次": _l("%(v)s/次"), "元/分": _l("%(v)s/分")}
+MONEY_UNITS = {"元/次": gettext_lazy("%(v)s/次"), "元/分": gettext_lazy("%(v)s/分")}
 
 
 def display_cell(cell, value) -> str:
