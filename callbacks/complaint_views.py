@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
@@ -20,17 +20,17 @@ from .models import Complaint
 
 
 class ComplaintForm(forms.Form):
-    channel = forms.ChoiceField(label=_l("渠道"), choices=ComplaintChannel.choices, initial=ComplaintChannel.PHONE)
-    client = forms.ModelChoiceField(label=_l("客户"), queryset=Client.objects.order_by("name"))
-    work_order = forms.CharField(label=_l("工单号(可选)"), required=False, max_length=20)
+    channel = forms.ChoiceField(label=gettext_lazy("渠道"), choices=ComplaintChannel.choices, initial=ComplaintChannel.PHONE)
+    client = forms.ModelChoiceField(label=gettext_lazy("客户"), queryset=Client.objects.order_by("name"))
+    work_order = forms.CharField(label=gettext_lazy("工单号(可选)"), required=False, max_length=20)
     technician = forms.ModelChoiceField(
-        label=_l("涉及人员(可选)"), queryset=Staff.objects.none(), required=False,
-        help_text=_l("只是记录客户提到的人;是否本人工作问题、由谁负责,由部门经理判定后才确定。"),
+        label=gettext_lazy("涉及人员(可选)"), queryset=Staff.objects.none(), required=False,
+        help_text=gettext_lazy("只是记录客户提到的人;是否本人工作问题、由谁负责,由部门经理判定后才确定。"),
     )
-    words = forms.CharField(label=_l("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
-    owner = forms.ModelChoiceField(label=_l("负责人"), queryset=Staff.objects.none(), required=False,
-                                   help_text=_l("留空 = 部门经理"))
-    serious = forms.BooleanField(label=_l("情节严重(上报总经办)"), required=False)
+    words = forms.CharField(label=gettext_lazy("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    owner = forms.ModelChoiceField(label=gettext_lazy("负责人"), queryset=Staff.objects.none(), required=False,
+                                   help_text=gettext_lazy("留空 = 部门经理"))
+    serious = forms.BooleanField(label=gettext_lazy("情节严重(上报总经办)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,24 +49,24 @@ class ComplaintForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    root_cause = forms.CharField(label=_l("根本原因"), widget=forms.Textarea(attrs={"rows": 3}))
-    agreed_fix = forms.CharField(label=_l("商定的解决办法"), widget=forms.Textarea(attrs={"rows": 3}))
-    fix_due_on = forms.DateField(label=_l("解决日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    root_cause = forms.CharField(label=gettext_lazy("根本原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    agreed_fix = forms.CharField(label=gettext_lazy("商定的解决办法"), widget=forms.Textarea(attrs={"rows": 3}))
+    fix_due_on = forms.DateField(label=gettext_lazy("解决日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class DecideForm(forms.Form):
     """R-K10 Decision: the manager decides whose, if anyone's, the complaint is."""
 
-    outcome = forms.ChoiceField(label=_l("判定结果"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=gettext_lazy("判定结果"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)
     responsible = forms.ModelChoiceField(
-        label=_l("责任人"), queryset=Staff.objects.none(), required=False,
-        help_text=_l("判定为本人工作问题时必选:向其提出 P8 处罚建议,并计入当月投诉(R-M2)。"),
+        label=gettext_lazy("责任人"), queryset=Staff.objects.none(), required=False,
+        help_text=gettext_lazy("判定为本人工作问题时必选:向其提出 P8 处罚建议,并计入当月投诉(R-M2)。"),
     )
     cause = forms.ChoiceField(
-        label=_l("原因类别(非个人责任时)"), required=False,
+        label=gettext_lazy("原因类别(非个人责任时)"), required=False,
         choices=[("", "—")] + [(c.value, c.label) for c in NOT_PERSON_CAUSES],
     )
-    reason = forms.CharField(label=_l("判定理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reason = forms.CharField(label=gettext_lazy("判定理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +82,7 @@ class DecideForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    client_confirmation = forms.CharField(label=_l("客户确认意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    client_confirmation = forms.CharField(label=gettext_lazy("客户确认意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 @login_required

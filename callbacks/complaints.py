@@ -15,12 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Staff
 from servicedesk.notifications import department_heads, notify
 from servicedesk.params import get_param
+from servicedesk.texts import Date, message
 
 from .choices import NOT_PERSON_CAUSES, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus
 from .models import Complaint
@@ -145,7 +147,8 @@ def decide(*, complaint: Complaint, by, now: datetime, outcome: str, reason: str
         if outcome == ComplaintOutcome.OWN_WORK:
             propose(
                 person=responsible, rule="P8", source=c, on=timezone.localtime(c.created_at).date(), by=by, now=now,
-                reason=_("客户投诉(%(ch)s)经判定为本人工作问题:%(w)s") % {"ch": c.get_channel_display(), "w": c.words[:120]},
+                reason=message(N_("客户投诉(%(ch)s)经判定为本人工作问题:%(w)s"),
+                               ch=ComplaintChannel(c.channel).label, w=c.words[:120]),
             )
     _announce_decision(c, now=now)
     return c
@@ -158,30 +161,31 @@ def _announce_decision(c: Complaint, *, now: datetime) -> None:
         return
     notify(
         recipients=list(people.values()), key=f"complaint-decided-{c.pk}",
-        text=_("客户投诉(%(client)s,%(at)s)已判定:%(o)s%(who)s。理由:%(r)s") % {
-            "client": c.client.name, "at": timezone.localtime(c.created_at).strftime("%Y-%m-%d"),
-            "o": c.get_outcome_display(),
-            "who": (_(",责任人 %(name)s") % {"name": c.responsible.name}) if c.responsible else "",
-            "r": c.decision_reason[:120]},
+        message=message(
+            N_("客户投诉(%(client)s,%(at)s)已判定:%(o)s%(who)s。理由:%(r)s"),
+            client=c.client.name, at=Date(timezone.localtime(c.created_at).date()), o=ComplaintOutcome(c.outcome).label,
+            who=message(N_(",责任人 %(name)s"), name=c.responsible.name) if c.responsible else "",
+            r=c.decision_reason[:120],
+        ),
         link="/penalties/mine/", now=now,
     )
 
 
 def _announce(c: Complaint, *, now: datetime) -> None:
-    due = timezone.localtime(c.reply_due_at).strftime("%Y-%m-%d %H:%M")
     recipients = {s.pk: s for s in _managers()}
     if c.owner is not None:
         recipients[c.owner.pk] = c.owner
     notify(
         recipients=list(recipients.values()), key=f"complaint-new-{c.pk}",
-        text=_("新的客户投诉(%(ch)s):%(client)s,请于 %(due)s 前答复") % {"ch": c.get_channel_display(), "client": c.client.name, "due": due},
+        message=message(N_("新的客户投诉(%(ch)s):%(client)s,请于 %(due)s 前答复"),
+                        ch=ComplaintChannel(c.channel).label, client=c.client.name, due=Date(c.reply_due_at)),
         link=c.get_absolute_url(), now=now,
     )
     if c.serious:
         notify(
             recipients=list(Staff.objects.active().with_role(Role.GM_OFFICE).select_related("user")),
             key=f"complaint-serious-{c.pk}",
-            text=_("严重客户投诉上报:%(client)s — %(w)s") % {"client": c.client.name, "w": c.words[:120]},
+            message=message(N_("严重客户投诉上报:%(client)s — %(w)s"), client=c.client.name, w=c.words[:120]),
             link=c.get_absolute_url(), now=now,
         )
 
@@ -245,8 +249,7 @@ def scan_complaints(*, now: datetime) -> int:
                 recipients[c.owner.pk] = c.owner
             notify(
                 recipients=list(recipients.values()), key=f"complaint-overdue-{c.pk}",
-                text=_("投诉答复逾期:%(client)s,期限 %(due)s") % {
-                    "client": c.client.name, "due": timezone.localtime(c.reply_due_at).strftime("%Y-%m-%d %H:%M")},
+                message=message(N_("投诉答复逾期:%(client)s,期限 %(due)s"), client=c.client.name, due=Date(c.reply_due_at)),
                 link=c.get_absolute_url(), now=now,
             )
     return len(rows)

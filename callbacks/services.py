@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import WorkOrderStatus
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.notifications import department_heads, notify, notify_many
 from servicedesk.params import get_param
+from servicedesk.texts import Date, message
 
 from .choices import CallbackStatus, Question, Satisfaction, WindowRule
 from .models import CallAttempt, Callback, CallbackViolation, Complaint
@@ -111,11 +113,8 @@ def mark_overdue(*, now: datetime) -> list[Callback]:
                 (
                     heads,
                     f"callback-overdue-{cb.pk}",
-                    _("回访逾期:%(client)s 工单 %(number)s,截止 %(due)s") % {
-                        "client": cb.client.name,
-                        "number": cb.work_order.number,
-                        "due": timezone.localtime(cb.due_at).strftime("%Y-%m-%d %H:%M"),
-                    },
+                    message(N_("回访逾期:%(client)s 工单 %(number)s,截止 %(due)s"),
+                            client=cb.client.name, number=cb.work_order.number, due=Date(cb.due_at)),
                     f"/callbacks/{cb.pk}/",
                 )
                 for cb in rows
@@ -179,7 +178,7 @@ def _propose_p6_for_noes(cb: Callback, answers: dict, *, by, on) -> None:
                 person=cb.technician,
                 rule="P6",
                 source=violation,
-                reason=_("回访:%(q)s — 客户回答“否”(工单 %(n)s)") % {"q": Question(item).label, "n": cb.work_order.number},
+                reason=message(N_("回访:%(q)s — 客户回答“否”(工单 %(n)s)"), q=Question(item).label, n=cb.work_order.number),
                 suggested_points=p6_points,
                 on=on,
                 by=by,
@@ -255,7 +254,7 @@ def record_call(
         notify(
             recipients=[s for s in department_heads() if s.has_role("manager")],
             key=f"complaint-{cb.pk}",
-            text=_("新的客户投诉:%(client)s(工单 %(n)s)") % {"client": cb.client.name, "n": cb.work_order.number},
+            message=message(N_("新的客户投诉:%(client)s(工单 %(n)s)"), client=cb.client.name, n=cb.work_order.number),
             link="/callbacks/complaints/",
             now=now,
         )

@@ -1,7 +1,9 @@
 """Admin: read-mostly. Penalty records are never deleted (R-N4); decisions go through the services."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin_base import ReadOnlyAdmin
+from servicedesk.texts import render
 
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
@@ -42,7 +44,11 @@ class PenaltyDecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(DismissalFlag)
 class DismissalFlagAdmin(admin.ModelAdmin):
-    list_display = ["person", "raised_at", "reason", "status", "decision", "decided_by"]
+    list_display = ["person", "raised_at", "reason_text", "status", "decision", "decided_by"]
+
+    @admin.display(description=_("原因"))
+    def reason_text(self, obj):
+        return render(obj.reason)  # rule 7: in the reader's language
     list_filter = ["status", "decision"]
     list_select_related = ["person", "decided_by"]
     readonly_fields = [f.name for f in DismissalFlag._meta.concrete_fields if f.name != "id"]

@@ -15,6 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.filters import IdInput, MonthInput
 from servicedesk.models import Staff
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.texts import render
 
 from . import selectors, services
 from .choices import FlagDecision, JointRole
@@ -26,8 +27,21 @@ DECIDERS = {Role.MANAGER, Role.GM_OFFICE}  # GM office: proposals about a depart
 
 
 # --------------------------------------------------------------------------- serializers
+class SaidField(serializers.CharField):
+    """A stored message (servicedesk.texts) as the sentence in the request's language (rule 7); a string in
+    the schema, as the field always was."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return render(value)
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     by_name = serializers.CharField(source="by.name", read_only=True, default="")
+    reason = SaidField()
 
     class Meta:
         model = PenaltyDecision
@@ -44,6 +58,7 @@ class PenaltySerializer(serializers.ModelSerializer):
     decisions = DecisionSerializer(many=True, read_only=True)
     # "" for a person's own penalty: the published schema (/api/schema/) says so, so clients can rely on it
     joint_role = serializers.ChoiceField(choices=JointRole.choices, allow_blank=True, read_only=True)
+    reason = SaidField()
 
     class Meta:
         model = Penalty
@@ -64,7 +79,7 @@ class PenaltySerializer(serializers.ModelSerializer):
         flag = getattr(obj, "dismissal_flag", None) if hasattr(obj, "dismissal_flag") else None
         if flag is None:
             return None
-        return {"id": flag.pk, "status": flag.status, "decision": flag.decision, "reason": flag.reason}
+        return {"id": flag.pk, "status": flag.status, "decision": flag.decision, "reason": render(flag.reason)}
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -116,6 +131,7 @@ class MonthlyPointsSerializer(serializers.Serializer):
 class DismissalFlagSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.name", read_only=True, default="")
+    reason = SaidField()
 
     class Meta:
         model = DismissalFlag

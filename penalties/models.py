@@ -53,7 +53,9 @@ class Penalty(models.Model):
     # snapshot of the source at proposal time: lists show it without touching the source tables
     source_label = models.CharField(_("来源"), max_length=200, blank=True)
     source_url = models.CharField(_("来源链接"), max_length=300, blank=True)
-    reason = models.TextField(_("原因"))
+    # Rule 7: what the service wrote, as a message (servicedesk.texts) read in the reader's language; a reason
+    # written before, or typed by a person, is a plain string and reads as written
+    reason = models.JSONField(_("原因"), default=str)
     suggested_points = models.PositiveSmallIntegerField(_("建议扣分"))
     points = models.PositiveSmallIntegerField(_("确认扣分"), null=True, blank=True)
     min_points = models.PositiveSmallIntegerField(_("最低分"))
@@ -158,7 +160,7 @@ class PenaltyDecision(models.Model):
     at = models.DateTimeField(_("时间"))
     points_before = models.PositiveSmallIntegerField(_("原分数"), null=True, blank=True)
     points_after = models.PositiveSmallIntegerField(_("新分数"), null=True, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
+    reason = models.JSONField(_("说明"), default=str, blank=True)  # the proposal's message, or the words typed
 
     class Meta:
         verbose_name = _("处罚处理记录")
@@ -177,7 +179,7 @@ class DismissalFlag(models.Model):
     )
     penalty = models.OneToOneField(Penalty, verbose_name=_("处罚"), on_delete=models.PROTECT, related_name="dismissal_flag")
     raised_at = models.DateTimeField(_("提出时间"))
-    reason = models.TextField(_("原因"))
+    reason = models.JSONField(_("原因"), default=str)  # rule 7: a message, read in the reader's language
     status = models.CharField(_("状态"), max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN, db_index=True)
     decision = models.CharField(_("决定"), max_length=16, choices=FlagDecision.choices, blank=True)
     decided_by = models.ForeignKey(

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Staff
 from servicedesk.permissions import has_role, require_staff, staff_of
+from servicedesk.templatetags.labels import clause_name
 from servicedesk.uploads import protected_file
 
 from . import offences, selectors
@@ -24,13 +25,13 @@ LIST_LIMIT = 50
 
 
 class OffenceForm(forms.Form):
-    person = forms.ModelChoiceField(label=_l("当事人"), queryset=Staff.objects.none())
-    rule = forms.ChoiceField(label=_l("条款"), choices=())
-    occurred_at = forms.DateTimeField(label=_l("发生时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    person = forms.ModelChoiceField(label=gettext_lazy("当事人"), queryset=Staff.objects.none())
+    rule = forms.ChoiceField(label=gettext_lazy("条款"), choices=())
+    occurred_at = forms.DateTimeField(label=gettext_lazy("发生时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    observed = forms.CharField(label=_l("所见情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
-    points = forms.IntegerField(label=_l("建议扣分"), required=False, help_text=_l("留空 = 该条款的最低分"))
-    photo = forms.FileField(label=_l("照片(可选)"), required=False,
+    observed = forms.CharField(label=gettext_lazy("所见情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    points = forms.IntegerField(label=gettext_lazy("建议扣分"), required=False, help_text=gettext_lazy("留空 = 该条款的最低分"))
+    photo = forms.FileField(label=gettext_lazy("照片(可选)"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
     def __init__(self, *args, on, **kwargs):
@@ -38,7 +39,9 @@ class OffenceForm(forms.Form):
         self.fields["person"].queryset = Staff.objects.filter(active=True).order_by("name")
         terms = {t.rule: t for t in catalogue(on=on) if not t.joint_role}
         self.fields["rule"].choices = [
-            (r, f"{r} {terms[r].offence}({terms[r].range_label} {_('分')})") for r in offences.RECORDABLE_RULES if r in terms
+            # rule 7: the clause's name from the catalogue's marked labels, not the parameter's Chinese `offence` data
+            (r, _("%(rule)s %(name)s(%(range)s 分)") % {"rule": r, "name": clause_name(r), "range": terms[r].range_label})
+            for r in offences.RECORDABLE_RULES if r in terms
         ]
 
 

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.notifications import notify
+from servicedesk.texts import message
 from servicedesk.uploads import clean_image
 
 from . import services
@@ -83,7 +84,7 @@ def record_offence(*, person, rule: str, occurred_at: datetime, observed: str, b
             penalty = services.propose(
                 person=person, rule=rule, source=record, on=on, by=by, now=now,
                 suggested_points=points if points not in (None, "") else None,
-                reason=_("%(who)s 记录:%(seen)s") % {"who": by.name, "seen": observed[:300]},
+                reason=message(N_("%(who)s 记录:%(seen)s"), who=by.name, seen=observed[:300]),
             )
         except DomainError as exc:
             if exc.field == "suggested_points":
@@ -103,12 +104,13 @@ def decide(*, penalty: Penalty, action: str, by, now: datetime, points=None, rea
     raise DomainError(_("未知的处理方式:%(a)s") % {"a": action}, field="action")
 
 
+# rule 7: the alerts are messages, read in the reader's language (the e-mail in the recipient's)
 STEP_TEXT = {
-    DecisionAction.PROPOSE: _("对您的处罚建议:%(rule)s %(points)s 分 — %(reason)s"),
-    DecisionAction.CONFIRM: _("您的 %(rule)s 处罚已确认:%(points)s 分。"),
-    DecisionAction.CHANGE: _("您的 %(rule)s 处罚已改为 %(points)s 分:%(reason)s"),
-    DecisionAction.REJECT: _("您的 %(rule)s 处罚建议已驳回:%(reason)s"),
-    DecisionAction.WITHDRAW: _("您的 %(rule)s 处罚已撤销:%(reason)s"),
+    DecisionAction.PROPOSE: N_("对您的处罚建议:%(rule)s %(points)s 分 — %(reason)s"),
+    DecisionAction.CONFIRM: N_("您的 %(rule)s 处罚已确认:%(points)s 分。"),
+    DecisionAction.CHANGE: N_("您的 %(rule)s 处罚已改为 %(points)s 分:%(reason)s"),
+    DecisionAction.REJECT: N_("您的 %(rule)s 处罚建议已驳回:%(reason)s"),
+    DecisionAction.WITHDRAW: N_("您的 %(rule)s 处罚已撤销:%(reason)s"),
 }
 
 
@@ -124,6 +126,8 @@ def on_decisions(rows, *, now) -> None:
     decide it. In bulk for the scans: a fixed number of queries however many rows."""
     from servicedesk.models import Staff
     from servicedesk.notifications import notify_many
+
+    from .services import shortened
 
     rows = [r for r in rows if r.action in STEP_TEXT]
     if not rows:
@@ -141,7 +145,7 @@ def on_decisions(rows, *, now) -> None:
         link = "/penalties/offences/mine/" if pen.source_type_id == offence_ct else "/penalties/mine/"
         alerts.append((
             [person], f"penalty-{pen.pk}-{row.action}-{row.pk}",
-            str(STEP_TEXT[row.action]) % {"rule": pen.rule, "points": points, "reason": (row.reason or pen.reason)[:200]},
+            message(STEP_TEXT[row.action], rule=pen.rule, points=points, reason=shortened(row.reason or pen.reason, 200)),
             link,
         ))
         if row.action == DecisionAction.PROPOSE:
@@ -154,8 +158,8 @@ def on_decisions(rows, *, now) -> None:
                 deciders = [s for s in deciders_all if s.pk != pen.person_id]
                 alerts.append((
                     deciders, f"penalty-{pen.pk}-about-manager",
-                    _("待您决定:针对部门经理 %(name)s 的 %(rule)s 处罚建议(%(points)s 分)— %(reason)s") % {
-                        "name": person.name, "rule": pen.rule, "points": points, "reason": pen.reason[:150]},
+                    message(N_("待您决定:针对部门经理 %(name)s 的 %(rule)s 处罚建议(%(points)s 分)— %(reason)s"),
+                            name=person.name, rule=pen.rule, points=points, reason=shortened(pen.reason, 150)),
                     "/penalties/",
                 ))
     notify_many(alerts=alerts, now=now)

@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
+from servicedesk.texts import is_message, message
 
 from .choices import DecisionAction, DismissalMark, FlagDecision, FlagStatus, JointRole, PenaltyStatus
 from .models import DismissalFlag, Penalty, PenaltyDecision
@@ -51,11 +53,21 @@ def _check_range(points: int, lo: int, hi: int, rule: str, field_name: str) -> N
         raise DomainError(msg, field=field_name, code="out_of_range")
 
 
-def _required_reason(reason: str, field_name: str = "reason") -> str:
+def _required_reason(reason, field_name: str = "reason"):
+    """A reason a person typed (text, read as written) or one a service composed (a message, servicedesk.texts,
+    read in the reader's language — rule 7)."""
+    if is_message(reason):
+        return reason
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("请填写原因。"), field=field_name)
     return reason
+
+
+def shortened(reason, limit: int):
+    """A reason to quote inside another text: a message is quoted whole (it renders in the reader's language),
+    typed text is cut to `limit` characters."""
+    return reason if is_message(reason) else (reason or "")[:limit]
 
 
 def _source_snapshot(source) -> tuple[str, str]:
@@ -133,7 +145,7 @@ def propose(
     person,
     rule: str,
     source,
-    reason: str,
+    reason,
     suggested_points=None,
     on: date,
     by=None,
@@ -146,6 +158,7 @@ def propose(
     Idempotent per (source, rule, person): a re-run — even a concurrent one — returns the
     existing proposal (UniqueConstraint + get_or_create). `suggested_points` defaults to the
     rule's minimum on `on`; outside the range it is refused (field "suggested_points").
+    `reason` is best a message (servicedesk.texts.message) so every reader reads it in their language (rule 7).
     """
     if person is None:
         raise DomainError(_("请指定责任人。"), field="person")
@@ -221,8 +234,8 @@ def propose_joint(*, penalty: Penalty, by, now: datetime, supervisor=None) -> li
             propose(
                 person=who, rule="P8", source=pen.source, joint_role=role, joint_of=pen, on=pen.occurred_on, by=by,
                 now=now,
-                reason=_("P8 连带责任(%(role)s,监管不力):%(name)s 被投诉 — %(reason)s")
-                % {"role": JointRole(role).label, "name": person.name, "reason": pen.reason[:300]},
+                reason=message(N_("P8 连带责任(%(role)s,监管不力):%(name)s 被投诉 — %(reason)s"),
+                               role=JointRole(role).label, name=person.name, reason=shortened(pen.reason, 300)),
             )
         )
     return created
@@ -269,9 +282,9 @@ def _raise_dismissal_flag(pen: Penalty, *, now: datetime) -> DismissalFlag | Non
     mark = pen.dismissal
     flag_reason = ""
     if mark == DismissalMark.ALWAYS:
-        flag_reason = _("%(rule)s:严重违反职业道德,按条例应辞退,请经理决定。") % {"rule": pen.rule}
+        flag_reason = message(N_("%(rule)s:严重违反职业道德,按条例应辞退,请经理决定。"), rule=pen.rule)
     elif mark == DismissalMark.SERIOUS and pen.serious:
-        flag_reason = _("%(rule)s 情节严重,按条例可辞退,请经理决定。") % {"rule": pen.rule}
+        flag_reason = message(N_("%(rule)s 情节严重,按条例可辞退,请经理决定。"), rule=pen.rule)
     elif mark == DismissalMark.SECOND_TIME:
         from servicedesk.models import Staff
 
@@ -282,8 +295,8 @@ def _raise_dismissal_flag(pen: Penalty, *, now: datetime) -> DismissalFlag | Non
         n = Penalty.objects.filter(person_id=pen.person_id, rule=pen.rule, status=PenaltyStatus.CONFIRMED).count()
         limit = param(f"penalty.{pen.rule}_dismissal_count", on=timezone.localdate(now))
         if n >= limit:
-            flag_reason = _("第 %(n)s 次 %(rule)s,按条例第 %(limit)s 次应辞退,请经理决定。") % {
-                "n": n, "rule": pen.rule, "limit": limit}
+            flag_reason = message(N_("第 %(n)s 次 %(rule)s,按条例第 %(limit)s 次应辞退,请经理决定。"),
+                                  n=n, rule=pen.rule, limit=limit)
     if not flag_reason:
         return None
     flag, _created = DismissalFlag.objects.get_or_create(
@@ -394,7 +407,7 @@ class Proposal:
     person_id: int
     rule: str
     source: object
-    reason: str
+    reason: object  # a message (servicedesk.texts), or text read as written
     on: date
     suggested_points: int | None = None  # None: the rule's minimum on `on`
 

@@ -181,10 +181,14 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "text", "read_at", "emailed"]
+    list_display = ["created_at", "recipient", "shown_text", "read_at", "emailed"]
     list_filter = ["emailed"]
     list_select_related = ["recipient"]
     search_fields = ["text", "key"]
+
+    @admin.display(description=_("内容"))
+    def shown_text(self, obj):
+        return obj.body  # rule 7: in the reader's language
 
 
 # --- accounts: role changes made in Django's admin follow the same rules and leave the same audit (docs/rules.md §1) ---

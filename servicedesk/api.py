@@ -64,7 +64,7 @@ class StaffSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Staff
-        fields = ["id", "username", "name", "roles", "area", "team", "team_lead", "resident_site", "phone", "active", "password"]
+        fields = ["id", "username", "name", "roles", "area", "team", "team_lead", "resident_site", "phone", "active", "language", "password"]
 
     def validate_username(self, value):
         User = get_user_model()

@@ -13,8 +13,12 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self):
         from . import auth  # noqa: F401  (connects token revocation on logout)
+        from django.contrib.auth.signals import user_logged_in
+
         from . import hooks
+        from .language import remember_on_login
         from .roles import ensure_role_groups
 
         hooks.collect()  # the panels and action names the apps declare for the work-order page
+        user_logged_in.connect(remember_on_login, dispatch_uid="servicedesk.remember_language")
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")

@@ -1,13 +1,21 @@
-"""notify(): in-app alert plus e-mail through Django's mail backend, once per (key, recipient)."""
+"""notify(): in-app alert plus e-mail through Django's mail backend, once per (key, recipient).
+
+Rule 7: an alert's words are best given as a message (servicedesk.texts.message): the page shows it in the
+reader's language and the e-mail is written in the recipient's preferred language (Staff.language). Finished
+text is still accepted and reads as written.
+"""
 import logging
 from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
 
 from .choices import Role
+from .language import language_of
 from .models import Notification, Staff
+from .texts import is_message, render
 
 log = logging.getLogger(__name__)
 
@@ -23,20 +31,31 @@ def department_heads() -> list[Staff]:
     )
 
 
-def notify(*, recipients, key: str, text: str, link: str = "", now: datetime) -> list[Notification]:
-    """Create the alert for each recipient who has not had it yet; e-mail those with an address. Idempotent."""
-    return notify_many(alerts=[(recipients, key, text, link)], now=now)
+def notify(*, recipients, key: str, text: str = "", message: dict | None = None, link: str = "",
+           now: datetime) -> list[Notification]:
+    """Create the alert for each recipient who has not had it yet; e-mail those with an address. Idempotent.
+    `message` (servicedesk.texts.message) is read in each reader's language; `text` is finished words."""
+    return notify_many(alerts=[(recipients, key, message if message is not None else text, link)], now=now)
+
+
+def _stored(words) -> tuple[str, dict | None]:
+    """(text in the site's language, message or None) for a finished text or a message."""
+    if is_message(words):
+        return render(words, language=settings.LANGUAGE_CODE)[:300], words
+    return str(words)[:300], None
 
 
 def notify_many(*, alerts, now: datetime) -> list[Notification]:
-    """Many alerts at once — `alerts` is an iterable of (recipients, key, text, link) — in a fixed number
-    of queries whatever their number (the beat scans, rule 3). Idempotent per (key, recipient)."""
+    """Many alerts at once — `alerts` is an iterable of (recipients, key, text or message, link) — in a fixed
+    number of queries whatever their number (the beat scans, rule 3). Idempotent per (key, recipient)."""
     wanted: dict[tuple[str, int], Notification] = {}
-    for recipients, key, text, link in alerts:
+    for recipients, key, words, link in alerts:
+        text, message = _stored(words)
         for staff in recipients:
             wanted.setdefault(
                 (key, staff.pk),
-                Notification(key=key, recipient=staff, text=text[:300], link=(link or "")[:200], created_at=now),
+                Notification(key=key, recipient=staff, text=text, message=message, link=(link or "")[:200],
+                             created_at=now),
             )
     if not wanted:
         return []
@@ -61,7 +80,9 @@ def notify_many(*, alerts, now: datetime) -> list[Notification]:
         def _send():
             for note, address in emails:
                 try:
-                    send_mail(note.text[:120], f"{note.text}\n{note.link}", settings.DEFAULT_FROM_EMAIL, [address])
+                    with translation.override(language_of(note.recipient)):  # rule 7: the recipient's language
+                        body = note.body
+                    send_mail(body[:120], f"{body}\n{note.link}", settings.DEFAULT_FROM_EMAIL, [address])
                     Notification.objects.filter(pk=note.pk).update(emailed=True)
                 except Exception:  # mail trouble never loses the in-app alert
                     log.exception("could not e-mail notification %s", note.pk)

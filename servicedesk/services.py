@@ -147,3 +147,16 @@ def create_work_order(*, by: Staff | None, now: datetime | None = None, **fields
             work_order=wo, at=now, by=by, action="created", to_status=wo.status, note=wo.description[:200]
         )
     return wo
+
+
+def set_preferred_language(*, staff: Staff, language: str) -> Staff:
+    """Rule 7: the language this person reads in (e-mails, exports, pages in a browser with no picked language).
+    An unknown code is ignored (the picker already refused it)."""
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES} or staff.language == language:
+        return staff
+    with transaction.atomic():
+        staff.language = language
+        staff.save(update_fields=["language"])
+    return staff

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from .choices import CalendarSource
 from .errors import CalendarMissingError, DomainError
@@ -365,6 +366,7 @@ def remind_calendar(*, now: datetime) -> list[int]:
     from .choices import Role
     from .models import Staff
     from .notifications import notify_many
+    from .texts import message
 
     today = timezone.localdate(now)
     years = years_to_announce(today)
@@ -376,10 +378,10 @@ def remind_calendar(*, now: datetime) -> list[int]:
     iso_year, week, _day = today.isocalendar()
     alerts = []
     for year in years:
-        text = _(
+        text = message(N_(  # rule 7: read in each reader's language, e-mailed in the recipient's
             "%(year)s 年的官方工作日历(国务院办公厅节假日安排)还没有录入:按工作日计算的期限暂按法定假日计算,"
             "标有“按法定假日暂算”。请在“工作日历”中录入或上传 %(year)s 年的安排,系统会自动重算未结的期限。"
-        ) % {"year": year}
+        ), year=year)
         alerts.append((recipients, f"calendar-remind-{year}-{iso_year}-W{week:02d}", text, reverse("servicedesk:calendar")))
     notify_many(alerts=alerts, now=now)
     return years

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from servicedesk import language
 from servicedesk import views as core_views
 
 from . import views
@@ -16,7 +17,8 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language picker; for a signed-in person it also saves the preferred language (rule 7)
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("core/", include("servicedesk.urls_pages")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -45,6 +45,12 @@ class Staff(NormalizedPhonesMixin, models.Model):
         help_text=_("驻点技术员所在的驻点单位"),
     )
     active = models.BooleanField(_("在职"), default=True)
+    # Rule 7: the language this person reads in — their pages when this browser has no picked language, and
+    # always their e-mails and exports; set from the language picker
+    language = models.CharField(
+        _("语言"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("页面(未在本浏览器选择语言时)、邮件和导出使用的语言"),
+    )
     history = HistoricalRecords()
 
     objects = StaffQuerySet.as_manager()

@@ -6,6 +6,7 @@ import pytest
 from penalties import services
 from penalties.models import DismissalFlag
 from servicedesk.models import RuleParameter
+from servicedesk.texts import render
 
 from .factories import confirmed, pending
 
@@ -19,4 +20,4 @@ def test_p3_dismissal_count_parameter_decides_which_p3_raises_the_flag(technicia
     assert not DismissalFlag.objects.exists()  # the second one no longer flags
     third = services.confirm(penalty=pending(technician, "P3"), by=manager, now=now + timedelta(days=2))
     flag = DismissalFlag.objects.get()
-    assert flag.penalty == third and "第 3 次" in flag.reason
+    assert flag.penalty == third and "第 3 次" in render(flag.reason)
