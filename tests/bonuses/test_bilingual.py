@@ -5,6 +5,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from django.utils import translation
 from django.utils.translation import override
 
 from bonuses import services
@@ -14,6 +15,16 @@ from .conftest import OCT, SH
 from .test_api_and_pages import october  # noqa: F401  (fixture)
 
 NOV_5 = datetime(2026, 11, 5, 9, 0, tzinfo=SH)
+
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """A page read in English leaves English active in the thread (LocaleMiddleware): the next test starts in the
+    default language again."""
+    yield
+    translation.activate("zh-hans")
+
 
 A_ZH = "第 1 名,很满意率 100.00 % ≥ 95 %:奖励 ¥100.00。"
 A_EN = "Rank 1, very-satisfied rate 100.00 % ≥ 95 %: reward ¥100.00."
