@@ -25,11 +25,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 
 from .templatetags.money import format_yuan
 
-__all__ = ["Money", "Date", "message", "render", "is_message", "rendered"]
+__all__ = ["Money", "Date", "message", "render", "is_message", "rendered", "joined"]
 
 
 class Money(Decimal):
@@ -153,3 +153,14 @@ def rendered(value, *, language: str | None = None):
         return walk(value)
     with override(language):
         return walk(value)
+
+
+def joined(parts: list) -> dict | str:
+    """Several stored messages read as one, separated by the reader's semicolon ("a;b" / "a; b"); "" for none."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    out = parts[0]
+    for p in parts[1:]:
+        out = message(gettext_noop("%(first)s;%(second)s"), first=out, second=p)
+    return out
