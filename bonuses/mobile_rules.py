@@ -24,7 +24,7 @@ from servicedesk.choices import Role, ServiceMode
 from servicedesk.models import Staff
 from servicedesk.months import last_day, month_start
 from servicedesk.params import get_params
-from servicedesk.texts import Money, message, render
+from servicedesk.texts import Money, joined, message, render
 
 from .drafts import AwardDraft, AwardKind
 
@@ -155,13 +155,6 @@ def _rank(rows: list, params: dict) -> None:
             )
 
 
-def fine_reasons(reasons: list) -> dict:
-    """R-M2's reasons as one message: one reason, or two joined by the reader's semicolon."""
-    if len(reasons) == 1:
-        return reasons[0]
-    return message(N_("%(first)s;%(second)s"), first=reasons[0], second=reasons[1])
-
-
 def reason_texts(row: RankRow) -> tuple[str, list[str]]:
     """The row's reward reason and fine reasons in the reader's language (the month page, the ranking API)."""
     return render(row.reward_reason), [render(r) for r in row.fine_reasons]
@@ -203,7 +196,7 @@ def mobile_awards(*, month: date, mobile: MobileMonth | None = None) -> list[Awa
                 person_id=row.person_id, rule="R-M2", kind=AwardKind.FINE, amount=row.fine, source=f"mobile-fine:{key}",
                 explanation={
                     "text": message(N_("流动服务罚款 %(amount)s:%(reasons)s。"), amount=Money(row.fine),
-                                    reasons=fine_reasons(row.fine_reasons)),
+                                    reasons=joined(row.fine_reasons)),
                     "inputs": {**row.inputs(), "reasons": row.fine_reasons},
                     "params": mm.explanation_params("bonus.mobile_fine_rate", "bonus.mobile_fine_complaints",
                                                     "bonus.mobile_fine_amount"),
