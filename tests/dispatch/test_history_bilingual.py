@@ -58,3 +58,20 @@ def test_a_typed_note_stays_as_typed(order, coordinator, technician, t0):
     assert event.note == "客户地址不在我的片区"
     with override("en"):
         assert render(event.note) == "客户地址不在我的片区"
+
+
+def test_r_w8_override_written_in_chinese_reads_in_english(make_order, coordinator, technician, t0):
+    for i in range(3):
+        services.dispatch_work_order(work_order=make_order(), technician=technician, by=coordinator, now=t0 + timedelta(minutes=i))
+    wo = make_order()
+    with override("zh-hans"):
+        services.dispatch_work_order(work_order=wo, technician=technician, by=coordinator, now=t0 + timedelta(hours=1),
+                                     force=True)
+    event = WorkOrderEvent.objects.get(work_order=wo, action="dispatch")
+    day = t0.date().isoformat()
+    with override("en"):
+        assert render(event.note) == (
+            f"R-W8: {technician.name} already has 3 visits on {day} (limit 3); this would be visit no. 4."
+        )
+    with override("zh-hans"):
+        assert render(event.note) == f"R-W8:{technician.name} {day} 已有 3 次上门(上限 3 次),这将是第 4 次。"
