@@ -266,8 +266,9 @@ def unit_name(unit: str) -> str:
     return str(UNIT_NAMES.get(unit or "", unit or ""))
 
 
-# A seeded version's note says where its value came from ("R-W4 决定", "docs/rules.md 默认值", older databases
-# "SPEC.md 默认值", "种子004 岗位职责"): read as the catalogue's words, never naming a file. Anything else is what a
+# A seeded version's note says where its value came from ("R-W4 决定", "docs/rules.md 默认值"; older databases name
+# the former specification file or a seed migration, "种子004 岗位职责"): read as the catalogue's words, never
+# naming a file. Anything else is what a
 # manager typed as the reason for a change and is shown as typed.
 _SEED_NOTE = re.compile(
     r"^\s*(?:(?:SPEC\.md|docs/rules\.md|种子\s*\d+)\s*)?(?P<rules>R-[A-Z]+\d+(?:\s*/\s*R-[A-Z]+\d+)*)?\s*"
