@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from servicedesk.choices import Role
 from servicedesk.filters import MonthQuery, month_input
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.texts import rendered
 
 from . import selectors, services
 from .filters import SEE_ALL, AwardFilter, StatementFilter, sees_all
@@ -26,6 +27,7 @@ class MonthAwardSerializer(serializers.ModelSerializer):
     month = serializers.SerializerMethodField()
     person_name = serializers.CharField(source="person.name", read_only=True)
     adjusts_month = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Award
@@ -38,6 +40,10 @@ class MonthAwardSerializer(serializers.ModelSerializer):
 
     def get_adjusts_month(self, obj) -> str | None:
         return f"{obj.adjusts_month:%Y-%m}" if obj.adjusts_month else None
+
+    def get_explanation(self, obj) -> dict:
+        """The stored explanation with its sentences ("text", the reasons) in the request's language (rule 7)."""
+        return rendered(obj.explanation or {})
 
 
 class MonthStatementSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from callbacks.selectors import percent, technician_month_figures
 from dispatch.figures import resolved_visits
@@ -24,6 +24,7 @@ from servicedesk.choices import Role, ServiceMode
 from servicedesk.models import Staff
 from servicedesk.months import last_day, month_start
 from servicedesk.params import get_params
+from servicedesk.texts import Money, joined, message, render
 
 from .drafts import AwardDraft, AwardKind
 
@@ -33,10 +34,6 @@ MOBILE_PARAMS = [
     "bonus.workload_scores", "bonus.mobile_rank_rewards", "bonus.mobile_rank_min_rate", "bonus.mobile_fine_rate",
     "bonus.mobile_fine_complaints", "bonus.mobile_fine_amount",
 ]
-
-
-def yuan(value: Decimal) -> str:
-    return f"¥{value.quantize(CENT, rounding=ROUND_HALF_UP):,}"
 
 
 def rate_text(rate) -> str:
@@ -54,7 +51,8 @@ class RankRow:
     complaints: int
     rank: int = 0
     reward: Decimal = ZERO
-    reward_reason: str = ""
+    # rule 7: stored as messages (servicedesk.texts), read in the reader's language
+    reward_reason: dict = field(default_factory=dict)
     fine: Decimal = ZERO
     fine_reasons: list = field(default_factory=list)
 
@@ -141,20 +139,25 @@ def _rank(rows: list, params: dict) -> None:
         key = row.sort_key()
         row.rank = rows[position - 2].rank if previous == key else position
         previous = key
-        ctx = {"rank": row.rank, "rate": rate_text(row.very_satisfied_rate), "min": min_rate, "n": len(rewards)}
+        ctx = {"rank": row.rank, "rate": rate_text(row.very_satisfied_rate), "min": str(min_rate), "n": len(rewards)}
         if row.rank > len(rewards):
-            row.reward_reason = _("第 %(rank)s 名:只奖励前 %(n)s 名。") % ctx
+            row.reward_reason = message(N_("第 %(rank)s 名:只奖励前 %(n)s 名。"), **ctx)
         elif row.score <= 0:
-            row.reward_reason = _("第 %(rank)s 名:本月没有已解决的流动服务上门,不奖励。") % ctx
+            row.reward_reason = message(N_("第 %(rank)s 名:本月没有已解决的流动服务上门,不奖励。"), **ctx)
         elif row.answered == 0:
-            row.reward_reason = _("第 %(rank)s 名:没有接通的回访,很满意率未定义,不奖励(名次不顺延)。") % ctx
+            row.reward_reason = message(N_("第 %(rank)s 名:没有接通的回访,很满意率未定义,不奖励(名次不顺延)。"), **ctx)
         elif not row.rate_at_least(min_rate):
-            row.reward_reason = _("第 %(rank)s 名:很满意率 %(rate)s 低于 %(min)s %%,不奖励(名次不顺延)。") % ctx
+            row.reward_reason = message(N_("第 %(rank)s 名:很满意率 %(rate)s 低于 %(min)s %%,不奖励(名次不顺延)。"), **ctx)
         else:
             row.reward = rewards[row.rank - 1].quantize(CENT, rounding=ROUND_HALF_UP)
-            row.reward_reason = _("第 %(rank)s 名,很满意率 %(rate)s ≥ %(min)s %%:奖励 %(amount)s。") % {
-                **ctx, "amount": yuan(row.reward)
-            }
+            row.reward_reason = message(
+                N_("第 %(rank)s 名,很满意率 %(rate)s ≥ %(min)s %%:奖励 %(amount)s。"), **ctx, amount=Money(row.reward)
+            )
+
+
+def reason_texts(row: RankRow) -> tuple[str, list[str]]:
+    """The row's reward reason and fine reasons in the reader's language (the month page, the ranking API)."""
+    return render(row.reward_reason), [render(r) for r in row.fine_reasons]
 
 
 def _fine(rows: list, params: dict) -> None:
@@ -165,9 +168,10 @@ def _fine(rows: list, params: dict) -> None:
     for row in rows:
         reasons = []
         if row.rate_at_most(fine_rate):
-            reasons.append(_("很满意率 %(rate)s ≤ %(limit)s %%") % {"rate": rate_text(row.very_satisfied_rate), "limit": fine_rate})
+            reasons.append(message(N_("很满意率 %(rate)s ≤ %(limit)s %%"), rate=rate_text(row.very_satisfied_rate),
+                                   limit=str(fine_rate)))
         if row.complaints >= min_complaints:
-            reasons.append(_("当月客户投诉 %(n)s 次(≥ %(limit)s 次)") % {"n": row.complaints, "limit": min_complaints})
+            reasons.append(message(N_("当月客户投诉 %(n)s 次(≥ %(limit)s 次)"), n=row.complaints, limit=min_complaints))
         row.fine_reasons = reasons
         row.fine = amount if reasons else ZERO
 
@@ -191,7 +195,8 @@ def mobile_awards(*, month: date, mobile: MobileMonth | None = None) -> list[Awa
             drafts.append(AwardDraft(
                 person_id=row.person_id, rule="R-M2", kind=AwardKind.FINE, amount=row.fine, source=f"mobile-fine:{key}",
                 explanation={
-                    "text": _("流动服务罚款 %(amount)s:%(reasons)s。") % {"amount": yuan(row.fine), "reasons": ";".join(row.fine_reasons)},
+                    "text": message(N_("流动服务罚款 %(amount)s:%(reasons)s。"), amount=Money(row.fine),
+                                    reasons=joined(row.fine_reasons)),
                     "inputs": {**row.inputs(), "reasons": row.fine_reasons},
                     "params": mm.explanation_params("bonus.mobile_fine_rate", "bonus.mobile_fine_complaints",
                                                     "bonus.mobile_fine_amount"),
@@ -211,7 +216,8 @@ def penalty_awards(*, month: date, points=None) -> list[AwardDraft]:
         drafts.append(AwardDraft(
             person_id=r.person_id, rule="R-N3", kind=AwardKind.FINE, amount=r.amount, source=f"penalty-points:{month:%Y-%m}",
             explanation={
-                "text": _("当月确认扣分 %(points)s 分 × 每分金额 = %(amount)s。") % {"points": r.points, "amount": yuan(r.amount)},
+                "text": message(N_("当月确认扣分 %(points)s 分 × 每分金额 = %(amount)s。"), points=r.points,
+                                amount=Money(r.amount.quantize(CENT, rounding=ROUND_HALF_UP))),
                 "inputs": {"points": r.points, "penalties": r.penalties,
                            "yuan_per_point": None if r.yuan_per_point is None else str(r.yuan_per_point)},
                 "params": [{"name": "penalty.yuan_per_point", "version": v} for v in r.parameter_versions],

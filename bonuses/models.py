@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.texts import render
+
 from .choices import LOCKED_STATUSES, AwardKind, MoneyRule, StatementStatus
 
 
@@ -65,7 +67,8 @@ class Award(models.Model):
 
     @property
     def text(self) -> str:
-        return (self.explanation or {}).get("text", "")
+        """Why, in the reader's language: the stored message (rule 7), or a line written before as it was written."""
+        return render((self.explanation or {}).get("text", ""))
 
 
 class StatementQuerySet(models.QuerySet):

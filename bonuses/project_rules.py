@@ -16,21 +16,17 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from dispatch.projects.rules import CONSTRUCTION, ZERO, Pool
 from servicedesk.errors import DomainError
 from servicedesk.params import get_param
-from servicedesk.templatetags.money import format_yuan
+from servicedesk.texts import Money, message
 
 from .drafts import AwardDraft, AwardKind
 from .splits import CENT, split_exact
 
 HUNDRED = Decimal(100)
-
-
-def _y(value) -> str:
-    """12,800.00 (the texts carry the ¥ sign themselves)."""
-    return format_yuan(value, sign=False)
 
 
 def late_days(*, documents_due: date, documents_complete_on: date) -> int:
@@ -60,8 +56,8 @@ def _construction_shares(*, pool: Pool, manager_id: int, member_ids: list[int], 
             "explanation": {
                 "rule": "R-M7", "params": params + [w.as_explanation()],
                 "inputs": {"pool": str(pool.pool), "weight": str(weights[pid]), "total_weight": str(total_weight)},
-                "text": _("建设型:奖金池 ¥%(p)s × 权重 %(w)s ÷ 总权重 %(t)s,按分取整、余分给余数最大者") % {
-                    "p": _y(pool.pool), "w": weights[pid], "t": total_weight},
+                "text": message(N_("建设型:奖金池 %(p)s × 权重 %(w)s ÷ 总权重 %(t)s,按分取整、余分给余数最大者"),
+                                p=Money(pool.pool), w=weights[pid], t=total_weight),
             },
         })
     return shares
@@ -75,7 +71,7 @@ def _maintenance_shares(*, pool: Pool, manager_id: int, participant_ids: list[in
         shares.append({
             "person": manager_id, "role": "manager", "gross": pool.manager,
             "explanation": {"rule": "R-M6", "params": params, "inputs": {"pool": str(pool.pool)},
-                            "text": _("设备维保类:项目经理固定份额 ¥%(m)s") % {"m": _y(pool.manager)}},
+                            "text": message(N_("设备维保类:项目经理固定份额 %(m)s"), m=Money(pool.manager))},
         })
     if pool.department > 0:
         if not participant_ids:
@@ -86,8 +82,8 @@ def _maintenance_shares(*, pool: Pool, manager_id: int, participant_ids: list[in
                 "person": pid, "role": "department", "gross": amount,
                 "explanation": {"rule": "R-M7", "params": params,
                                 "inputs": {"department_share": str(pool.department), "participants": len(participant_ids)},
-                                "text": _("设备维保类:部门份额 ¥%(d)s ÷ %(n)s 人,按分取整、余分给余数最大者") % {
-                                    "d": _y(pool.department), "n": len(participant_ids)}},
+                                "text": message(N_("设备维保类:部门份额 %(d)s ÷ %(n)s 人,按分取整、余分给余数最大者"),
+                                                d=Money(pool.department), n=len(participant_ids))},
             })
     return shares
 
@@ -103,7 +99,8 @@ def _deduct_late_documents(shares: list[dict], *, responsible_id: int, documents
             s["deduction"] = late_deduction(share=s["gross"], days=days, daily_percent=late.value)
             s["explanation"]["late"] = {
                 "rule": "R-M8", "days": days, "deduction": str(s["deduction"]), "param": late.as_explanation(),
-                "text": _("资料迟交 %(d)s 天 × %(p)s%% = 扣减 ¥%(x)s(不再分配给他人)") % {"d": days, "p": late.value, "x": _y(s["deduction"])},
+                "text": message(N_("资料迟交 %(d)s 天 × %(p)s%% = 扣减 %(x)s(不再分配给他人)"), d=days, p=str(late.value),
+                                x=Money(s["deduction"])),
             }
         s["amount"] = s["gross"] - s["deduction"]
 

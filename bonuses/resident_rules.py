@@ -14,9 +14,10 @@ Decisions (SPEC silent):
 """
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.params import get_params
+from servicedesk.texts import message
 
 from .drafts import AwardDraft, AwardKind
 
@@ -45,7 +46,7 @@ def resident_awards(*, month: date) -> list[AwardDraft]:
                 pv = p["bonus.resident_allowance"]
                 drafts.append(AwardDraft(
                     person_id=r.technician_id, rule="R-M3", kind=AwardKind.ALLOWANCE, amount=pv.value,
-                    explanation={"text": _("驻点补贴:%(m)s 客户评价“%(r)s”且月度资料按时提交") % {"m": base["report_month"], "r": label},
+                    explanation={"text": message(N_("驻点补贴:%(m)s 客户评价“%(r)s”且月度资料按时提交"), m=base["report_month"], r=label),
                                  "inputs": {**base, "documents_on_time": True}, "params": [pv.as_explanation()]},
                     source=f"resident-report:{r.pk}",
                 ))
@@ -55,7 +56,7 @@ def resident_awards(*, month: date) -> list[AwardDraft]:
                 pv = p["bonus.resident_fine_lead"]
                 drafts.append(AwardDraft(
                     person_id=lead_id, rule="R-M4", kind=AwardKind.FINE, amount=pv.value,
-                    explanation={"text": _("驻点组长罚款:%(s)s %(m)s 客户评价“%(r)s”") % {"s": base["site"], "m": base["report_month"], "r": label},
+                    explanation={"text": message(N_("驻点组长罚款:%(s)s %(m)s 客户评价“%(r)s”"), s=base["site"], m=base["report_month"], r=label),
                                  "inputs": base, "params": [pv.as_explanation()]},
                     source=f"resident-lead:{r.site_id}:{base['report_month']}",
                 ))
@@ -63,7 +64,7 @@ def resident_awards(*, month: date) -> list[AwardDraft]:
                 pv = p["bonus.resident_fine_member"]
                 drafts.append(AwardDraft(
                     person_id=r.technician_id, rule="R-M4", kind=AwardKind.FINE, amount=pv.value,
-                    explanation={"text": _("驻点技术员罚款:%(m)s 客户评价“%(r)s”") % {"m": base["report_month"], "r": label},
+                    explanation={"text": message(N_("驻点技术员罚款:%(m)s 客户评价“%(r)s”"), m=base["report_month"], r=label),
                                  "inputs": base, "params": [pv.as_explanation()]},
                     source=f"resident-report:{r.pk}",
                 ))
@@ -87,21 +88,21 @@ def team_awards(*, month: date) -> list[AwardDraft]:
             pv = p["bonus.team_lead_reward"]
             drafts.append(AwardDraft(
                 person_id=project.manager_id, rule="R-M5", kind=AwardKind.REWARD, amount=pv.value,
-                explanation={"text": _("团队服务 %(n)s 客户满意:组长奖励") % {"n": project.number}, "inputs": base, "params": [pv.as_explanation()]},
+                explanation={"text": message(N_("团队服务 %(n)s 客户满意:组长奖励"), n=project.number), "inputs": base, "params": [pv.as_explanation()]},
                 source=f"team:{project.pk}:lead",
             ))
             pv = p["bonus.team_member_reward"]
             for m in project.members.all():
                 drafts.append(AwardDraft(
                     person_id=m.staff_id, rule="R-M5", kind=AwardKind.REWARD, amount=pv.value,
-                    explanation={"text": _("团队服务 %(n)s 客户满意:组员奖励") % {"n": project.number}, "inputs": base, "params": [pv.as_explanation()]},
+                    explanation={"text": message(N_("团队服务 %(n)s 客户满意:组员奖励"), n=project.number), "inputs": base, "params": [pv.as_explanation()]},
                     source=f"team:{project.pk}:member",
                 ))
         else:
             pv = p["bonus.team_lead_fine"]
             drafts.append(AwardDraft(
                 person_id=project.manager_id, rule="R-M5", kind=AwardKind.FINE, amount=pv.value,
-                explanation={"text": _("团队服务 %(n)s 客户不满意:组长罚款") % {"n": project.number}, "inputs": base, "params": [pv.as_explanation()]},
+                explanation={"text": message(N_("团队服务 %(n)s 客户不满意:组长罚款"), n=project.number), "inputs": base, "params": [pv.as_explanation()]},
                 source=f"team:{project.pk}:lead",
             ))
     return drafts

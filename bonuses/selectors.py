@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from penalties.selectors import monthly_points
 from servicedesk.months import month_start
+from servicedesk.texts import render
 
 from . import mobile_rules, project_rules, resident_rules
 from .choices import AwardKind, StatementStatus
@@ -99,11 +100,12 @@ def ranking(month: date) -> list[dict]:
         )
     out = []
     for r in mm.rows:
+        reward_reason, fine_reasons = mobile_rules.reason_texts(r)
         out.append({
             "person_id": r.person_id, "person_name": r.person_name, "rank": r.rank, "score": r.score,
             "very_satisfied_rate": r.very_satisfied_rate, "complaints": r.complaints,
             "reward": r.reward if stored is None else stored.get(r.person_id, ZERO),
-            "reward_reason": r.reward_reason, "fine": r.fine, "fine_reasons": r.fine_reasons,
+            "reward_reason": reward_reason, "fine": r.fine, "fine_reasons": fine_reasons,
             "answered": r.answered, "visits": r.visits,
         })
     return out
@@ -171,8 +173,8 @@ class PreviewLine:
     source: str
 
     @property
-    def text(self):
-        return self.explanation.get("text", "")
+    def text(self) -> str:
+        return render(self.explanation.get("text", ""))
 
     def get_kind_display(self):
         return AwardKind(self.kind).label

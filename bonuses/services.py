@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from penalties.selectors import monthly_points
 from servicedesk.choices import Role
@@ -22,7 +23,7 @@ from servicedesk.models import Staff
 from servicedesk.months import month_start, previous_month
 from servicedesk.notifications import notify
 from servicedesk.params import param
-from servicedesk.templatetags.money import format_yuan
+from servicedesk.texts import Money, message
 from servicedesk.workdays import first_working_day_of_month
 
 from . import mobile_rules, selectors
@@ -119,10 +120,11 @@ def adjustment_drafts(*, month: date) -> list[AwardDraft]:
                 person_id=pid, rule=rule, kind=kind, amount=delta, source=f"{ADJUST_PREFIX}{corrected:%Y-%m}:{source}",
                 adjusts_month=corrected, adjusts_id=originals.get(key),
                 explanation={
-                    "text": _("更正 %(m)s 已审批的 %(rule)s:原为 %(old)s,按现有数据应为 %(new)s,差额 %(delta)s 记入本月。") % {
-                        "m": f"{corrected:%Y-%m}", "rule": rule, "old": format_yuan(paid.get(key, Decimal("0.00"))),
-                        "new": format_yuan(expected.get(key, Decimal("0.00"))), "delta": format_yuan(delta),
-                    },
+                    "text": message(
+                        N_("更正 %(m)s 已审批的 %(rule)s:原为 %(old)s,按现有数据应为 %(new)s,差额 %(delta)s 记入本月。"),
+                        m=f"{corrected:%Y-%m}", rule=rule, old=Money(paid.get(key, Decimal("0.00"))),
+                        new=Money(expected.get(key, Decimal("0.00"))), delta=Money(delta),
+                    ),
                     "inputs": {"corrects_month": f"{corrected:%Y-%m}", "original_award": originals.get(key),
                                "paid": str(paid.get(key, Decimal("0.00"))), "expected": str(expected.get(key, Decimal("0.00")))},
                     "params": (explanations.get(key) or {}).get("params", []),

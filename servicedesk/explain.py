@@ -75,7 +75,9 @@ def display_cell(cell, value) -> str:
     if cell.kind in (DEC, INT) and cell.unit in UNITS:
         return str(UNITS[cell.unit]) % {"v": value}
     if cell.kind in (DEC, INT) and cell.unit:
-        return f"{value} {cell.unit}"
+        from .param_specs import unit_name
+
+        return f"{value} {unit_name(cell.unit)}"
     return str(value)
 
 

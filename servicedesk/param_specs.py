@@ -252,6 +252,55 @@ _TABLES = [
 
 SPECS: dict[str, ParamSpec] = {s.name: s for s in _ENTRIES + _TABLES}
 
+# --- the catalogue's words on screen (rule 7): units, and the notes the seeded versions carry --------------------
+# Units are stored with each parameter as data ("分钟", "元/次"); their name in the reader's language.
+UNIT_NAMES = {
+    "分钟": _("分钟"), "小时": _("小时"), "天": _("天"), "工作日": _("工作日"), "月": _("月"), "次": _("次"),
+    "分": _("分"), "%": "%", "倍": _("倍"), "人": _("人"), "人天": _("人天"), "家次": _("家次"), "行": _("行"),
+    "字符": _("字符"), "MB": "MB", "元": _("元"), "元/次": _("元/次"), "元/分": _("元/分"), "权重": _("权重"),
+}
+
+
+def unit_name(unit: str) -> str:
+    """A stored unit in the reader's language; a unit not catalogued is shown as stored."""
+    return str(UNIT_NAMES.get(unit or "", unit or ""))
+
+
+# A seeded version's note says where its value came from ("R-W4 决定", "docs/rules.md 默认值"; older databases name
+# the former specification file or a seed migration, "种子004 岗位职责"): read as the catalogue's words, never
+# naming a file. Anything else is what a
+# manager typed as the reason for a change and is shown as typed.
+_SEED_NOTE = re.compile(
+    r"^\s*(?:(?:SPEC\.md|docs/rules\.md|种子\s*\d+)\s*)?(?P<rules>R-[A-Z]+\d+(?:\s*/\s*R-[A-Z]+\d+)*)?\s*"
+    r"(?P<kind>默认值|决定|岗位职责)\s*$"
+)
+_NOTE_KINDS = {
+    "默认值": (_("默认值"), _("%(rules)s 默认值")),
+    "决定": (_("决定"), _("%(rules)s 决定")),
+    "岗位职责": (_("岗位职责"), _("%(rules)s 岗位职责")),
+}
+
+
+def seeded_note(note: str) -> str | None:
+    """The catalogue's reading of a seeded version's note in the reader's language, or None for a typed note."""
+    m = _SEED_NOTE.match(note or "")
+    if m is None:
+        return None
+    bare, with_rules = _NOTE_KINDS[m.group("kind")]
+    rules = re.sub(r"\s*/\s*", "/", m.group("rules") or "")
+    return str(with_rules) % {"rules": rules} if rules else str(bare)
+
+
+def offence_text(spec: ParamSpec, value: str) -> str:
+    """A penalty clause's seeded offence (the words of its catalogue name, "P1 不服从协调员派单") in the reader's
+    language; an offence a manager rewrote is shown as typed."""
+    source = getattr(spec.label, "_args", [None])[0]
+    if isinstance(source, str) and " " in source and value.strip() == source.split(" ", 1)[1]:
+        shown = str(spec.label)
+        return shown.split(" ", 1)[1] if shown.startswith(source.split(" ", 1)[0] + " ") else shown
+    return value
+
+
 _PREFIX_SECTION = {
     "sla": "3", "dispatch": "3", "visit": "3", "carry_in": "3", "second_service": "3", "callback": "4",
     "complaint": "4", "resident": "5", "team": "5", "billing": "6", "penalty": "7", "bonus": "8", "project": "8",
@@ -288,7 +337,7 @@ def section_key(section: str) -> tuple:
 def _fmt(x: Decimal | None, cell: Cell) -> str:
     if x is None:
         return ""
-    return f"{x}{(' ' + cell.unit) if cell.unit else ''}"
+    return f"{x}{(' ' + unit_name(cell.unit)) if cell.unit else ''}"
 
 
 def _what(spec: ParamSpec, cell: Cell, where: str = "") -> str:
@@ -476,7 +525,7 @@ def form_rows(spec: ParamSpec, value, *, extra: int = 1) -> list:
         step = "1" if cell.kind == INT else ("0.01" if cell.places == 2 else "any")
         return {
             "name": name, "label": cell.label, "kind": cell.kind, "value": "" if v is None else v,
-            "choices": cell.choices, "unit": cell.unit, "min": cell.min, "max": cell.max, "step": step,
+            "choices": cell.choices, "unit": unit_name(cell.unit), "min": cell.min, "max": cell.max, "step": step,
         }
 
     if not spec.is_table:
@@ -510,15 +559,13 @@ def display(spec: ParamSpec, value) -> list[tuple[str, str]]:
     def one(cell: Cell, v):
         if v is None:
             return "—"
-        if cell.kind == BOOL:
-            return str(_("是")) if v else str(_("否"))
-        if cell.kind == CHOICE:
-            return str(dict(cell.choices).get(v, v))
-        if cell.kind == DEC and cell.unit == "元":
-            from .templatetags.money import format_yuan
+        if cell.kind == TEXT and cell.key == "offence" and isinstance(v, str):
+            return offence_text(spec, v)
+        if cell.kind in (BOOL, CHOICE, DEC, INT):
+            from .explain import display_cell
 
-            return format_yuan(v)
-        return f"{v}{(' ' + cell.unit) if cell.unit and cell.kind in (DEC, INT) else ''}"
+            return display_cell(cell, v)
+        return str(v)
 
     if not spec.is_table:
         return [("", one(spec.scalar, value))]

@@ -25,11 +25,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 
 from .templatetags.money import format_yuan
 
-__all__ = ["Money", "Date", "message", "render", "is_message"]
+__all__ = ["Money", "Date", "message", "render", "is_message", "rendered", "joined"]
 
 
 class Money(Decimal):
@@ -131,3 +131,36 @@ def render(stored, *, language: str | None = None) -> str:
         return _render(stored)
     with override(language):
         return _render(stored)
+
+
+def _is_stored_message(value) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("id"), str) and isinstance(value.get("params"), dict)
+
+
+def rendered(value, *, language: str | None = None):
+    """A copy of a stored JSON structure (an explanation, its inputs) with every message in it rendered to its
+    sentence: what an API answers, so a client reads text in the request's language, never a message id."""
+    def walk(v):
+        if _is_stored_message(v):
+            return _render(v)
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    if language is None:
+        return walk(value)
+    with override(language):
+        return walk(value)
+
+
+def joined(parts: list) -> dict | str:
+    """Several stored messages read as one, separated by the reader's semicolon ("a;b" / "a; b"); "" for none."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    out = parts[0]
+    for p in parts[1:]:
+        out = message(gettext_noop("%(first)s;%(second)s"), first=out, second=p)
+    return out

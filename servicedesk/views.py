@@ -158,7 +158,7 @@ def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
             "spec": spec,
             "rule": info.rule,
             "label": spec.label if spec.explicit else info.description,
-            "unit": info.unit,
+            "unit": ps.unit_name(info.unit),
             "current_display": ps.display(spec, entry["current"].typed_value) if entry["current"] else [],
             "scheduled_display": [(row, ps.display(spec, row.typed_value)) for row in entry["scheduled"]],
             "history": [(row, ps.display(spec, row.typed_value)) for row in reversed(entry["past"])],

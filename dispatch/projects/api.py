@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.texts import rendered
 
 from . import selectors, services
 from .filters import ProjectFilter
@@ -24,9 +25,15 @@ SEES_ALL = (Role.MANAGER, Role.COORDINATOR, Role.SUPERVISOR, Role.GM_OFFICE, Rol
 
 
 class ShareSerializer(serializers.ModelSerializer):
+    explanation = serializers.SerializerMethodField()
+
     class Meta:
         model = ProjectShare
         fields = ["person", "role", "gross", "deduction", "amount", "explanation"]
+
+    def get_explanation(self, obj) -> dict:
+        """R-M6..R-M8's explanation with its sentences in the request's language (rule 7)."""
+        return rendered(obj.explanation or {})
 
 
 class ProjectSerializer(serializers.ModelSerializer):

@@ -115,7 +115,9 @@ def _begin(work_order, action: str, *, by, version) -> tuple[WorkOrder, lifecycl
     return wo, _transition(wo, action)
 
 
-def _stamp(wo: WorkOrder, t: lifecycle.Transition, *, by, now, note: str = "", data=None, action=None) -> WorkOrderEvent:
+def _stamp(wo: WorkOrder, t: lifecycle.Transition, *, by, now, note: str | dict = "", data=None, action=None) -> WorkOrderEvent:
+    """The history row of a transition. `note` is what a person typed (kept as typed) or a message the service
+    composed (servicedesk.texts, rule 7: read in the reader's language)."""
     from_status = wo.status
     if t.to is not None:
         wo.status = t.to
@@ -129,7 +131,7 @@ def _stamp(wo: WorkOrder, t: lifecycle.Transition, *, by, now, note: str = "", d
         from_status=from_status,
         to_status=wo.status,
         holder=wo.technician,
-        note=note[:2000],
+        note=note[:2000] if isinstance(note, str) else note,
         data=data or {},
     )
 

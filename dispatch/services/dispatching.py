@@ -5,12 +5,14 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Channel, Role, ServiceMode
 from servicedesk.choices import WorkOrderStatus as S
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Staff, WorkOrder
 from servicedesk.params import get_param, get_params
+from servicedesk.texts import joined, message, render
 
 from .. import lifecycle, selectors
 from ..choices import AssignmentEnd, DeadlineKind, ResidentReason
@@ -210,41 +212,47 @@ def _dispatchable_technician(wo: WorkOrder, technician) -> Staff:
     return tech
 
 
-def _check_load_limit(wo: WorkOrder, tech: Staff, *, now: datetime, force: bool) -> tuple[list, list]:
+def _resident_reason_text(reason: str, note: str) -> dict:
+    """R-W5: the reason's label (read in the reader's language) and what the coordinator typed, as written."""
+    if note.strip():
+        return message(N_("%(reason)s %(note)s"), reason=ResidentReason(reason).label, note=note.strip())
+    return message(ResidentReason(reason).label)
+
+
+def _check_load_limit(wo: WorkOrder, tech: Staff, *, now: datetime, force: bool) -> tuple[list, list, list]:
     """R-W8: the technician's visit beyond `dispatch.max_visits_per_day` raises LoadLimitExceeded (with the
     least-loaded technicians of the same area) unless `force`, which keeps the message as a warning.
-    Returns (warnings, suggestions); carry-in repairs are no visit."""
+    Returns (warnings, suggestions, the warnings as stored messages); carry-in repairs are no visit."""
     if lifecycle.is_carry_in(wo):
-        return [], []
+        return [], [], []
     # R-W8 decision: count the visits of the day this visit happens (its required time; the dispatch day
     # for "as soon as possible"), so three jobs booked for tomorrow make tomorrow full.
     day = selectors.visit_day(required_at=wo.required_at, dispatched_at=now)
     limit = get_param("dispatch.max_visits_per_day", on=day)
     visits = selectors.visits_by_technician(on=day, technician_ids=[tech.pk]).get(tech.pk, 0)
     if visits < limit.value:
-        return [], []
+        return [], [], []
     wo_site = WorkOrder.objects.select_related("site").get(pk=wo.pk)
     # the least-loaded technician of the same area first, the usual one only breaks ties; nobody on
     # leave that day (suggest_technicians skips them)
     suggestions = selectors.least_loaded_first(
         selectors.suggest_technicians(work_order=wo_site, on=day, limit=limit.value, exclude_ids={tech.pk})
     )
-    message = _("R-W8:%(name)s %(day)s 已有 %(n)s 次上门(上限 %(max)s 次),这将是第 %(next)s 次。") % {
-        "name": tech.name,
-        "day": day.isoformat(),
-        "n": visits,
-        "max": limit.value,
-        "next": visits + 1,
-    }
+    # rule 7: the warning is kept on the work order's history as a message, read in the reader's language
+    stored = message(
+        N_("R-W8:%(name)s %(day)s 已有 %(n)s 次上门(上限 %(max)s 次),这将是第 %(next)s 次。"),
+        name=tech.name, day=day.isoformat(), n=visits, max=limit.value, next=visits + 1,
+    )
     if suggestions:
         best = suggestions[0]
-        message += _("建议改派同区域负荷最少的 %(name)s(当天 %(n)s 次)。") % {
-            "name": best.staff.name,
-            "n": best.visits_today,
-        }
+        stored = message(
+            N_("%(limit)s建议改派同区域负荷最少的 %(name)s(当天 %(n)s 次)。"), limit=stored, name=best.staff.name,
+            n=best.visits_today,
+        )
+    text = render(stored)
     if not force:
-        raise LoadLimitExceeded(message + _("确认仍要派单请勾选“确认超限派单”。"), suggestions=suggestions)
-    return [message], suggestions
+        raise LoadLimitExceeded(text + _("确认仍要派单请勾选“确认超限派单”。"), suggestions=suggestions)
+    return [text], suggestions, [stored]
 
 
 def dispatch_work_order(
@@ -271,7 +279,7 @@ def dispatch_work_order(
         t = _transition(wo, "dispatch")
         tech = _dispatchable_technician(wo, technician)
         r_reason, r_note, r_inputs = _resident_reason(wo, tech, resident_reason, resident_reason_note)
-        warnings, suggestions = _check_load_limit(wo, tech, now=now, force=force)
+        warnings, suggestions, stored_warnings = _check_load_limit(wo, tech, now=now, force=force)
         was_reassign = wo.technician_id is not None
         _end_assignment(wo, now=now, reason=AssignmentEnd.REASSIGNED)
         _drop_pending_deadlines(wo, now=now)
@@ -288,7 +296,7 @@ def dispatch_work_order(
             t,
             by=by,
             now=now,
-            note="; ".join(warnings + ([f"{ResidentReason(r_reason).label} {r_note}".strip()] if r_reason else [])),
+            note=joined(stored_warnings + ([_resident_reason_text(r_reason, r_note)] if r_reason else [])),
             data={"technician": tech.pk, "reassign": was_reassign, "load_warning": warnings, "resident_reason": r_reason},
         )
         deadlines = _open_sla_deadlines(wo, tech, now=now)

@@ -4,14 +4,16 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Staff, WorkOrder
+from servicedesk.texts import Date, message
 
 from ..choices import AssignmentEnd, DeadlineKind
 from ..models import Assignment, Deadline, HandOver, Refusal
-from .common import _begin, _drop_pending_deadlines, _end_assignment, _fmt, _meet, _required_text, _stamp
+from .common import _begin, _drop_pending_deadlines, _end_assignment, _meet, _required_text, _stamp
 
 
 def accept(*, work_order, by: Staff, now: datetime, version: int | None = None) -> WorkOrder:
@@ -45,7 +47,7 @@ def contact(*, work_order, by: Staff, promised_at: datetime, now: datetime, vers
             raise DomainError(_("承诺到达时间不能早于现在。"), field="promised_at")
         _meet(wo, [DeadlineKind.CONTACT_CLIENT, DeadlineKind.RESIDENT_ANSWER], now=now)
         _stamp(
-            wo, t, by=by, now=now, note=_("承诺 %(at)s 到达") % {"at": _fmt(promised_at)}, data={"promised_at": promised_at.isoformat()}
+            wo, t, by=by, now=now, note=message(N_("承诺 %(at)s 到达"), at=Date(promised_at)), data={"promised_at": promised_at.isoformat()}
         )
         return wo
 

@@ -133,7 +133,9 @@ class WorkOrderEvent(FastChoiceLabels, models.Model):
     holder = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("负责人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("说明"), blank=True)
+    # rule 7: what a person typed (a plain string, kept as typed) or a message a service composed, e.g.
+    # "承诺 … 到达" ({"id", "params"}: read in the reader's language with servicedesk.texts.render / |say)
+    note = models.JSONField(_("说明"), default=str, blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:

@@ -19,3 +19,20 @@ def param_text(value, inputs=None) -> str:
     from django.utils.translation import gettext as _
 
     return _(";").join(explain.param_sentences(value, inputs=inputs if isinstance(inputs, dict) else None))
+
+
+@register.filter
+def param_note(note) -> str:
+    """A parameter version's note: a seeded one in the catalogue's words (never a file name), one a manager typed
+    shown as typed and marked as their text (rule 7)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from servicedesk.param_specs import seeded_note
+
+    if not note:
+        return ""
+    seeded = seeded_note(note)
+    if seeded is not None:
+        return format_html('<span class="param-note">{}</span>', seeded)
+    return format_html('<span class="user-text" title="{}">“{}”</span>', _("经理填写的变更原因"), note)

@@ -46,3 +46,16 @@ def test_the_say_filter_renders_in_the_page_language():
 
 def test_a_lazy_label_is_stored_as_its_source():
     assert message(gettext_lazy("未到期")) == {"id": "未到期", "params": {}}
+
+
+def test_rendered_and_joined_read_in_the_reader_language():
+    from django.utils.translation import gettext_noop as N_
+
+    from servicedesk.texts import joined, rendered
+
+    stored = {"text": joined([message(N_("承诺 %(at)s 到达"), at="2027-02-15 09:30"), "客户要求"]), "id": 7}
+    with override("en"):
+        assert rendered(stored) == {"text": "Promised arrival at 2027-02-15 09:30; 客户要求", "id": 7}
+    with override("zh-hans"):
+        assert rendered(stored)["text"] == "承诺 2027-02-15 09:30 到达;客户要求"
+    assert joined([]) == "" and joined(["a"]) == "a"

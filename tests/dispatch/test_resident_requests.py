@@ -7,6 +7,7 @@ import pytest
 from dispatch import selectors, services
 from dispatch.models import Assignment
 from servicedesk.choices import Channel, Role, ServiceMode
+from servicedesk.texts import render
 
 from ..factories import SiteFactory, staff_with
 
@@ -50,7 +51,7 @@ def test_r_w5_resident_request_to_a_non_resident_with_a_reason_is_recorded(reque
     a = result.assignment
     assert (a.technician, a.resident_reason, a.resident_reason_note) == (technician, "on_leave", "驻点小陈年假")
     event = request_order.events.filter(action="dispatch").get()
-    assert "驻点技术员休假" in event.note and event.data["resident_reason"] == "on_leave"
+    assert "驻点技术员休假" in render(event.note) and event.data["resident_reason"] == "on_leave"
 
 
 def test_r_w5_a_mobile_job_at_a_resident_site_or_a_site_without_residents_needs_no_reason(make_order, hall, technician, coordinator, t0):

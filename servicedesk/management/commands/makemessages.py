@@ -1,10 +1,10 @@
-"""makemessages that also finds `N_("…")` (gettext_noop, the id of a stored message — servicedesk.texts, rule 7).
+"""`makemessages` that also finds the message ids written as `N_("…")` (rule 7) and lazy labels written `_l("…")`.
 
-xgettext knows `gettext_noop` but not its short alias, so without this the ids of stored messages would be
-missing from the catalogue and every reader would see them in Chinese.
-"""
+A sentence the product stores is written `message(N_("…"), …)` with `from django.utils.translation import
+gettext_noop as N_` (servicedesk.texts), and a module that needs both gettext and gettext_lazy imports the latter
+as `_l`: xgettext only knows the keywords it is told, so `N_` and `_l` are among them here."""
 from django.core.management.commands import makemessages
 
 
 class Command(makemessages.Command):
-    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=N_"]
+    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=N_", "--keyword=_l"]
