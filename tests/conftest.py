@@ -116,6 +116,18 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Text is rendered when read, in the active language (servicedesk/texts.py): a page or API call read in
+    English must not leave English active for the next test in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def _fail_missing_service(request):
     pytest.fail(f"CI=true and a required service is missing for {request.node.name}", pytrace=False)

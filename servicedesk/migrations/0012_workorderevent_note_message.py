@@ -28,7 +28,7 @@ def copy_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("servicedesk", "0009_alter_calendaryear_source")]
+    dependencies = [("servicedesk", "0011_notification_message")]
 
     operations = [
         migrations.AddField(
