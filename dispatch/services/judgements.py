@@ -4,9 +4,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.errors import ConflictError
 from servicedesk.models import Staff, WorkOrderEvent
+from servicedesk.texts import message
 
 from ..models import CloseOut, Refusal
 from .common import _fmt, _local_date, _require_desk, _required_text
@@ -39,8 +41,8 @@ def judge_refusal(*, refusal: Refusal, unjustified: bool, note: str = "", by: St
                 person=row.technician,
                 rule="P1",
                 source=row,
-                reason=_("R-W9:拒绝协调员派单(工单 %(number)s),原因“%(reason)s”被判定为无正当理由:%(note)s")
-                % {"number": row.work_order.number, "reason": row.reason, "note": row.judgement_note},
+                reason=message(N_("R-W9:拒绝协调员派单(工单 %(number)s),原因“%(reason)s”被判定为无正当理由:%(note)s"),
+                               number=row.work_order.number, reason=row.reason, note=row.judgement_note),
                 on=_local_date(row.at),
                 by=by,
             )
@@ -61,7 +63,7 @@ def mark_irregular(*, close_out: CloseOut, reason: str, by: Staff, now: datetime
             person=row.technician,
             rule="P4",
             source=row,
-            reason=_("R-W10:服务单填写不规范(工单 %(number)s):%(reason)s") % {"number": row.work_order.number, "reason": reason},
+            reason=message(N_("R-W10:服务单填写不规范(工单 %(number)s):%(reason)s"), number=row.work_order.number, reason=reason),
             on=_local_date(row.completed_at),
             by=by,
         )

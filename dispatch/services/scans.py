@@ -12,8 +12,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
+from servicedesk.texts import Date, message
 
 from ..choices import DeadlineKind
 from ..models import Deadline
@@ -45,8 +47,10 @@ def mark_breaches(*, now: datetime) -> list[Deadline]:
                 person_id=row.technician_id,
                 rule="P7",
                 source=row,
-                reason=_("R-W7:响应不及时,%(kind)s(%(rule)s)截止 %(due)s,工单 %(number)s")
-                % {"kind": row.get_kind_display(), "rule": row.rule, "due": _fmt(row.due_at), "number": row.work_order.number},
+                # stored as a message: the reason reads in its reader's language (rule 7)
+                reason=message(N_("R-W7:响应不及时,%(kind)s(%(rule)s)截止 %(due)s,工单 %(number)s"),
+                               kind=DeadlineKind(row.kind).label, rule=row.rule, due=Date(row.due_at),
+                               number=row.work_order.number),
                 on=timezone.localtime(row.due_at).date(),
             )
             for row in rows

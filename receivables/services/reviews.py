@@ -5,11 +5,13 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 import penalties.services as penalty_services
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.params import param
+from servicedesk.texts import message
 
 from ..choices import DifferenceKind, OverdueCause
 from ..models import OverdueReview, OverdueReviewItem, Reconciliation, ReconciliationDifference, SalesConfirmation
@@ -19,7 +21,7 @@ from .confirmations import locked as _locked
 log = logging.getLogger(__name__)
 
 
-def propose_overdue_penalty(*, confirmation: SalesConfirmation, reason: str, on: date, now: datetime, by=None) -> bool:
+def propose_overdue_penalty(*, confirmation: SalesConfirmation, reason, on: date, now: datetime, by=None) -> bool:
     """R-S5: propose P11 (param receivables.overdue_penalty_rule) once per confirmation. True when proposed now."""
     with transaction.atomic():
         conf = _locked(confirmation)
@@ -143,8 +145,8 @@ def prepare_overdue_review(*, on: date, now: datetime) -> OverdueReview:
                     penalty_services.Proposal(
                         person_id=c.technician_id, rule=rule.get("rule", "P11"), source=c, on=on,
                         suggested_points=rule.get("points"),
-                        reason=_("销售确认书 %(n)s 未登记台账且已逾期 %(d)s 天(R-S5,不接受解释)")
-                        % {"n": c.number, "d": (on - c.due_date).days},
+                        reason=message(N_("销售确认书 %(n)s 未登记台账且已逾期 %(d)s 天(R-S5,不接受解释)"),
+                                       n=c.number, d=(on - c.due_date).days),
                     )
                     for c in due
                 ],
@@ -175,8 +177,8 @@ def note_overdue_item(*, item: OverdueReviewItem, cause: str, note: str, by, now
         item.cause, item.note, item.noted_by, item.noted_at = cause, (note or "").strip(), by, now
         item.save()
         if cause == OverdueCause.TECHNICIAN and not item.penalty_proposed:
-            reason = _("销售确认书 %(n)s 因技术员原因逾期 %(d)s 天(R-S5):%(note)s") % {
-                "n": item.confirmation.number, "d": item.days_overdue, "note": item.note or "-"}
+            reason = message(N_("销售确认书 %(n)s 因技术员原因逾期 %(d)s 天(R-S5):%(note)s"),
+                             n=item.confirmation.number, d=item.days_overdue, note=item.note or "-")
             if propose_overdue_penalty(confirmation=item.confirmation, reason=reason, on=item.review.week_of, now=now, by=by) or (
                 SalesConfirmation.objects.filter(pk=item.confirmation_id, penalty_proposed_at__isnull=False).exists()
             ):

@@ -13,6 +13,7 @@ from dispatch.figures import resolved_visits
 from receivables.models import SalesConfirmation
 from servicedesk.choices import Channel, ServiceMode
 from servicedesk.models import RuleParameter
+from servicedesk.texts import render
 
 from ..billing.factories import out_of_warranty, retail
 
@@ -45,7 +46,7 @@ def test_carry_in_lcd_repair_is_priced_150_when_finished_and_sold_when_returned(
     charge = VisitCharge.objects.get(work_order=bench_order)
     # R-P3 LCD monitor fixed price ¥150; no on-site fee for a carry-in repair (R-P6)
     assert (charge.total, charge.onsite_fee) == (Decimal("150.00"), Decimal("0.00"))
-    assert charge.lines.get().rule == "R-P3" and "送修" in charge.onsite_fee_explanation
+    assert charge.lines.get().rule == "R-P3" and "送修" in render(charge.onsite_fee_explanation)
     assert not SalesConfirmation.objects.filter(work_order=bench_order).exists()  # a sale only once returned
     returned = done + timedelta(days=1)
     services.return_device(work_order=bench_order, by=coordinator, now=returned)

@@ -11,6 +11,7 @@ from dispatch.tasks import scan_deadlines_task
 from servicedesk.choices import ServiceMode
 from servicedesk.models import Notification
 from servicedesk.params import schedule_param
+from servicedesk.texts import render
 
 from ..factories import staff_with
 from .helpers import drive
@@ -222,5 +223,5 @@ def test_r_w7_scan_proposes_p7_once_per_breach_with_the_deadline_as_source(make_
         ("P7", technician, "mobile_depart", "pending"),
         ("P7", technician, "contact_client", "pending"),
     ]
-    assert "R-W7" in rows[0].reason and rows[0].occurred_on == t0.date()
+    assert "R-W7" in render(rows[0].reason) and rows[0].occurred_on == t0.date()
     assert [d.action for d in rows[0].decisions.all()] == ["propose"]

@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 import penalties.services as penalty_services
 from penalties.models import Penalty
@@ -11,9 +12,11 @@ from receivables.choices import DifferenceKind, OverdueCause
 from receivables.models import OverdueReviewItem, SalesConfirmation
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.texts import render
 from tests.factories import SiteFactory, staff_with
 
 from .factories import at, confirmation, retail_client
+
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +80,7 @@ def test_r_s5_unregistered_overdue_sale_proposes_p11_once_without_excuse(technic
     services.prepare_overdue_review(on=date(2026, 11, 9), now=at(2026, 11, 9, 8))  # next Monday: still overdue
     penalty = Penalty.objects.get()  # exactly one real proposal (bulk path), pending the manager's decision
     assert penalty.person == technician and penalty.rule == "P11" and penalty.source == conf
-    assert penalty.suggested_points == 2 and penalty.occurred_on == date(2026, 11, 2) and "R-S5" in penalty.reason
+    assert penalty.suggested_points == 2 and penalty.occurred_on == date(2026, 11, 2) and "R-S5" in render(penalty.reason)
     assert penalty.status == "pending" and [d.action for d in penalty.decisions.all()] == ["propose"]
     item = OverdueReviewItem.objects.get(review__week_of=date(2026, 11, 2))
     assert item.penalty_proposed and item.cause == OverdueCause.TECHNICIAN and not item.registered
@@ -180,3 +183,15 @@ def test_overdue_review_reflects_the_ledger_as_it_is_now(technician, coordinator
 def test_overdue_scan_uses_the_open_flag_not_a_column_comparison():
     sql = str(SalesConfirmation.objects.overdue(on=date(2026, 11, 2)).query)
     assert '"is_open"' in sql and '"received_amount" <' not in sql
+
+
+def test_r_s5_reason_written_in_chinese_reads_in_english_and_back(technician):
+    """Rule 7: the reason is stored as a message, so its reader's language decides, not the writer's."""
+    conf = confirmation(technician=technician, sold_on=date(2026, 10, 9))  # never registered
+    with translation.override("zh-hans"):
+        services.prepare_overdue_review(on=date(2026, 11, 2), now=at(2026, 11, 2, 8))
+    reason = Penalty.objects.get().reason
+    days = (date(2026, 11, 2) - conf.due_date).days
+    assert render(reason, language="en") == (
+        f"Sales confirmation {conf.number} is not in the ledger and is {days} days overdue (R-S5, no explanation accepted)")
+    assert render(reason, language="zh-hans") == f"销售确认书 {conf.number} 未登记台账且已逾期 {days} 天(R-S5,不接受解释)"
