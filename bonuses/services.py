@@ -242,8 +242,8 @@ def _write_awards(month, drafts, statements, *, now, result: CompileResult) -> N
 
 
 # --------------------------------------------------------------------------- approve, archive
-def _notify_person(st: Statement, text: str, *, now: datetime) -> None:
-    notify(recipients=[st.person], key=f"statement-{st.pk}-{st.status}", text=text, link=f"/bonuses/statements/{st.pk}/", now=now)
+def _notify_person(st: Statement, words: dict, *, now: datetime) -> None:
+    notify(recipients=[st.person], key=f"statement-{st.pk}-{st.status}", message=words, link=f"/bonuses/statements/{st.pk}/", now=now)
 
 
 def approve_statement(*, statement: Statement, by, now: datetime) -> Statement:
@@ -259,7 +259,7 @@ def approve_statement(*, statement: Statement, by, now: datetime) -> Statement:
         st.status, st.approved_by, st.approved_at = StatementStatus.APPROVED, by, now
         st.save(update_fields=["status", "approved_by", "approved_at"])
         announce(st.month)
-        _notify_person(st, _("您 %(m)s 的月度结算单已审批。") % {"m": f"{st.month:%Y-%m}"}, now=now)
+        _notify_person(st, message(N_("您 %(m)s 的月度结算单已审批。"), m=f"{st.month:%Y-%m}"), now=now)
     return st
 
 

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
@@ -19,10 +18,6 @@ from servicedesk.texts import Date, message
 
 from ..choices import DeadlineKind
 from ..models import Deadline
-
-
-def _fmt(dt: datetime) -> str:
-    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M")
 
 
 def _claim(qs, **stamp) -> list[Deadline]:
@@ -78,8 +73,8 @@ def scan_return_deadlines(*, now: datetime) -> dict:
                 (
                     managers,
                     f"dispatch.return-overdue.{row.pk}",
-                    _("R-W13 超期:送修设备(工单 %(number)s)已修好超过期限 %(due)s 仍未返还客户。")
-                    % {"number": row.work_order.number, "due": _fmt(row.due_at)},
+                    message(N_("R-W13 超期:送修设备(工单 %(number)s)已修好超过期限 %(due)s 仍未返还客户。"),
+                            number=row.work_order.number, due=Date(row.due_at)),
                     "",
                 )
                 for row in escalated
@@ -87,8 +82,8 @@ def scan_return_deadlines(*, now: datetime) -> dict:
                 (
                     coordinators,
                     f"dispatch.return-warning.{row.pk}",
-                    _("R-W13 提醒:送修设备(工单 %(number)s)须在 %(due)s 前返还客户。")
-                    % {"number": row.work_order.number, "due": _fmt(row.due_at)},
+                    message(N_("R-W13 提醒:送修设备(工单 %(number)s)须在 %(due)s 前返还客户。"),
+                            number=row.work_order.number, due=Date(row.due_at)),
                     "",
                 )
                 for row in warned

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
-from servicedesk.texts import message
+from servicedesk.texts import Date, message
 
 from ..choices import ConfirmationStatus, ExtensionStatus
 from ..models import DueDateChange, DueDateExtension, SalesConfirmation
@@ -19,14 +19,14 @@ from .confirmations import locked as _locked
 MAX_EXTENSION_DAYS = 366
 
 
-def _tell(role, ext, text, *, now):
+def _tell(role, ext, words: dict, *, now):
     """The approver of the next step hears of it (one notification per step, idempotent by key)."""
     from django.urls import reverse
 
     from servicedesk.models import Staff
     from servicedesk.notifications import notify
 
-    notify(recipients=list(Staff.objects.active().with_role(role)), key=f"receivables.extension.{ext.pk}.{role}", text=text,
+    notify(recipients=list(Staff.objects.active().with_role(role)), key=f"receivables.extension.{ext.pk}.{role}", message=words,
            link=reverse("receivables:extensions"), now=now)
 
 def request_extension(*, confirmation: SalesConfirmation, requested_due_date: date, reason: str, by, now: datetime) -> DueDateExtension:
@@ -49,7 +49,8 @@ def request_extension(*, confirmation: SalesConfirmation, requested_due_date: da
         ext = DueDateExtension.objects.create(
             confirmation=conf, requested_due_date=requested_due_date, reason=reason.strip(), requested_by=by, requested_at=now
         )
-        _tell(Role.MANAGER, ext, _("延期申请待部门经理审批:%(n)s 申请延至 %(d)s") % {"n": conf.number, "d": requested_due_date}, now=now)
+        _tell(Role.MANAGER, ext, message(N_("延期申请待部门经理审批:%(n)s 申请延至 %(d)s"), n=conf.number, d=Date(requested_due_date)),
+              now=now)
         return ext
 
 
@@ -60,8 +61,8 @@ def approve_extension(*, extension: DueDateExtension, by, now: datetime, note: s
         if ext.status == ExtensionStatus.PENDING_MANAGER:
             _require(by, Role.MANAGER)
             ext.status, ext.manager_by, ext.manager_at = ExtensionStatus.PENDING_GM, by, now
-            _tell(Role.GM_OFFICE, ext, _("延期申请待总经办审批:%(n)s 申请延至 %(d)s") % {
-                "n": ext.confirmation.number, "d": ext.requested_due_date}, now=now)
+            _tell(Role.GM_OFFICE, ext, message(N_("延期申请待总经办审批:%(n)s 申请延至 %(d)s"), n=ext.confirmation.number,
+                                               d=Date(ext.requested_due_date)), now=now)
         elif ext.status == ExtensionStatus.PENDING_GM:
             _require(by, Role.GM_OFFICE)
             conf = _locked(ext.confirmation)

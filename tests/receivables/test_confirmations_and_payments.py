@@ -4,11 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from receivables import services
 from receivables.choices import ConfirmationStatus, ExtensionStatus, PaymentTerms, StatementStatus
 from receivables.models import DueDateChange, PaymentAllocation, SalesConfirmation
 from servicedesk.errors import CalendarMissingError, ConflictError, DomainError
+from servicedesk.models import Notification
+from servicedesk.texts import render
 
 from .factories import at, confirmation, key_account, retail_client
 
@@ -121,6 +124,18 @@ def test_r_s4_extension_approved_by_manager_then_gm_moves_due_date_and_keeps_his
     assert (change.from_date, change.to_date, change.extension, change.by) == (date(2026, 10, 15), date(2026, 11, 15), ext, gm_office)
     with pytest.raises(ConflictError):
         services.approve_extension(extension=ext, by=gm_office, now=at(2026, 10, 15))
+
+
+def test_r_s4_the_managers_alert_reads_in_each_readers_language(technician, manager):
+    """Rule 7: the alert is stored as a message; the manager reads it in the language of the page, not the writer's."""
+    conf = confirmation(technician=technician, sold_on=date(2026, 9, 30))
+    with translation.override("zh-hans"):
+        services.request_extension(confirmation=conf, requested_due_date=date(2026, 11, 15), reason="客户书面申请",
+                                   by=technician, now=at(2026, 10, 14))
+    alert = Notification.objects.get(recipient=manager)
+    assert render(alert.message, language="en") == (
+        f"Extension request awaiting department manager approval: {conf.number} requested until 2026-11-15")
+    assert render(alert.message, language="zh-hans") == f"延期申请待部门经理审批:{conf.number} 申请延至 2026-11-15"
 
 
 def test_partial_payments_sum_to_the_cent(technician, finance):
