@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_base import ReadOnlyAdmin
+from .texts import render
 
 from .models import (
     CalendarDay,
@@ -86,10 +87,16 @@ class WorkOrderEventInline(admin.TabularInline):
     model = WorkOrderEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "by", "action", "from_status", "to_status", "holder", "note", "data"]
+    readonly_fields = ["at", "by", "action", "from_status", "to_status", "holder", "note_text", "data"]
+    exclude = ["note"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("说明"))
+    def note_text(self, obj):
+        """The note in the reader's language (rule 7), never the stored message's JSON (rule 2)."""
+        return render(obj.note)
 
 
 @admin.register(WorkOrder)
