@@ -1,7 +1,10 @@
 """Helpers building sales confirmations through the services (so every invariant holds)."""
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
 
 from receivables import services
 from servicedesk.choices import ClientKind, Department
@@ -35,3 +38,17 @@ def confirmation(*, technician, client=None, sold_on=date(2026, 11, 2), amount="
 
 
 __all__ = ["at", "confirmation", "key_account", "retail_client", "SiteFactory"]
+
+
+def xlsx_file(headers, rows, *, name: str = "import.xlsx") -> io.BytesIO:
+    """An uploaded workbook: one sheet, a header row, then the rows."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = name
+    return buf

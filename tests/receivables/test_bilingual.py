@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from receivables import excel, selectors, services
 from receivables.models import SalesConfirmation
 from servicedesk.texts import render
 
-from .factories import at, confirmation, retail_client
+from .factories import at, confirmation, retail_client, xlsx_file
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 12, 10)
@@ -80,16 +80,7 @@ def test_the_background_export_is_written_in_the_language_of_whoever_asked(finan
 
 
 def _sheet(headers, rows) -> io.BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "import.xlsx"
-    return buf
+    return xlsx_file(headers, rows)
 
 
 def test_an_import_with_english_headers_is_accepted(technician, finance):

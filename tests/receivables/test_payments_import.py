@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from receivables import excel, services
 from receivables.choices import ExportStatus
@@ -16,7 +15,7 @@ from receivables.models import ExportJob, ImportJob, Payment, SalesConfirmation
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import RuleParameter
 
-from .factories import at, confirmation, key_account
+from .factories import at, confirmation, key_account, xlsx_file
 
 pytestmark = pytest.mark.django_db
 HEAD = ["确认书或对账单编号", "收款金额", "收款日期", "收款方式", "凭证号"]
@@ -24,16 +23,7 @@ NOW = at(2026, 11, 20, 10)
 
 
 def _xlsx(rows, headers=HEAD) -> io.BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "payments.xlsx"
-    return buf
+    return xlsx_file(headers, rows, name="payments.xlsx")
 
 
 def _param(name, value):
