@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Channel, Role, ServiceContent, ServiceMode
 from servicedesk.models import Client, Equipment, Site, Staff
@@ -15,6 +16,7 @@ from servicedesk.errors import DomainError
 from servicedesk.notifications import notify_many
 from servicedesk.params import param
 from servicedesk.services import create_work_order
+from servicedesk.texts import Date, message
 
 from servicedesk.months import local_date
 from .choices import Frequency
@@ -120,7 +122,8 @@ def remind_renewals(*, now: datetime) -> int:
     for c in rows:
         recipients = managers + ([c.client.salesperson] if c.client.salesperson_id else [])
         alerts.append((recipients, f"contract-renewal:{c.pk}",
-                       _("维保合同 %(n)s(%(c)s)将于 %(d)s 到期,请联系客户续约。") % {"n": c.number, "c": c.client.name, "d": c.ends_on.isoformat()},
+                       message(N_("维保合同 %(n)s(%(c)s)将于 %(d)s 到期,请联系客户续约。"), n=c.number, c=c.client.name,
+                               d=Date(c.ends_on)),
                        reverse("dispatch:contracts:detail", args=[c.pk])))
         c.renewal_reminded_at = now
     with transaction.atomic():

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
@@ -14,6 +15,7 @@ from servicedesk.money import parse_money
 from servicedesk.numbering import next_number
 from servicedesk.params import get_params
 from servicedesk.templatetags.money import format_yuan
+from servicedesk.texts import Date, message
 
 from ..resident import links
 from ..resident.choices import LinkPurpose
@@ -283,7 +285,7 @@ def add_daily_report(*, project: Project, by: Staff, on: date, text: str, now: d
 
         managers = list(Staff.objects.active().with_role(Role.MANAGER).select_related("user"))
         notify(recipients=managers, key=f"project-daily:{report.pk}",
-               text=_("%(p)s %(d)s 日报:%(t)s") % {"p": project, "d": on, "t": report.text[:120]},
+               message=message(N_("%(p)s %(d)s 日报:%(t)s"), p=str(project), d=Date(on), t=report.text[:120]),
                link=reverse("dispatch:projects:detail", args=[project.pk]), now=now)
     return report
 
@@ -354,7 +356,7 @@ def submit_survey(*, token: str, satisfaction: str, needs: str = "", staffing_ti
 
             managers = list(Staff.objects.active().with_role(Role.MANAGER).select_related("user"))
             notify(recipients=managers, key=f"project-survey-bad:{project.pk}",
-                   text=_("客户对项目 %(p)s 的满意度为“%(s)s”。") % {"p": project, "s": Satisfaction(satisfaction).label},
+                   message=message(N_("客户对项目 %(p)s 的满意度为“%(s)s”。"), p=str(project), s=Satisfaction(satisfaction).label),
                    link=reverse("dispatch:projects:detail", args=[project.pk]), now=now)
     return survey
 

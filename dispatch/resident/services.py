@@ -6,12 +6,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role, ServiceMode
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Site, Staff
 from servicedesk.notifications import notify, notify_many
 from servicedesk.params import get_param
+from servicedesk.texts import Date, message
 from servicedesk.workdays import add_working_days_marked
 
 from ..models import CloseOut
@@ -112,9 +114,8 @@ def remind_overdue_documents(*, now: datetime) -> int:
     for row in rows:
         post = getattr(row.site, "resident_post", None)
         recipients = admins + ([post.lead] if post else [])
-        text = _("%(site)s %(month)s 的驻点月度资料(考勤表、月报、质量评价表)已超过截止日期 %(due)s,请尽快提交。") % {
-            "site": row.site, "month": row.month.strftime("%Y-%m"), "due": row.due_on.isoformat(),
-        }
+        text = message(N_("%(site)s %(month)s 的驻点月度资料(考勤表、月报、质量评价表)已超过截止日期 %(due)s,请尽快提交。"),
+                       site=str(row.site), month=row.month.strftime("%Y-%m"), due=Date(row.due_on))
         alerts.append((recipients, f"resident-docs:{row.pk}:{today.isoformat()}", text, reverse("dispatch:resident:documents")))
         row.last_reminded_on = today
     with transaction.atomic():
@@ -147,10 +148,9 @@ def recompute_provisional_documents_due(*, year: int, user=None, now: datetime) 
                           "by": by.name if by else "", "at": now.isoformat()})
             post = getattr(row.site, "resident_post", None)
             if post is not None:
-                text = _("%(site)s %(month)s 驻点月度资料的截止日期已由 %(old)s 调整为 %(new)s(%(year)s 年官方工作日历已录入)。") % {
-                    "site": row.site, "month": row.month.strftime("%Y-%m"), "old": row.due_on.isoformat(),
-                    "new": due.isoformat(), "year": year,
-                }
+                text = message(N_("%(site)s %(month)s 驻点月度资料的截止日期已由 %(old)s 调整为 %(new)s(%(year)s 年官方工作日历已录入)。"),
+                               site=str(row.site), month=row.month.strftime("%Y-%m"), old=Date(row.due_on), new=Date(due),
+                               year=year)
                 alerts.append(([post.lead], f"calendar-{year}-{now:%Y%m%d%H%M%S}-docs-{row.pk}", text,
                                reverse("dispatch:resident:documents")))
             moved.append(row)
@@ -218,7 +218,7 @@ def submit_attendance(*, sheet: AttendanceSheet, by: Staff, now: datetime) -> At
         notify(  # R-R1: submitted to admin
             recipients=list(Staff.objects.active().with_role(Role.ADMIN).select_related("user")),
             key=f"attendance-submitted:{sheet.pk}",
-            text=_("%(site)s %(month)s 驻点考勤表已提交。") % {"site": sheet.site, "month": sheet.month.strftime("%Y-%m")},
+            message=message(N_("%(site)s %(month)s 驻点考勤表已提交。"), site=str(sheet.site), month=sheet.month.strftime("%Y-%m")),
             link=f"{reverse('dispatch:resident:attendance')}?site={sheet.site_id}&month={sheet.month:%Y-%m}",
             now=now,
         )
@@ -371,7 +371,7 @@ def _notify_returned(report, *, reason, now):
     notify(
         recipients=[report.technician],
         key=f"resident-report-returned:{report.pk}:{report.version}",
-        text=_("您 %(month)s 的驻场月报被退回:%(reason)s") % {"month": report.month.strftime("%Y-%m"), "reason": reason},
+        message=message(N_("您 %(month)s 的驻场月报被退回:%(reason)s"), month=report.month.strftime("%Y-%m"), reason=reason),
         link=reverse("dispatch:resident:report", args=[report.pk]),
         now=now,
     )
@@ -428,9 +428,9 @@ def rate_report(*, token: str, rating: str, comment: str = "", client_name: str 
             notify(
                 recipients=managers,
                 key=f"resident-bad-rating:{report.pk}",
-                text=_("客户对 %(site)s %(tech)s %(month)s 的驻场服务评价为“%(rating)s”:%(comment)s")
-                % {"site": report.site, "tech": report.technician, "month": report.month.strftime("%Y-%m"),
-                   "rating": Rating(rating).label, "comment": report.client_comment or "—"},
+                message=message(N_("客户对 %(site)s %(tech)s %(month)s 的驻场服务评价为“%(rating)s”:%(comment)s"),
+                                site=str(report.site), tech=str(report.technician), month=report.month.strftime("%Y-%m"),
+                                rating=Rating(rating).label, comment=report.client_comment or "—"),
                 link=reverse("dispatch:resident:report", args=[report.pk]),
                 now=now,
             )

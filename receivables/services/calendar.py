@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from servicedesk.models import Staff
@@ -52,10 +51,9 @@ def recompute_provisional_due_dates(*, year: int, user=None, now: datetime) -> l
         alerts = []
         for person, moves in moved_by_person.items():
             listed = ";".join(f"{n}:{old:%Y-%m-%d} → {new:%Y-%m-%d}" for n, old, new in moves[:5])
-            more = _(" 等 %(n)s 笔") % {"n": len(moves)} if len(moves) > 5 else ""
-            text = _("%(year)s 年官方工作日历已录入,您的销售回款到期日已调整:%(list)s%(more)s。") % {
-                "year": year, "list": listed, "more": more,
-            }
+            more = message(N_(" 等 %(n)s 笔"), n=len(moves)) if len(moves) > 5 else ""
+            text = message(N_("%(year)s 年官方工作日历已录入,您的销售回款到期日已调整:%(list)s%(more)s。"),
+                           year=year, list=listed, more=more)
             alerts.append(([person], f"calendar-{year}-{now:%Y%m%d%H%M%S}-due-dates", text, link))
         notify_many(alerts=alerts, now=now)
     return changes

@@ -4,12 +4,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from dispatch.contracts import services
 from dispatch.contracts.models import Inspection
 from dispatch.contracts.selectors import is_fulfilled, slots
 from servicedesk.choices import ServiceContent, WorkOrderStatus
 from servicedesk.models import RuleParameter, WorkOrder
+from servicedesk.texts import render
 
 from ..factories import ClientFactory, EquipmentFactory, SiteFactory, staff_with
 
@@ -83,6 +85,17 @@ def test_r_r6_renewal_is_reminded_once_before_the_term_ends(contract, manager):
     assert services.remind_renewals(now=at(2026, 12, 2)) == 0
     assert manager.notifications.filter(text__contains="WB-2026-001").count() == 1
     assert contract.client.salesperson.notifications.count() == 1
+
+
+def test_r_r6_the_renewal_alert_reads_in_each_readers_language(contract, manager):
+    """Rule 7: the alert is stored as a message, so the reader's language decides, not the writer's."""
+    with translation.override("zh-hans"):
+        services.remind_renewals(now=at(2026, 12, 1))
+    alert = manager.notifications.get()
+    c = contract
+    assert render(alert.message, language="en") == (
+        f"Maintenance contract {c.number} ({c.client.name}) expires on {c.ends_on:%Y-%m-%d}; please contact the client about renewal.")
+    assert render(alert.message, language="zh-hans") == f"维保合同 {c.number}({c.client.name})将于 {c.ends_on:%Y-%m-%d} 到期,请联系客户续约。"
 
 
 def test_r_r6_bad_contract_input(manager):
