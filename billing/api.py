@@ -12,7 +12,7 @@ from servicedesk.choices import Role
 from servicedesk.models import Client, Equipment
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
-from servicedesk.texts import render
+from servicedesk.api_fields import SaidField
 
 from . import selectors, services
 from .choices import Decision, LineItem, LineKind
@@ -49,17 +49,6 @@ class ParamVersionSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
 
 
-class MessageField(serializers.CharField):
-    """A stored message (servicedesk.texts) as the sentence in the request's language (rule 7); type string."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return render(value)
-
-
 class QuotedLineSerializer(serializers.Serializer):
     kind = serializers.CharField(source="input.kind")
     item = serializers.CharField(source="input.item")
@@ -70,7 +59,7 @@ class QuotedLineSerializer(serializers.Serializer):
     rule = serializers.CharField()
     price_rule = serializers.CharField()
     entitlement_rule = serializers.CharField(allow_null=True)
-    explanation = MessageField()
+    explanation = SaidField()
     inputs = serializers.DictField()
     parameter_versions = ParamVersionSerializer(source="params", many=True)
 
@@ -79,7 +68,7 @@ class QuoteSerializer(serializers.Serializer):
     lines = QuotedLineSerializer(many=True)
     onsite_fee = serializers.DecimalField(**MONEY)
     onsite_fee_rule = serializers.CharField()
-    onsite_fee_explanation = MessageField()
+    onsite_fee_explanation = SaidField()
     onsite_fee_parameter_versions = ParamVersionSerializer(source="onsite_fee_params", many=True)
     visit_rule = serializers.CharField(allow_blank=True)
     software_visit_ordinal = serializers.IntegerField(allow_null=True)
@@ -106,7 +95,7 @@ class QuotePreviewView(APIView):
 
 class ChargeLineSerializer(serializers.ModelSerializer):
     parameter_versions = serializers.JSONField(source="params", read_only=True)
-    explanation = MessageField()
+    explanation = SaidField()
     billed_amount = serializers.DecimalField(**MONEY, read_only=True)
 
     class Meta:
@@ -131,7 +120,7 @@ class VisitChargeSerializer(serializers.ModelSerializer):
     lines = ChargeLineSerializer(source="live_lines", many=True, read_only=True)
     decisions = ChargeDecisionSerializer(many=True, read_only=True)
     billed_total = serializers.SerializerMethodField()
-    onsite_fee_explanation = MessageField()
+    onsite_fee_explanation = SaidField()
 
     class Meta:
         model = VisitCharge

@@ -16,7 +16,7 @@ from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Client, WorkOrder
 from servicedesk.money import parse_money
 from servicedesk.params import UnknownParameterError, get_params
-from servicedesk.texts import message, render
+from servicedesk.texts import as_text, message, render
 
 from . import entitlements, pricing
 from .choices import (
@@ -376,7 +376,7 @@ def record_visit_charges(*, work_order: WorkOrder, lines, by, on: date, now: dat
         else:
             old = charge.lines.filter(superseded=False)
             RepairPlan.objects.filter(line__in=old, status=RepairPlanStatus.AWAITING_CLIENT).update(
-                status=RepairPlanStatus.CANCELLED, reason=_("收费已重新录入"), decided_at=now
+                status=RepairPlanStatus.CANCELLED, reason=as_text(message(N_("收费已重新录入"))), decided_at=now
             )
             old.update(superseded=True)
             for key, value in values.items():

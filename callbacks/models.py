@@ -3,7 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from django.utils.translation import gettext_noop as N_
+
 from servicedesk.models.labels import FastChoiceLabels
+from servicedesk.texts import message
 
 from .choices import (
     CallbackStatus, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus, Question, Satisfaction, WindowRule,
@@ -72,6 +75,10 @@ class Callback(FastChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.work_order.number} · {self.get_status_display()}"
 
+    def label_message(self) -> dict:
+        """The callback as a penalty's source names it, in the reader's language (rule 7)."""
+        return message(N_("%(wo)s · %(what)s"), wo=self.work_order.number, what=self._meta.verbose_name)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -105,6 +112,9 @@ class CallbackViolation(models.Model):
 
     def __str__(self):
         return f"{self.callback.work_order.number} · {self.get_item_display()}"
+
+    def label_message(self) -> dict:
+        return message(N_("%(wo)s · %(what)s"), wo=self.callback.work_order.number, what=Question(self.item).label)
 
 
 class ComplaintQuerySet(models.QuerySet):

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from servicedesk.api_fields import ExplainedField
 from servicedesk.api import WorkOrderSerializer
 from servicedesk.api_errors import ErrorSerializer as _SharedErrorSerializer
 from servicedesk.choices import Role, WorkOrderStatus
@@ -32,6 +33,7 @@ DESK = {Role.COORDINATOR, Role.MANAGER}
 class DeadlineSerializer(serializers.ModelSerializer):
     # plain string in the schema: a `kind` enum would collide with the client's `kind` (drf-spectacular naming)
     kind = serializers.CharField(read_only=True, help_text="mobile_depart | mobile_arrive | contact_client | resident_arrive | resident_answer | carry_in_return")
+    explanation = ExplainedField()
 
     class Meta:
         model = Deadline

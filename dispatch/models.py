@@ -4,7 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from django.utils.translation import gettext_noop as N_
+
 from servicedesk.localtime import local_dt
+from servicedesk.texts import Date, message
 from servicedesk.models.labels import FastChoiceLabels
 
 from .choices import AssignmentEnd, DeadlineKind, ResidentReason
@@ -90,6 +93,11 @@ class Deadline(FastChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.work_order.number} @ {local_dt(self.due_at)}"
+
+    def label_message(self) -> dict:
+        """The deadline as a penalty's source names it, in the reader's language (rule 7)."""
+        return message(N_("%(kind)s %(wo)s @ %(at)s"), kind=DeadlineKind(self.kind).label, wo=self.work_order.number,
+                       at=Date(self.due_at))
 
     @property
     def is_open(self) -> bool:
@@ -217,6 +225,9 @@ class ClientChase(models.Model):
 
     def __str__(self):
         return _("%(wo)s 客户来电催问 %(at)s") % {"wo": self.work_order.number, "at": local_dt(self.at)}
+
+    def label_message(self) -> dict:
+        return message(N_("%(wo)s 客户来电催问 %(at)s"), wo=self.work_order.number, at=Date(self.at))
 
 
 # R-R1…R-R6: resident sites, team projects and maintenance contracts live in sub-packages; imported here

@@ -20,7 +20,7 @@ class DecisionInline(admin.TabularInline):
 
 @admin.register(Penalty)
 class PenaltyAdmin(admin.ModelAdmin):
-    list_display = ["occurred_on", "person", "rule", "joint_role", "suggested_points", "points", "status", "source_label"]
+    list_display = ["occurred_on", "person", "rule", "joint_role", "suggested_points", "points", "status", "source_text"]
     list_filter = ["rule", "status", "joint_role"]
     list_select_related = ["person"]
     search_fields = ["person__name", "reason", "source_label"]

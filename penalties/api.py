@@ -15,6 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.filters import IdInput, MonthInput
 from servicedesk.models import Staff
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.api_fields import SaidField
 from servicedesk.texts import render
 
 from . import selectors, services
@@ -27,18 +28,6 @@ DECIDERS = {Role.MANAGER, Role.GM_OFFICE}  # GM office: proposals about a depart
 
 
 # --------------------------------------------------------------------------- serializers
-class SaidField(serializers.CharField):
-    """A stored message (servicedesk.texts) as the sentence in the request's language (rule 7); a string in
-    the schema, as the field always was."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return render(value)
-
-
 class DecisionSerializer(serializers.ModelSerializer):
     by_name = serializers.CharField(source="by.name", read_only=True, default="")
     reason = SaidField()
@@ -59,6 +48,7 @@ class PenaltySerializer(serializers.ModelSerializer):
     # "" for a person's own penalty: the published schema (/api/schema/) says so, so clients can rely on it
     joint_role = serializers.ChoiceField(choices=JointRole.choices, allow_blank=True, read_only=True)
     reason = SaidField()
+    source_label = SaidField(source="source_text")
 
     class Meta:
         model = Penalty

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.months import date_bounds
+from servicedesk.texts import render
 
 from .choices import (
     RULE_CHOICES,
@@ -123,7 +124,7 @@ class Penalty(models.Model):
     def source_text(self) -> str:
         """The source as a reader names it (rule 2): the stored snapshot, or — for a snapshot that recorded
         Django's default "Model object (pk)" — the source's kind and number."""
-        label = self.source_label or ""
+        label = render(self.source_label or "")  # a snapshot kept as a message reads in the reader's language
         if not label or DEFAULT_REPR.fullmatch(label):
             model = self.source_type.model_class() if self.source_type_id else None
             kind = str(model._meta.verbose_name) if model is not None else str(_("记录"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
-from servicedesk.texts import is_message, message
+from servicedesk.texts import as_text, is_message, message
 
 from .choices import DecisionAction, DismissalMark, FlagDecision, FlagStatus, JointRole, PenaltyStatus
 from .models import DismissalFlag, Penalty, PenaltyDecision
@@ -73,10 +73,18 @@ def shortened(reason, limit: int):
 def _source_snapshot(source) -> tuple[str, str]:
     """The source's name as a reader sees it (rule 2): its own str(), or its kind and number where the model
     has no readable str() (never "Model object (pk)")."""
-    label = str(source)
-    if label == f"{type(source).__name__} object ({source.pk})":
-        label = f"{source._meta.verbose_name} #{source.pk}"
-    label = label[:200]
+    label = None
+    if hasattr(source, "label_message"):
+        # a source that names itself as a message (its kind, number and time) is read in the reader's language
+        try:
+            label = as_text(source.label_message(), max_length=200)
+        except ValueError:
+            label = None
+    if label is None:
+        label = str(source)
+        if label == f"{type(source).__name__} object ({source.pk})":
+            label = f"{source._meta.verbose_name} #{source.pk}"
+        label = label[:200]
     try:
         url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
     except Exception:  # a source without a page is fine; the label is enough

@@ -79,6 +79,7 @@ class LineSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["explanation"] = readable(data.get("explanation"))  # the billing explanation, in the reader's language
+        data["description"] = render(instance.description)  # "上门费" and other written lines read in the reader's language
         return data
 
 
@@ -188,6 +189,11 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "confirmation", "statement", "amount", "received_on", "method", "reference", "note", "recorded_by", "recorded_at"]
         read_only_fields = ["id", "recorded_by", "recorded_at"]
         extra_kwargs = {"confirmation": {"required": False}, "statement": {"required": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["note"] = render(instance.note)  # a note the product wrote ("现场收款") reads in the reader's language
+        return data
 
 
 class StatementSerializer(serializers.ModelSerializer):

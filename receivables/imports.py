@@ -25,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 
 from servicedesk.errors import DomainError
 from servicedesk.params import param
-from servicedesk.texts import message
+from servicedesk.texts import as_text, message
 
 from . import services
 from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource
@@ -253,7 +253,7 @@ def _write_confirmations(parsed: list[dict], *, by, now: datetime) -> tuple[list
         )
         ConfirmationLine.objects.bulk_create(
             [
-                ConfirmationLine(confirmation=c, position=1, description=_("期初应收(历史确认书导入)"), quantity=Decimal("1"),
+                ConfirmationLine(confirmation=c, position=1, description=as_text(message(N_("期初应收(历史确认书导入)"))), quantity=Decimal("1"),
                                  unit_price=c.amount, amount=c.amount, price_source=PriceSource.TYPED,
                                  explanation={"source": "import", "row": p["rowno"]})
                 for c, p in zip(confs, parsed)
@@ -264,7 +264,7 @@ def _write_confirmations(parsed: list[dict], *, by, now: datetime) -> tuple[list
         payments = Payment.objects.bulk_create(
             [
                 Payment(confirmation=c, amount=p["received"], received_on=p["sold_on"], method=PaymentMethod.OPENING,
-                        note=_("期初导入,第 %(r)s 行") % {"r": p["rowno"]}, recorded_by=by, recorded_at=now)
+                        note=as_text(message(N_("期初导入,第 %(r)s 行"), r=p["rowno"])), recorded_by=by, recorded_at=now)
                 for c, p in paid
             ],
             batch_size=500,

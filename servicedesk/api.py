@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .texts import render
 from . import selectors, services
 from .api_errors import ErrorSerializer
 from .choices import Channel, ClientKind, Department, Role, ServiceContent, ServiceMode, WorkOrderStatus
@@ -113,6 +114,11 @@ class WorkOrderSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         return services.create_work_order(by=staff_of(self.context["request"].user), **validated_data)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["description"] = render(instance.description)  # a description the product wrote reads in the reader's language
+        return data
 
 
 # --------------------------------------------------------------------------- filters (servicedesk.filters)

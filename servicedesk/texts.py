@@ -16,9 +16,15 @@ is READ (the reader's page, the recipient's e-mail, the requester's export) and 
 
 Rows written before a text was stored this way keep their finished sentence: a plain string (or {"legacy": "…"})
 renders as it was written, in the language it was written in.
+
+A text column that holds either what a person typed or what the product wrote (a payment's note, a sales line's
+description, a penalty's source, a job's result) keeps the product's sentence as `as_text(message(…))`: the
+message as compact JSON in the column, which `render()` / `|say` read back in the reader's language. Typed text
+is left as typed.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,7 +35,7 @@ from django.utils.translation import gettext, gettext_noop, override
 
 from .templatetags.money import format_yuan
 
-__all__ = ["Money", "Date", "message", "render", "is_message", "rendered", "joined"]
+__all__ = ["Money", "Date", "message", "render", "is_message", "rendered", "joined", "as_text"]
 
 
 class Money(Decimal):
@@ -84,6 +90,29 @@ def is_message(value) -> bool:
     return isinstance(value, dict) and "id" in value
 
 
+_TEXT_MARK = '{"id":'
+
+
+def as_text(stored: dict, *, max_length: int | None = None) -> str:
+    """A message kept in a text column: compact JSON that `render()` reads back in the reader's language.
+    Refused (ValueError) when it would not fit the column, so a message is never cut into unreadable JSON."""
+    text = json.dumps({"id": stored["id"], "params": stored.get("params") or {}}, ensure_ascii=False, separators=(",", ":"))
+    if max_length is not None and len(text) > max_length:
+        raise ValueError(f"message longer than the column ({len(text)} > {max_length}): {stored['id']!r}")
+    return text
+
+
+def _from_text(value: str):
+    """The message a text column holds (see `as_text`), or None for text a person typed."""
+    if not value.startswith(_TEXT_MARK):
+        return None
+    try:
+        stored = json.loads(value)
+    except ValueError:
+        return None
+    return stored if _is_stored_message(stored) else None
+
+
 def _list_sep() -> str:
     return gettext("、")
 
@@ -111,7 +140,10 @@ def _render(stored) -> str:
     if stored is None or stored == "" or stored == {}:
         return ""
     if isinstance(stored, str):
-        return stored  # a finished sentence written before texts were stored as messages
+        kept = _from_text(stored)
+        if kept is not None:
+            return _render(kept)
+        return stored  # typed text, or a finished sentence written before texts were stored as messages
     if isinstance(stored, dict) and "legacy" in stored and "id" not in stored:
         return str(stored["legacy"])
     text = gettext(stored["id"])
@@ -142,6 +174,8 @@ def rendered(value, *, language: str | None = None):
     sentence: what an API answers, so a client reads text in the request's language, never a message id."""
     def walk(v):
         if _is_stored_message(v):
+            return _render(v)
+        if isinstance(v, str) and v.startswith(_TEXT_MARK):
             return _render(v)
         if isinstance(v, dict):
             return {k: walk(x) for k, x in v.items()}

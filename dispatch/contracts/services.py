@@ -16,7 +16,7 @@ from servicedesk.errors import DomainError
 from servicedesk.notifications import notify_many
 from servicedesk.params import param
 from servicedesk.services import create_work_order
-from servicedesk.texts import Date, message
+from servicedesk.texts import Date, as_text, message
 
 from servicedesk.months import local_date
 from .choices import Frequency
@@ -77,7 +77,8 @@ def _inspection_order(contract: MaintenanceContract, slot: date, *, now: datetim
         service_mode=ServiceMode.RESIDENT if contract.site.resident else ServiceMode.MOBILE,
         equipment=equipment[0] if len(equipment) == 1 else None, quantity=max(1, len(equipment)),
         required_at=timezone.make_aware(datetime.combine(slot, time(9, 0)), tz),
-        description=_("维保合同 %(n)s 定期巡检(计划 %(d)s):%(eq)s") % {"n": contract.number, "d": slot.isoformat(), "eq": lines or "—"},
+        # written by the product, read in the reader's language (rule 7); the equipment names stay as typed
+        description=as_text(message(N_("维保合同 %(n)s 定期巡检(计划 %(d)s):%(eq)s"), n=contract.number, d=Date(slot), eq=lines or "—")),
     )
 
 

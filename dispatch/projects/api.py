@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from servicedesk.api_fields import ExplainedField
 from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
 from servicedesk.texts import rendered
@@ -40,6 +41,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     members = serializers.SerializerMethodField()
     shares = serializers.SerializerMethodField()
     pool = serializers.SerializerMethodField()
+    pool_explanation = ExplainedField()
 
     class Meta:
         model = Project

@@ -137,7 +137,7 @@ def recompute_provisional_documents_due(*, year: int, user=None, now: datetime) 
     )
     dues: dict[date, tuple[date, dict]] = {}
     moved, alerts = [], []
-    reason = _("%(year)s 年官方工作日历已录入,截止日期按官方日历重算(SPEC §11)") % {"year": year}
+    reason = message(N_("%(year)s 年官方工作日历已录入,截止日期按官方日历重算(SPEC §11)"), year=year)
     for row in rows:
         if row.month not in dues:
             dues[row.month] = documents_due_on(month=row.month)

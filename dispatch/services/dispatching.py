@@ -12,7 +12,7 @@ from servicedesk.choices import WorkOrderStatus as S
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Staff, WorkOrder
 from servicedesk.params import get_param, get_params
-from servicedesk.texts import joined, message, render
+from servicedesk.texts import Date, joined, message, render
 
 from .. import lifecycle, selectors
 from ..choices import AssignmentEnd, DeadlineKind, ResidentReason
@@ -142,16 +142,15 @@ def _open_sla_deadlines(wo: WorkOrder, technician: Staff, *, now) -> list[Deadli
         name, rule = SLA_PARAMS[kind]
         p = params[name]
         due = now + timedelta(minutes=int(p.value))
-        text = _("%(rule)s:派单后 %(n)s 分钟内") % {"rule": rule, "n": p.value}
+        text = message(N_("%(rule)s:派单后 %(n)s 分钟内"), rule=rule, n=p.value)
         parameters = [p.as_explanation()]
         row_inputs = inputs
         if kind == DeadlineKind.MOBILE_DEPART and booked:
             due = booked["depart_due"]
             parameters = booked["parameters"]
             row_inputs = {**inputs, "required_at": booked["required_at"].isoformat()}
-            text = _("%(rule)s:预约上门,要求到达时间 %(at)s 前 %(n)s 分钟出发") % {
-                "rule": rule, "at": _fmt(booked["required_at"]), "n": booked["allowance"]
-            }
+            text = message(N_("%(rule)s:预约上门,要求到达时间 %(at)s 前 %(n)s 分钟出发"),
+                           rule=rule, at=Date(booked["required_at"]), n=booked["allowance"])
         rows.append(
             Deadline(
                 work_order=wo,
@@ -177,7 +176,7 @@ def _open_sla_deadlines(wo: WorkOrder, technician: Staff, *, now) -> list[Deadli
                     "rule": "R-W4",
                     "inputs": {**inputs, "required_at": booked["required_at"].isoformat()},
                     "parameters": booked["parameters"],
-                    "text": _("R-W4:预约上门,须在要求到达时间 %(at)s 前到达") % {"at": _fmt(booked["required_at"])},
+                    "text": message(N_("R-W4:预约上门,须在要求到达时间 %(at)s 前到达"), at=Date(booked["required_at"])),
                 },
             )
         )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop as N_
 
 from servicedesk.models import Staff
 from servicedesk.notifications import notify_many
-from servicedesk.texts import message
+from servicedesk.texts import Date, message
 
 from ..models import DueDateChange, SalesConfirmation
 from .common import compute_due_date
@@ -50,7 +50,7 @@ def recompute_provisional_due_dates(*, year: int, user=None, now: datetime) -> l
         link = reverse("receivables:my_ledger")
         alerts = []
         for person, moves in moved_by_person.items():
-            listed = ";".join(f"{n}:{old:%Y-%m-%d} → {new:%Y-%m-%d}" for n, old, new in moves[:5])
+            listed = [message(N_("%(n)s:%(old)s → %(new)s"), n=n, old=Date(old), new=Date(new)) for n, old, new in moves[:5]]
             more = message(N_(" 等 %(n)s 笔"), n=len(moves)) if len(moves) > 5 else ""
             text = message(N_("%(year)s 年官方工作日历已录入,您的销售回款到期日已调整:%(list)s%(more)s。"),
                            year=year, list=listed, more=more)

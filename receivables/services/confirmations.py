@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
+from servicedesk.texts import as_text, message
 from servicedesk.choices import ClientKind, Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.numbering import next_number
@@ -268,7 +270,7 @@ def collect_on_the_spot(
             raise ConflictError(_("确认书 %(n)s 已收清。") % {"n": conf.number}, field="confirmation")
         payment = record_payment(
             confirmation=conf, amount=conf.outstanding, received_on=received_on or now.date(), method=method,
-            reference=invoice_number, note=_("现场收款"), by=by, now=now,
+            reference=invoice_number, note=as_text(message(N_("现场收款"))), by=by, now=now,
         )
         SalesConfirmation.objects.filter(pk=conf.pk).update(invoice_number=invoice_number, payment_terms=PaymentTerms.ON_THE_SPOT)
     return payment

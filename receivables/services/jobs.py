@@ -15,7 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
+from servicedesk.texts import Money, as_text
+from servicedesk.texts import message as message_of
 from servicedesk.choices import Role
 
 from ..choices import ExportStatus
@@ -173,9 +176,9 @@ def _run_import_job(*, job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, message=message, finished_at=timezone.now())
     else:
         if job.kind == ImportJob.Kind.CONFIRMATIONS:
-            message = _("已导入 %(n)s 张确认书(其中 %(p)s 笔期初收款)。") % {"n": result.created, "p": result.payments}
+            message = as_text(message_of(N_("已导入 %(n)s 张确认书(其中 %(p)s 笔期初收款)。"), n=result.created, p=result.payments))
         else:
-            message = _("已导入 %(n)s 笔收款,合计 ¥%(t)s。") % {"n": result.payments, "t": f"{result.total:,.2f}"}
+            message = as_text(message_of(N_("已导入 %(n)s 笔收款,合计 %(t)s。"), n=result.payments, t=Money(result.total)))
         ImportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done=job.total, message=message, finished_at=timezone.now())
     finally:
         try:

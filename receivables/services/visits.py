@@ -10,7 +10,9 @@ import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
+from servicedesk.texts import as_text, message
 from servicedesk.errors import CalendarMissingError
 
 from billing.choices import ChargeStatus
@@ -30,17 +32,22 @@ def _line_words(charge: VisitCharge, line) -> str:
     item's or the kind's name."""
     asked = (charge.request or {}).get("lines") or []
     written = (asked[line.position - 1].get("description") or "").strip() if 0 < line.position <= len(asked) else ""
-    return written or str(line.get_kind_display() if line.item == "other" else line.get_item_display())
+    if written:
+        return written[:200]
+    # the item's or kind's name, kept as its message so the reader's language names it (rule 7)
+    field = "kind" if line.item == "other" else "item"
+    return message(dict(type(line)._meta.get_field(field).flatchoices)[getattr(line, field)])
 
 
-def _sale_line(description: str, quantity: int, amount: Decimal) -> tuple[str, Decimal, Decimal]:
+def _sale_line(description, quantity: int, amount: Decimal) -> tuple[str, Decimal, Decimal]:
     """(description, quantity, unit price) whose product is exactly the billed amount (house rule 1): the line's own
     quantity when the amount divides into whole cents, else one lot with the quantity named in the words."""
     quantity = max(int(quantity or 1), 1)
     unit = money(amount / quantity)
     if quantity > 1 and money(unit * quantity) != amount:
-        return _("%(what)s × %(n)s") % {"what": description, "n": quantity}, Decimal("1"), amount
-    return description, Decimal(quantity), unit
+        what = description if isinstance(description, dict) else description[:120]
+        return as_text(message(N_("%(what)s × %(n)s"), what=what, n=quantity)), Decimal("1"), amount
+    return (as_text(description) if isinstance(description, dict) else description), Decimal(quantity), unit
 
 
 def _charge_lines(charge: VisitCharge) -> list[dict]:
@@ -52,7 +59,7 @@ def _charge_lines(charge: VisitCharge) -> list[dict]:
         amount = line.billed_amount
         if amount <= 0:
             continue
-        description, quantity, unit_price = _sale_line(_line_words(charge, line)[:200], line.quantity, money(amount))
+        description, quantity, unit_price = _sale_line(_line_words(charge, line), line.quantity, money(amount))
         rows.append({
             "description": description[:200],
             "quantity": quantity,
@@ -63,7 +70,7 @@ def _charge_lines(charge: VisitCharge) -> list[dict]:
         })
     if charge.onsite_fee > 0 and charge.status != ChargeStatus.WAIVED:
         rows.append({
-            "description": str(_("上门费")),
+            "description": as_text(message(N_("上门费"))),
             "quantity": Decimal("1"),
             "unit_price": money(charge.onsite_fee),
             "price_source": PriceSource.BILLING,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dispatch import services
 from receivables.models import SalesConfirmation
+from servicedesk.texts import render
 from receivables.services.visits import _sale_line
 from servicedesk.choices import ServiceMode
 
@@ -77,5 +78,6 @@ def test_the_sale_from_the_visit_keeps_each_lines_words_and_count(coordinator, t
 
 
 def test_a_line_whose_amount_does_not_split_into_cents_is_one_lot_named_with_its_count():
-    assert _sale_line("墨盒", 3, Decimal("100.00")) == ("墨盒 × 3", Decimal("1"), Decimal("100.00"))
+    description, quantity, unit = _sale_line("墨盒", 3, Decimal("100.00"))
+    assert (render(description), quantity, unit) == ("墨盒 × 3", Decimal("1"), Decimal("100.00"))
     assert _sale_line("墨盒", 4, Decimal("100.00")) == ("墨盒", Decimal("4"), Decimal("25.00"))

@@ -73,11 +73,13 @@ def test_r_s1_retail_part_200_visit_makes_one_confirmation_of_300_due_7_working_
     assert conf.payment_terms == PaymentTerms.WORKING_DAYS and conf.sold_on == date(2026, 11, 16)
     assert conf.due_date == date(2026, 11, 25)  # 7 working days after Monday 16 Nov
     assert conf.due_rule["rule"] == "R-S3" and conf.ledger_recorded_at is not None  # in the technician's ledger (R-S6)
-    lines = {line.description: line for line in conf.lines.all()}
+    lines = {render(line.description): line for line in conf.lines.all()}
     # the line keeps the technician's words ("硒鼓"), not just its kind ("配件")
     assert {k: v.amount for k, v in lines.items()} == {"硒鼓": Decimal("250.00"), "上门费": Decimal("50.00")}
     assert all(line.price_source == PriceSource.BILLING for line in lines.values())
     assert lines["硒鼓"].explanation["rule"] == "R-P1" and "200" in render(lines["硒鼓"].explanation["text"])
+    # the on-site fee line is written by the product: it reads in the reader's language (rule 7)
+    assert render(lines["上门费"].description, language="en") == "On-site fee"
 
 
 def test_r_s1_the_api_lists_the_visit_sale_by_work_order(retail, coordinator, technician, finance, api):
