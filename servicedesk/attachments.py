@@ -108,10 +108,15 @@ def attach(*, work_order: WorkOrder, files, by, now: datetime, step: str = "", c
                 row.save()
                 rows.append(row)
             photos = sum(1 for c in cleaned if c.kind == AttachmentKind.PHOTO)
+            documents = len(cleaned) - photos
+            if not documents:
+                note = message(N_("照片 %(photos)s 张"), photos=photos)
+            elif not photos:
+                note = message(N_("文件 %(documents)s 份"), documents=documents)
+            else:
+                note = message(N_("照片 %(photos)s 张、文件 %(documents)s 份"), photos=photos, documents=documents)
             WorkOrderEvent.objects.create(
-                work_order=wo, at=now, by=by, action="attach",
-                note=message(N_("照片 %(photos)s 张、文件 %(documents)s 份"), photos=photos, documents=len(cleaned) - photos),
-                data={"attachments": [r.pk for r in rows]},
+                work_order=wo, at=now, by=by, action="attach", note=note, data={"attachments": [r.pk for r in rows]},
             )
     except BaseException:
         # the rows are rolled back: the files written for them go too (nothing half-saved)
