@@ -259,3 +259,11 @@ def test_the_api_lists_and_uploads(job, fixed_now):
     removed = api.post(f"/api/attachments/{created.json()[0]['id']}/remove/", {"reason": "重复"})
     assert removed.status_code == 200 and removed.json()["removed_reason"] == "重复"
     assert len(api.get(url).json()) == 1 and len(api.get(url + "?removed=1").json()) == 2
+
+
+def test_the_admin_lists_attachments_read_only_through_the_checked_page(job, fixed_now, admin_client):
+    wo, tech = job
+    [row] = attachments.attach(work_order=wo, files=[jpeg("铭牌.jpg")], by=tech, now=fixed_now)
+    page = admin_client.get(reverse("admin:servicedesk_workorder_change", args=[wo.pk])).content.decode()
+    assert f'href="/core/attachments/{row.pk}/"' in page and "铭牌.jpg" in page
+    assert "/media/" not in page and row.file.name not in page
