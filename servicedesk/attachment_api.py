@@ -62,16 +62,22 @@ class WorkOrderAttachmentsView(APIView):
                    summary="上传照片或 PDF(可多个)")
     def post(self, request, pk):
         wo = self._order(request, pk)
+        caption = request.data.get("caption", "") if hasattr(request.data, "get") else ""
         rows = attachments.attach(work_order=wo, files=request.FILES.getlist("files"), by=staff_of(request.user),
-                                  now=timezone.now(), caption=request.data.get("caption", ""))
+                                  now=timezone.now(), caption=caption if isinstance(caption, str) else "")
         return Response(AttachmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
+class RemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
 class AttachmentRemoveView(APIView):
-    @extend_schema(request=inline_serializer("AttachmentRemove", {"reason": serializers.CharField(required=False, max_length=200)}),
-                   responses=AttachmentSerializer, summary="移除附件(留痕,不删除)")
+    @extend_schema(request=RemoveSerializer, responses=AttachmentSerializer, summary="移除附件(留痕,不删除)")
     def post(self, request, pk):
         me = staff_of(request.user)
         row = get_object_or_404(WorkOrderAttachment.objects.visible_to(me).select_related("work_order"), pk=pk)
-        row = attachments.remove(attachment=row, by=me, now=timezone.now(), reason=request.data.get("reason", ""))
+        data = RemoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = attachments.remove(attachment=row, by=me, now=timezone.now(), reason=data.validated_data["reason"])
         return Response(AttachmentSerializer(row).data)

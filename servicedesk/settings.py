@@ -174,6 +174,7 @@ if MEDIA_STORAGE == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": env.int("MEDIA_S3_URL_SECONDS", default=60),
+            "signature_version": env.str("MEDIA_S3_SIGNATURE_VERSION", default="s3v4"),
             "file_overwrite": False,
         },
     }
