@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from servicedesk import attachments
 from servicedesk import services as core_services
+from servicedesk.attachment_views import panel_context
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Client, WorkOrder
-from servicedesk.attachment_views import panel_context
 from servicedesk.paging import page_of
 from servicedesk.permissions import require_role, require_staff, staff_of
 

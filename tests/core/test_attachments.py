@@ -267,3 +267,10 @@ def test_the_admin_lists_attachments_read_only_through_the_checked_page(job, fix
     page = admin_client.get(reverse("admin:servicedesk_workorder_change", args=[wo.pk])).content.decode()
     assert f'href="/core/attachments/{row.pk}/"' in page and "铭牌.jpg" in page
     assert "/media/" not in page and row.file.name not in page
+
+
+def test_a_large_phone_photo_is_decoded_at_a_reduced_scale_and_kept_at_2000_px(job, fixed_now):
+    wo, tech = job
+    [row] = attachments.attach(work_order=wo, files=[jpeg("4000x3000.jpg", (4000, 3000))], by=tech, now=fixed_now)
+    assert (row.width, row.height) == (2000, 1500)
+    assert Image.open(row.file.open("rb")).size == (2000, 1500)
