@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, Http404
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from servicedesk import attachments
 from servicedesk import services as core_services
+from servicedesk.attachment_views import panel_context
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
@@ -276,6 +279,8 @@ def mobile_order(request, pk):
             "rows": line_rows(None, n=1) if "finish_testing" in holder_actions else [],
             "kinds": LINE_KINDS,
             "item_options": line_item_options() if "finish_testing" in holder_actions else [],
+            # photos of the job: the nameplate, the fault, the result (servicedesk/attachments.py)
+            "files": panel_context(wo, me, next_url=request.path, camera=True),
         },
     )
 
@@ -369,6 +374,7 @@ def close_out(request, pk):
     arrived = next((e.at for e in reversed(list(wo.events.all())) if e.action == "arrive"), None)
     initial = {"version": wo.version, "started_at": arrived or now, "ended_at": now, "completed_at": now}
     form = CloseOutForm(request.POST or None, initial=initial)
+    photo_error = ""
     rows = line_rows(request.POST if request.method == "POST" else None)
     if request.method == "POST" and "add_line" in request.POST:  # without JavaScript: one more row, nothing saved
         rows.append({**line_rows(None, n=1)[0], "i": max([r["i"] for r in rows], default=-1) + 1})
@@ -378,14 +384,27 @@ def close_out(request, pk):
         try:
             if errors:
                 raise ValidationError({"lines": errors})
-            services.resolve(
-                work_order=wo,
-                by=me,
-                now=timezone.now(),
-                lines=lines_from(request.POST),
-                **{k: v for k, v in data.items()},
-            )
-        except (DomainError, ValidationError) as exc:
+            # the close-out's photos are checked before anything is written; the service form and its photos are
+            # kept together or not at all (rule 5)
+            photos = request.FILES.getlist("photos")
+            checked = attachments.check_files(photos, field="photos") if photos else []
+            with transaction.atomic():
+                services.resolve(
+                    work_order=wo,
+                    by=me,
+                    now=timezone.now(),
+                    lines=lines_from(request.POST),
+                    **{k: v for k, v in data.items()},
+                )
+                if checked:
+                    attachments.attach(work_order=wo, files=checked, by=me, now=timezone.now(), step="close_out", field="photos")
+        except DomainError as exc:
+            if exc.field == "photos":
+                photo_error = exc.message
+                form.add_error(None, _("照片未通过检查,服务单未提交。"))
+            else:
+                apply_domain_error(form, exc)
+        except ValidationError as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("服务单已提交,工单已解决。"))
@@ -402,6 +421,7 @@ def close_out(request, pk):
             "arrived": arrived,
             "next_index": max([r["i"] for r in rows], default=-1) + 1,
             "blank_row": {**line_rows(None, n=1)[0], "i": "__i__"},
+            "photo_error": photo_error,
         },
     )
 

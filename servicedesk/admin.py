@@ -21,6 +21,7 @@ from .models import (
     Site,
     Staff,
     WorkOrder,
+    WorkOrderAttachment,
     WorkOrderEvent,
 )
 
@@ -99,6 +100,26 @@ class WorkOrderEventInline(admin.TabularInline):
         return render(obj.note)
 
 
+class WorkOrderAttachmentInline(admin.TabularInline):
+    """Photos and documents, read-only; opened through the page that checks the viewer (never the stored file's
+    /media/ URL); a removal is a flag made on the work-order page (rule 5)."""
+
+    model = WorkOrderAttachment
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["opened", "kind", "original_name", "size", "step", "uploaded_by", "uploaded_at", "removed_by", "removed_at", "removed_reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("文件"))
+    def opened(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', reverse("servicedesk:attachment_file", args=[obj.pk]), obj.original_name)
+
+
 @admin.register(WorkOrder)
 class WorkOrderAdmin(admin.ModelAdmin):
     list_display = ["number", "client", "content", "service_mode", "status", "technician", "created_at"]
@@ -106,7 +127,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "client__name", "equipment_serial", "contact_phone"]
     list_select_related = ["client", "technician"]
     readonly_fields = ["number", "status", "technician", "version", "created_at", "updated_at"]
-    inlines = [WorkOrderEventInline]
+    inlines = [WorkOrderEventInline, WorkOrderAttachmentInline]
     date_hierarchy = "created_at"
 
     def has_delete_permission(self, request, obj=None):

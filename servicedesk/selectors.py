@@ -72,3 +72,26 @@ def dashboard_counts(*, viewer: Staff) -> dict:
         unassigned=Count("pk", filter=Q(status="new")),
         total=Count("pk"),
     )
+
+
+# ---------------------------------------------------------------- photos and documents on a work order
+def attachments_of(work_order, *, with_removed: bool = False) -> list:
+    """The order's attachments, oldest first (one query; at most ATTACHMENT_MAX_PER_ORDER current ones, the removed
+    ones only where asked: the desk's page lists them with who removed them and when)."""
+    from .models import WorkOrderAttachment
+
+    qs = WorkOrderAttachment.objects.filter(work_order=work_order).select_related("uploaded_by", "removed_by")
+    if not with_removed:
+        qs = qs.current()
+    return list(qs.order_by("uploaded_at", "id")[:500])
+
+
+def photos_of_orders(order_ids, *, viewer, limit: int = 24) -> list:
+    """The newest `limit` current photos of these orders that `viewer` may see (one query), for a report's page."""
+    from .models import AttachmentKind, WorkOrderAttachment
+
+    return list(
+        WorkOrderAttachment.objects.current().visible_to(viewer)
+        .filter(work_order_id__in=list(order_ids), kind=AttachmentKind.PHOTO)
+        .select_related("work_order").order_by("-uploaded_at", "-id")[:limit]
+    )

@@ -161,6 +161,45 @@ MEDIA_URL = "media/"
 # Uploads are never public: views that check the viewer serve them (servicedesk.uploads.protected_file). Behind
 # nginx set this to its `internal` location (deploy/nginx-servicedesk.conf) and nginx sends the file.
 MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
+# Where uploads are kept (docs/scaling.md): "filesystem" (MEDIA_ROOT, the default) or "s3", an S3-compatible store
+# through django-storages (`pip install -e '.[s3]'`): a private bucket; a permitted viewer is redirected to a signed
+# URL that expires after MEDIA_S3_URL_SECONDS.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+MEDIA_SIGNED_REDIRECT = False
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("MEDIA_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("MEDIA_S3_URL_SECONDS", default=60),
+            "signature_version": env.str("MEDIA_S3_SIGNATURE_VERSION", default="s3v4"),
+            "file_overwrite": False,
+        },
+    }
+    MEDIA_SIGNED_REDIRECT = True
+elif MEDIA_STORAGE != "filesystem":
+    from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
+# Photos and documents on a work order (servicedesk/attachments.py). Operating limits of the server, not rules of the
+# department: settings, not rule parameters. A photo is kept downscaled to ATTACHMENT_IMAGE_MAX_SIDE pixels on its
+# longest side (the per-order total counts what is kept); deploy/nginx-servicedesk.conf lets such a request through.
+ATTACHMENT_MAX_FILE_MB = env.int("ATTACHMENT_MAX_FILE_MB", default=15)  # one uploaded file, before downscaling
+ATTACHMENT_MAX_FILES_PER_UPLOAD = env.int("ATTACHMENT_MAX_FILES_PER_UPLOAD", default=10)
+ATTACHMENT_MAX_PER_ORDER = env.int("ATTACHMENT_MAX_PER_ORDER", default=40)  # current (not removed) files of one order
+ATTACHMENT_MAX_ORDER_MB = env.int("ATTACHMENT_MAX_ORDER_MB", default=80)  # kept bytes of one order
+ATTACHMENT_IMAGE_MAX_SIDE = env.int("ATTACHMENT_IMAGE_MAX_SIDE", default=2000)
+ATTACHMENT_THUMB_SIDE = 320
+ATTACHMENT_PDF_MAX_PAGES = env.int("ATTACHMENT_PDF_MAX_PAGES", default=50)
+# Django keeps an upload over this size in a temporary file instead of memory
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API (API reference /api/docs/) ---
 REST_FRAMEWORK = {

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, attachment_api
 from .auth import views as auth
 
 router = DefaultRouter()
@@ -15,5 +15,7 @@ router.register("parameters", api.RuleParameterViewSet, basename="ruleparameter"
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
     path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
+    path("work-orders/<int:pk>/attachments/", attachment_api.WorkOrderAttachmentsView.as_view(), name="workorder-attachments"),
+    path("attachments/<int:pk>/remove/", attachment_api.AttachmentRemoveView.as_view(), name="attachment-remove"),
     path("", include(router.urls)),
 ]

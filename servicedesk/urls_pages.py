@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 
 app_name = "servicedesk"
 urlpatterns = [
     path("work-orders/", views.work_order_list, name="work_order_list"),
     path("work-orders/<int:pk>/", views.work_order_detail, name="work_order_detail"),
+    path("work-orders/<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", attachment_views.attachment_file, name="attachment_file"),
+    path("attachments/<int:pk>/thumbnail/", attachment_views.attachment_thumbnail, name="attachment_thumbnail"),
+    path("attachments/<int:pk>/remove/", attachment_views.attachment_remove, name="attachment_remove"),
     path("parameters/", views.parameters, name="parameters"),
     path("calendar/", views.calendar, name="calendar"),
     path("notifications/", views.notifications, name="notifications"),

@@ -75,7 +75,10 @@ def work_order_detail(request, pk):
     wo = get_object_or_404(selectors.work_order_list(viewer=viewer), pk=pk)
     events = wo.events.select_related("by", "holder")
     panels = [(template, fn(wo, request)) for template, fn in WORK_ORDER_PANELS]
-    return render(request, "servicedesk/work_order_detail.html", {"wo": wo, "events": events, "panels": panels})
+    from .attachment_views import panel_context
+
+    files = panel_context(wo, viewer, next_url=request.path, with_removed=True)
+    return render(request, "servicedesk/work_order_detail.html", {"wo": wo, "events": events, "panels": panels, "files": files})
 
 
 @login_required

@@ -54,3 +54,31 @@ def test_server_database_connections_are_kept_a_minute_and_checked_before_reuse(
     assert _database_settings(DATABASE_URL=server) == ["60", "True"]
     assert _database_settings(DATABASE_URL=server, CONN_MAX_AGE="0") == ["0", "True"]  # behind PgBouncer
     assert _database_settings(DATABASE_URL="sqlite:////tmp/x.sqlite3") == ["0", "False"]  # the embedded demo
+
+
+def test_media_storage_s3_is_one_setting_and_answers_with_short_lived_signed_urls():
+    """MEDIA_STORAGE=s3 (docs/scaling.md): uploads go to a private S3-compatible bucket through django-storages and a
+    permitted viewer is redirected to a signed URL of that one file (no network needed to sign)."""
+    env = {
+        **os.environ, "MEDIA_STORAGE": "s3", "MEDIA_S3_BUCKET": "servicedesk-media", "MEDIA_S3_ENDPOINT_URL": "https://oss.example.cn",
+        "MEDIA_S3_ACCESS_KEY_ID": "AKIDEXAMPLE", "MEDIA_S3_SECRET_ACCESS_KEY": "secret", "MEDIA_S3_PREFIX": "prod",
+    }
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings; from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__name__, settings.MEDIA_SIGNED_REDIRECT, s.default_acl);"
+        "print(s.url('work-orders/2026/12/a.jpg'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "servicedesk.settings"},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    first, url = out.stdout.splitlines()[:2]
+    assert first == "S3Storage True private"
+    assert url.startswith("https://oss.example.cn/servicedesk-media/prod/work-orders/2026/12/a.jpg?")
+    assert "X-Amz-Signature=" in url and "X-Amz-Expires=60" in url
+
+
+def test_an_unknown_media_storage_is_refused_at_start():
+    env = {**os.environ, "MEDIA_STORAGE": "ftp"}
+    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0 and "MEDIA_STORAGE must be 'filesystem' or 's3'" in out.stderr

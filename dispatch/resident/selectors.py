@@ -177,3 +177,19 @@ def rated_between(*, start, end):
         .select_related("site__client", "site__resident_post__lead", "technician")
         .order_by("rated_at", "id")
     )
+
+
+def report_photos(report, *, viewer, limit: int = 24) -> list:
+    """The newest photos of the work orders the report counts (the technician's resident orders closed out in the
+    month, resident_counts), those `viewer` may see (R-R2: the month's work, shown; two queries)."""
+    from servicedesk.choices import ServiceMode
+    from servicedesk.months import month_bounds
+    from servicedesk.selectors import photos_of_orders
+
+    from ..models import CloseOut
+
+    start, end = month_bounds(report.month)
+    ids = CloseOut.objects.filter(
+        technician_id=report.technician_id, completed_at__gte=start, completed_at__lt=end, work_order__service_mode=ServiceMode.RESIDENT,
+    ).values_list("work_order_id", flat=True)
+    return photos_of_orders(ids, viewer=viewer, limit=limit)

@@ -80,6 +80,7 @@ def report(request, pk):
         "can_archive": report.status == ReportStatus.CLIENT_RATED and me.has_role(Role.ADMIN),
         "rating_url": request.build_absolute_uri(f"/r/{link.token}/") if link else "",
         "documents_on_time": selectors.documents_on_time(report, today=timezone.localdate()),
+        "photos": selectors.report_photos(report, viewer=me),
     })
 
 
@@ -163,6 +164,7 @@ def my_report(request, month):
     return render(request, "mobile/resident_report_form.html", {
         "report": report, "errors": errors, "editable": report.status in services.EDITABLE,
         "data": request.POST if request.method == "POST" else None,
+        "photos": selectors.report_photos(report, viewer=me),
     })
 
 

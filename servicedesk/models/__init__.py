@@ -1,5 +1,6 @@
 """Core data of the department: clients, sites, equipment, staff, work orders,
 rule parameters and the working-day calendar."""
+from .attachments import AttachmentKind, WorkOrderAttachment
 from .audit import RoleChange
 from .calendar import CalendarDay, CalendarYear
 from .clients import Client, Contact, Equipment, Site
@@ -10,6 +11,7 @@ from .staff import Staff
 from .work_orders import WorkOrder, WorkOrderEvent
 
 __all__ = [
+    "AttachmentKind",
     "CalendarDay",
     "CalendarYear",
     "Client",
@@ -22,5 +24,6 @@ __all__ = [
     "Site",
     "Staff",
     "WorkOrder",
+    "WorkOrderAttachment",
     "WorkOrderEvent",
 ]

@@ -18,6 +18,14 @@ def status_label(code) -> str:
 
 
 @register.filter
+def step_label(code) -> str:
+    """The step of the job an attachment was added at: the order's status then, or the close-out."""
+    from django.utils.translation import gettext
+
+    return gettext("完工服务单") if code == "close_out" else status_label(code)
+
+
+@register.filter
 def action_label(code) -> str:
     """The name of a work-order event (`created`, `dispatch`, …), in the current language: the core names its own
     actions; the apps that stamp the others declare their names (servicedesk/hooks.py, `work_order_actions`)."""
@@ -27,7 +35,7 @@ def action_label(code) -> str:
 
     if code in WORK_ORDER_ACTIONS:
         return str(WORK_ORDER_ACTIONS[code])
-    extra = {"created": gettext("受理"), "create": gettext("受理")}
+    extra = {"created": gettext("受理"), "create": gettext("受理"), "attach": gettext("上传附件"), "detach": gettext("移除附件")}
     return extra.get(code) or status_label(code)
 
 

@@ -53,6 +53,11 @@ DECLARED: dict[str, dict] = {
     "": R(STAFF, STAFF),
     "core/work-orders/": R(STAFF, STAFF),
     "core/work-orders/{pk}/": R(STAFF, STAFF),
+    # photos and documents: the order's visibility decides (404 for an order one may not see), then the service
+    "core/work-orders/{pk}/attachments/": R(None, STAFF),
+    "core/attachments/{pk}/": R(STAFF, None),
+    "core/attachments/{pk}/thumbnail/": R(STAFF, None),
+    "core/attachments/{pk}/remove/": R(None, STAFF),
     "core/parameters/": R({"manager", "admin"}, {"manager"}),
     "core/calendar/": R({"manager", "admin"}, {"manager", "admin"}),
     "core/notifications/": R(STAFF, STAFF),
@@ -67,6 +72,8 @@ DECLARED: dict[str, dict] = {
     "api/staff/{pk}/set-password/": R(None, STAFF),
     "api/work-orders/": R(STAFF, DESK),
     "api/work-orders/{pk}/": R(STAFF, None),
+    "api/work-orders/{pk}/attachments/": R(STAFF, STAFF),
+    "api/attachments/{pk}/remove/": R(None, STAFF),
     "api/parameters/": R({"manager", "admin"}, {"manager"}),
     "favicon.ico": R(EVERYONE, None),  # a redirect to the static icon; nothing to write
     "r/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read', 'write']
