@@ -20,3 +20,15 @@ def user_text(value):
     scan (tests/test_english_pages.py) reads everything else: a Chinese client name is data, not a missing
     translation (rule 7)."""
     return format_html("<span data-user-text>{}</span>", value)
+
+
+@register.filter
+def say_typed(value):
+    """A field that holds either what a person typed (a plain string, kept as typed) or a message a service
+    composed (a work order's history note): the message read in the reader's language, the typed text marked
+    `data-user-text`."""
+    from servicedesk.texts import is_message
+
+    if is_message(value) or not isinstance(value, str):
+        return render_html(value)
+    return user_text(value) if value else ""
