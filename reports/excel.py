@@ -9,6 +9,7 @@ from servicedesk.choices import ServiceContent, ServiceMode
 from servicedesk.exports import SheetWriter, open_workbook
 
 from .compiler import chart_ranking
+from .selectors import cause_label
 from .definitions import definitions
 
 
@@ -101,7 +102,7 @@ def _table_sheets(wb, fmt, body: dict, d: dict) -> None:
     ws = SheetWriter(wb.add_worksheet(_("投诉原因")), fmt)
     ws.header([_("原因"), _("投诉数")])
     for c in d["complaints_by_cause"]:
-        ws.row([c["label"], c["count"]])
+        ws.row([cause_label(c), c["count"]])
 
     ws = SheetWriter(wb.add_worksheet(_("12个月趋势")), fmt)
     ws.header([_("月份"), _("已解决上门"), _("很满意率 %"), _("SLA 达标率 %"), _("已审批")])

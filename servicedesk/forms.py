@@ -68,7 +68,7 @@ class CalendarUploadForm(forms.Form):
     dates_text = forms.CharField(
         label=_("或直接粘贴"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2027-01-01,休,元旦\n2027-02-07,班,春节调休"}),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": _("2027-01-01,休,元旦\n2027-02-07,班,春节调休")}),
         help_text=_("每行一个日期:日期,类型,名称。类型为“休”(节假日) 或“班”(调休上班)。未列出的日期按周一至周五上班、周末休息。"),
     )
 

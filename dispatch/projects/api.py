@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
 from servicedesk.texts import rendered
+from servicedesk.texts import rendered
 
 from . import selectors, services
 from .filters import ProjectFilter
@@ -40,6 +41,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     members = serializers.SerializerMethodField()
     shares = serializers.SerializerMethodField()
     pool = serializers.SerializerMethodField()
+    pool_explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
@@ -49,6 +51,10 @@ class ProjectSerializer(serializers.ModelSerializer):
             "contract_fulfilled", "documents_complete_on", "client_satisfied", "completed_at", "summary_sent_at", "shares",
         ]
         read_only_fields = fields
+
+    def get_pool_explanation(self, obj) -> dict:
+        """The stored explanation with its sentence in the request's language (rule 7)."""
+        return rendered(obj.pool_explanation or {})
 
     def get_members(self, obj) -> list[dict]:
         return [{"staff": m.staff_id, "task": m.task} for m in obj.members.all()]

@@ -13,10 +13,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from servicedesk.errors import DomainError
 from servicedesk.params import get_param
 from servicedesk.templatetags.money import format_yuan
+from servicedesk.texts import message
 
 MAINTENANCE, CONSTRUCTION = "maintenance", "construction"
 ZERO = Decimal("0.00")
@@ -58,8 +60,8 @@ def _manual_pool(p, *, amount: Decimal, manual_pool: Decimal, manual_manager_sha
     else:
         manager = Decimal(manual_manager_share).quantize(CENT)
     why["inputs"].update(manual_pool=str(pool), manager_share=str(manager))
-    why["text"] = _("设备维保类,合同金额 ¥%(a)s(30万以上):经理确定奖金池 ¥%(p)s(项目经理 ¥%(m)s,部门 ¥%(d)s)") % {
-        "a": _y(amount), "p": _y(pool), "m": _y(manager), "d": _y(pool - manager)}
+    why["text"] = message(N_("设备维保类,合同金额 ¥%(a)s(30万以上):经理确定奖金池 ¥%(p)s(项目经理 ¥%(m)s,部门 ¥%(d)s)"),
+                          a=_y(amount), p=_y(pool), m=_y(manager), d=_y(pool - manager))
     return Pool(pool, manager, pool - manager, True, why)
 
 
@@ -77,10 +79,10 @@ def project_pool(*, kind: str, contract_amount: Decimal, on: date, manual_pool: 
         if kind == MAINTENANCE:
             manager = Decimal(str(row.get("manager") or 0)).quantize(CENT)
             department = Decimal(str(row.get("department") or 0)).quantize(CENT)
-            why["text"] = _("设备维保类,合同金额 ¥%(a)s 属第 %(t)s 档:奖金池 ¥%(p)s(项目经理 ¥%(m)s,部门 ¥%(d)s)") % {
-                "a": _y(amount), "t": i + 1, "p": _y(pool), "m": _y(manager), "d": _y(department)}
+            why["text"] = message(N_("设备维保类,合同金额 ¥%(a)s 属第 %(t)s 档:奖金池 ¥%(p)s(项目经理 ¥%(m)s,部门 ¥%(d)s)"),
+                                  a=_y(amount), t=i + 1, p=_y(pool), m=_y(manager), d=_y(department))
             return Pool(pool, manager, department, False, why)
-        why["text"] = _("建设型,合同金额 ¥%(a)s 属第 %(t)s 档:奖金池 ¥%(p)s") % {"a": _y(amount), "t": i + 1, "p": _y(pool)}
+        why["text"] = message(N_("建设型,合同金额 ¥%(a)s 属第 %(t)s 档:奖金池 ¥%(p)s"), a=_y(amount), t=i + 1, p=_y(pool))
         return Pool(pool, explanation=why)
     # the table leaves this tier to the manager (maintenance ≥ ¥300 000)
     if manual_pool is None:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop as N_
 
 from servicedesk.choices import Role
 from servicedesk.errors import ConflictError, DomainError
@@ -206,7 +206,7 @@ def _expected_pool(*, kind: str, person_days, amount, table, manual_pool, manual
     has no pool: R-M5 pays by the client's satisfaction."""
     if kind == ProjectKind.TEAM:
         return None, {"rule": "R-M5", "inputs": {"kind": kind, "person_days": person_days},
-                      "text": _("团队服务:不设项目奖金池;客户满意时组长与组员按 R-M5 获奖励,不满意时组长受罚。")}
+                      "text": message(N_("团队服务:不设项目奖金池;客户满意时组长与组员按 R-M5 获奖励,不满意时组长受罚。"))}
     if table is None:
         return None, {}
     if table.manual and manual_pool is not None:
@@ -368,8 +368,9 @@ def _complete_team_service(project: Project, *, documents_complete_on: date | No
     project.pool = None
     project.pool_explanation = {
         "rule": "R-M5", "inputs": {"client_satisfied": client_satisfied},
-        "text": (_("团队服务客户满意:组长与每位组员按 R-M5 获奖励(计入完成当月)。") if client_satisfied
-                 else _("团队服务客户不满意:组长按 R-M5 受罚(计入完成当月)。")),
+        # rule 7: stored as a message, read in the reader's language
+        "text": message(N_("团队服务客户满意:组长与每位组员按 R-M5 获奖励(计入完成当月)。") if client_satisfied
+                        else N_("团队服务客户不满意:组长按 R-M5 受罚(计入完成当月)。")),
     }
 
 
@@ -380,14 +381,14 @@ def _complete_contract_project(project: Project, *, contract_fulfilled: bool, do
     project.contract_fulfilled, project.documents_complete_on, project.client_satisfied = contract_fulfilled, documents_complete_on, client_satisfied
     reasons = []
     if not contract_fulfilled:
-        reasons.append(_("合同未履行"))
+        reasons.append(gettext_lazy("合同未履行"))
     if documents_complete_on is None:
-        reasons.append(_("项目资料不齐全"))
+        reasons.append(gettext_lazy("项目资料不齐全"))
     if not client_satisfied:
-        reasons.append(_("客户不满意"))
+        reasons.append(gettext_lazy("客户不满意"))
     if reasons:
         project.pool = Decimal("0.00")
-        project.pool_explanation = {"rule": "R-M6", "text": _("不发放项目奖金:%(r)s。") % {"r": "、".join(str(r) for r in reasons)},
+        project.pool_explanation = {"rule": "R-M6", "text": message(N_("不发放项目奖金:%(r)s。"), r=reasons),
                                     "inputs": {"contract_fulfilled": contract_fulfilled, "documents_complete": documents_complete_on is not None,
                                                "client_satisfied": client_satisfied}}
         return None

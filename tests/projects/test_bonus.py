@@ -12,6 +12,7 @@ from dispatch.projects.models import ProjectShare
 from servicedesk.models import RuleParameter
 
 from .conftest import DONE, DUE
+from servicedesk.texts import render
 
 pytestmark = pytest.mark.django_db
 ON = date(2026, 11, 20)
@@ -89,7 +90,7 @@ def test_r_m8_the_daily_percent_is_a_parameter_and_the_responsible_person_can_be
 def test_r_m6_no_bonus_unless_fulfilled_documented_and_satisfied(make_project, manager, kw, reason):
     project = _complete(make_project(), manager, **kw)
     assert project.status == "completed" and project.pool == Decimal("0.00")
-    assert reason in project.pool_explanation["text"]
+    assert reason in render(project.pool_explanation["text"], language="zh-hans")  # stored as a message (rule 7)
     assert not ProjectShare.objects.filter(project=project).exists()
     assert project_awards(month=date(2026, 11, 1)) == []
 
