@@ -9,7 +9,7 @@ from servicedesk.choices import ServiceContent, ServiceMode
 from servicedesk.exports import SheetWriter, open_workbook
 
 from .compiler import chart_ranking
-from .selectors import cause_label
+from .selectors import cause_label, department_view
 from .definitions import definitions
 
 
@@ -114,14 +114,24 @@ def _table_sheets(wb, fmt, body: dict, d: dict) -> None:
     for r in chart_ranking(body):
         ws.row([r["rank"], r["name"], _dec(r["score"])])
 
-    for key, title in (("resident_ratings", _("驻点评价")), ("projects", _("团队项目"))):
-        rows_ = d.get(key)
-        if rows_:
-            ws = SheetWriter(wb.add_worksheet(str(title)), fmt)
-            cols = sorted({k for r in rows_ for k in r})
-            ws.header(cols)
-            for r in rows_:
-                ws.row([r.get(c) if not isinstance(r.get(c), (dict, list)) else str(r.get(c)) for c in cols])
+    # the same columns as the report's page, named and read in the requester's language (rule 7: no stored key,
+    # no status code in a workbook)
+    view = department_view(body)
+
+    def yes_no(value):
+        return "—" if value is None else (_("是") if value else _("否"))
+
+    if view.get("resident_ratings"):
+        ws = SheetWriter(wb.add_worksheet(_("驻点评价")), fmt)
+        ws.header([_("驻点"), _("技术员"), _("月份"), _("客户评价"), _("资料按时")])
+        for r in view["resident_ratings"]:
+            ws.row([r.get("site_name"), r.get("person_name"), r.get("month"), r.get("rating_label") or "—", yes_no(r.get("documents_on_time"))])
+    if view.get("projects"):
+        ws = SheetWriter(wb.add_worksheet(_("团队项目")), fmt)
+        ws.header([_("项目编号"), _("项目名称"), _("客户"), _("项目经理"), _("状态"), _("客户满意"), _("已发奖金 ¥")])
+        for r in view["projects"]:
+            ws.row([r.get("number"), r.get("name"), r.get("client"), r.get("manager_name"), r.get("status_label"),
+                    yes_no(r.get("client_satisfied")), _dec(r.get("paid"))])
 
 
 def _notes_sheet(wb, fmt, report, body: dict) -> None:

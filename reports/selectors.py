@@ -98,6 +98,11 @@ def department_view(body: dict) -> dict:
     labels = dict(ProjectStatus.choices)
     for r in d.get("projects") or []:
         r["status_label"] = str(labels.get(r.get("status"), r.get("status") or ""))
+    from dispatch.resident.choices import Rating
+
+    ratings = dict(Rating.choices)
+    for r in d.get("resident_ratings") or []:
+        r["rating_label"] = str(ratings.get(r.get("client_rating"), r.get("client_rating") or "")) if r.get("client_rating") else ""
     for c in d.get("complaints_by_cause") or []:
         c["label"] = cause_label(c)
     return d

@@ -38,6 +38,7 @@ LOGINS = {
 }
 # never opened by the crawl: they end the session, change the language, or answer a file (the export scan,
 # tests/test_export_languages.py, reads the files)
+# (the Django admin is read by its own test below, test_the_admin_back_office_is_english)
 SKIP_PATH = ("/static/", "/media/", "/i18n/", "/accounts/logout", "/api/", "/favicon.ico", "/admin/")
 SKIP_VIEW = re.compile(r"logout|set_language|export|download|template|delete|jsi18n|autocomplete|view_on_site")
 
@@ -55,6 +56,8 @@ TEMPORARY_ALLOWED = [
     re.compile(r"P\d+ · [^·]+ · \d{4}-\d{2}-\d{2}"),  # a recorded offence's source label
     # default Payment.note / ConfirmationLine.description (receivables/services)
     re.compile(r"现场收款|上门费|期初应收"),
+    # the overdue review's stored follow-up rule (receivables/services/reviews.py, follow_up_owner)
+    re.compile(r"R-S7 业务员|R-S7 驻点技术员"),
     # the calendar due-date alert joins its parts with a Chinese separator
     re.compile(r"；"),
 ]
@@ -156,20 +159,23 @@ def view_of(path: str) -> str | None:
         return None
 
 
-def crawl(browser, seeds) -> tuple[dict[str, list[str]], int]:
+def crawl(browser, seeds, *, skip=SKIP_PATH, per_view=PER_VIEW) -> tuple[dict[str, list[str]], int]:
     """Open the seeds and every same-site link reachable from them (bounded); {url: CJK snippets}, pages opened."""
     queue = deque(seeds)
     opened: set[str] = set()
-    per_view: dict[str, int] = defaultdict(int)
+    opened_per: dict[str, int] = defaultdict(int)
     problems: dict[str, list[str]] = {}
     while queue and len(opened) < MAX_PAGES:
         url = urldefrag(queue.popleft().replace("&amp;", "&"))[0]
-        if not url.startswith("/") or url.startswith("//") or url in opened or url.startswith(SKIP_PATH):
+        if not url.startswith("/") or url.startswith("//") or url in opened or url.startswith(skip):
             continue
         view = view_of(urlsplit(url).path)
-        if view is None or SKIP_VIEW.search(view) or per_view[view] >= PER_VIEW:
+        if view is None or SKIP_VIEW.search(view):
             continue
-        per_view[view] += 1
+        family = re.sub(r"^admin:\w+?_(changelist|change|add|history)$", r"admin:\1", view)  # one admin page kind
+        if opened_per[family] >= per_view:
+            continue
+        opened_per[family] += 1
         opened.add(url)
         response = browser.get(url)
         if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
@@ -185,6 +191,7 @@ def crawl(browser, seeds) -> tuple[dict[str, list[str]], int]:
 def english_demo(django_db_setup, django_db_blocker):
     """The demo department, everybody reading in English; {role: its known pages} and the clients' links."""
     from demo.department import build
+    from dispatch.resident.links import issue_link
     from dispatch.resident.models import ClientLink
     from servicedesk.models import Staff
 
@@ -193,6 +200,12 @@ def english_demo(django_db_setup, django_db_blocker):
             build(now=NOW)
             Staff.objects.update(language="en")
             known = {role: [p.url for p in pages] for role, (_login, pages) in pages_for_roles().items()}
+            # the demo's clients have used their links; a coordinator sends each record's client a fresh one
+            # (dispatch.resident.links.issue_link), so both the form and the refusal of a used link are read
+            used = list(ClientLink.objects.filter(used_at__isnull=False).order_by("purpose", "pk"))
+            for purpose in {link.purpose for link in used}:
+                first = next(link for link in used if link.purpose == purpose)
+                issue_link(purpose=purpose, object_id=first.object_id, by=None, now=NOW)
             links = list(ClientLink.objects.order_by("purpose", "used_at", "pk").values_list("purpose", "token", "used_at"))
             yield known, links
             transaction.set_rollback(True)
@@ -229,16 +242,31 @@ def test_the_clients_signed_links_are_english(english_demo):
     for purpose, token, used_at in links:
         chosen.setdefault((purpose, used_at is None), token)
     assert {p for p, _live in chosen} == set(prefix), "the demo issues both kinds of link"
-    assert any(live for _p, live in chosen), "the demo leaves a link unused"
+    assert sum(live for _p, live in chosen) == 2, "a live link of each kind"
     browser = Browser(HTTP_ACCEPT_LANGUAGE="en")
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     problems = {}
     with time_machine.travel(NOW, tick=False):
-        for (purpose, _live), token in chosen.items():
+        for (purpose, live), token in chosen.items():
             url = f"{prefix[purpose]}{token}/"
             response = browser.get(url)
-            assert response.status_code in (200, 409), f"{url}: HTTP {response.status_code}"
+            assert response.status_code == (200 if live else 409), f"{url}: HTTP {response.status_code}"
             found, _ = chinese_left(response.content.decode())
             if found:
                 problems[url] = found
     assert not problems, _report(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="NOT DONE: the Django admin (/admin/, managers and the administrator) shows "
+                   "records by their __str__ (client and people names unmarked), permission names stored in Chinese at "
+                   "migrate time, and stored explanations as raw JSON; it needs its own pass (list_display / readonly "
+                   "fields rendered with |say and data-user-text). Strict: this fails once the admin reads English.")
+def test_the_admin_back_office_is_english(english_demo):
+    browser = Browser()
+    assert browser.login(username="admin", password="demo12345")
+    with time_machine.travel(NOW, tick=False):
+        problems, opened = crawl(browser, ["/admin/"], skip=SKIP_PATH[:-1], per_view=4)
+    assert opened >= 10
+    assert not problems, f"admin: Chinese left on {len(problems)} of {opened} pages:\n{_report(problems)}"
+
