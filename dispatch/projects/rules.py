@@ -17,8 +17,7 @@ from django.utils.translation import gettext_noop as N_
 
 from servicedesk.errors import DomainError
 from servicedesk.params import get_param
-from servicedesk.templatetags.money import format_yuan
-from servicedesk.texts import message
+from servicedesk.texts import Money, message
 
 MAINTENANCE, CONSTRUCTION = "maintenance", "construction"
 ZERO = Decimal("0.00")
@@ -32,11 +31,6 @@ class Pool:
     department: Decimal = ZERO  # maintenance: the whole-department share
     manual: bool = False
     explanation: dict = field(default_factory=dict)
-
-
-def _y(value) -> str:
-    """12,800.00 (the texts carry the ¥ sign themselves)."""
-    return format_yuan(value, sign=False)
 
 
 def _row_for(table: list, amount: Decimal) -> tuple[int, dict]:
@@ -60,8 +54,8 @@ def _manual_pool(p, *, amount: Decimal, manual_pool: Decimal, manual_manager_sha
     else:
         manager = Decimal(manual_manager_share).quantize(CENT)
     why["inputs"].update(manual_pool=str(pool), manager_share=str(manager))
-    why["text"] = message(N_("设备维保类,合同金额 ¥%(a)s(30万以上):经理确定奖金池 ¥%(p)s(项目经理 ¥%(m)s,部门 ¥%(d)s)"),
-                          a=_y(amount), p=_y(pool), m=_y(manager), d=_y(pool - manager))
+    why["text"] = message(N_("设备维保类,合同金额 %(a)s(30万以上):经理确定奖金池 %(p)s(项目经理 %(m)s,部门 %(d)s)"),
+                          a=Money(amount), p=Money(pool), m=Money(manager), d=Money(pool - manager))
     return Pool(pool, manager, pool - manager, True, why)
 
 
@@ -79,10 +73,10 @@ def project_pool(*, kind: str, contract_amount: Decimal, on: date, manual_pool: 
         if kind == MAINTENANCE:
             manager = Decimal(str(row.get("manager") or 0)).quantize(CENT)
             department = Decimal(str(row.get("department") or 0)).quantize(CENT)
-            why["text"] = message(N_("设备维保类,合同金额 ¥%(a)s 属第 %(t)s 档:奖金池 ¥%(p)s(项目经理 ¥%(m)s,部门 ¥%(d)s)"),
-                                  a=_y(amount), t=i + 1, p=_y(pool), m=_y(manager), d=_y(department))
+            why["text"] = message(N_("设备维保类,合同金额 %(a)s 属第 %(t)s 档:奖金池 %(p)s(项目经理 %(m)s,部门 %(d)s)"),
+                                  a=Money(amount), t=i + 1, p=Money(pool), m=Money(manager), d=Money(department))
             return Pool(pool, manager, department, False, why)
-        why["text"] = message(N_("建设型,合同金额 ¥%(a)s 属第 %(t)s 档:奖金池 ¥%(p)s"), a=_y(amount), t=i + 1, p=_y(pool))
+        why["text"] = message(N_("建设型,合同金额 %(a)s 属第 %(t)s 档:奖金池 %(p)s"), a=Money(amount), t=i + 1, p=Money(pool))
         return Pool(pool, explanation=why)
     # the table leaves this tier to the manager (maintenance ≥ ¥300 000)
     if manual_pool is None:
