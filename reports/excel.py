@@ -146,18 +146,16 @@ def _notes_sheet(wb, fmt, report, body: dict) -> None:
     for _key, label, text in definitions(body):
         ws.row([label, text])
     for name, p in sorted(body["parameters"].items()):
-        ws.row([name, _("取值 %(v)s,版本 %(ver)s,自 %(f)s 生效") % {"v": _value_text(p["value"]), "ver": p["version"], "f": p["effective_from"]}])
+        ws.row([name, _("取值 %(v)s,版本 %(ver)s,自 %(f)s 生效") % {"v": _value_text(name, p["value"]), "ver": p["version"], "f": p["effective_from"]}])
 
 
-def _value_text(value) -> str:
-    """A parameter's value for a reader: a table keyed by service content or mode names its keys in the reader's
-    language ("Repair 1; Installation 1"), never a Python dict (rule 2)."""
-    if isinstance(value, dict):
-        labels = {**dict(ServiceContent.choices), **dict(ServiceMode.choices)}
-        return "; ".join(f"{labels.get(k, k)} {_value_text(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "; ".join(_value_text(v) for v in value)
-    return str(value)
+def _value_text(name: str, value) -> str:
+    """A parameter's value as the parameters page reads it (servicedesk.param_specs.display: each cell by its
+    label, in the reader's language), never a Python dict (rule 2)."""
+    from servicedesk.param_specs import display, spec_for
+
+    parts = display(spec_for(name), value)
+    return "; ".join(f"{label} {text}".strip() for label, text in parts)
 
 
 def write_workbook(report, output) -> None:
