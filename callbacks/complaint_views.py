@@ -13,6 +13,7 @@ from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import has_role, require_role, staff_of
+from servicedesk.forms import UserTextSelect
 
 from . import complaints
 from .choices import NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
@@ -21,14 +22,14 @@ from .models import Complaint
 
 class ComplaintForm(forms.Form):
     channel = forms.ChoiceField(label=gettext_lazy("渠道"), choices=ComplaintChannel.choices, initial=ComplaintChannel.PHONE)
-    client = forms.ModelChoiceField(label=gettext_lazy("客户"), queryset=Client.objects.order_by("name"))
+    client = forms.ModelChoiceField(label=gettext_lazy("客户"), queryset=Client.objects.order_by("name"), widget=UserTextSelect)
     work_order = forms.CharField(label=gettext_lazy("工单号(可选)"), required=False, max_length=20)
     technician = forms.ModelChoiceField(
-        label=gettext_lazy("涉及人员(可选)"), queryset=Staff.objects.none(), required=False,
+        label=gettext_lazy("涉及人员(可选)"), queryset=Staff.objects.none(), required=False, widget=UserTextSelect,
         help_text=gettext_lazy("只是记录客户提到的人;是否本人工作问题、由谁负责,由部门经理判定后才确定。"),
     )
     words = forms.CharField(label=gettext_lazy("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
-    owner = forms.ModelChoiceField(label=gettext_lazy("负责人"), queryset=Staff.objects.none(), required=False,
+    owner = forms.ModelChoiceField(label=gettext_lazy("负责人"), queryset=Staff.objects.none(), required=False, widget=UserTextSelect,
                                    help_text=gettext_lazy("留空 = 部门经理"))
     serious = forms.BooleanField(label=gettext_lazy("情节严重(上报总经办)"), required=False)
 
@@ -59,7 +60,7 @@ class DecideForm(forms.Form):
 
     outcome = forms.ChoiceField(label=gettext_lazy("判定结果"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)
     responsible = forms.ModelChoiceField(
-        label=gettext_lazy("责任人"), queryset=Staff.objects.none(), required=False,
+        label=gettext_lazy("责任人"), queryset=Staff.objects.none(), required=False, widget=UserTextSelect,
         help_text=gettext_lazy("判定为本人工作问题时必选:向其提出 P8 处罚建议,并计入当月投诉(R-M2)。"),
     )
     cause = forms.ChoiceField(

@@ -8,6 +8,7 @@ from .choices import ResidentReason
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.money import parse_money
+from servicedesk.forms import UserTextSelect
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -99,7 +100,7 @@ class NewClientForm(forms.ModelForm):
 
 
 class DispatchForm(forms.Form):
-    technician = forms.ModelChoiceField(queryset=Staff.objects.active(), label=_("技术员"))
+    technician = forms.ModelChoiceField(queryset=Staff.objects.active(), label=_("技术员"), widget=UserTextSelect)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     force = forms.BooleanField(required=False, label=_("确认超限派单"))
     # R-W5: why a resident-site request goes to someone other than the site's resident technicians
@@ -118,7 +119,7 @@ class RefuseForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    to = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("接手的技术组长"), required=False)
+    to = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("接手的技术组长"), required=False, widget=UserTextSelect)
     notes = forms.CharField(label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -16,6 +16,7 @@ from servicedesk.models import Staff
 from servicedesk.permissions import has_role, require_staff, staff_of
 from servicedesk.templatetags.labels import clause_name
 from servicedesk.uploads import protected_file
+from servicedesk.forms import UserTextSelect
 
 from . import offences, selectors
 from .models import Penalty, RecordedOffence
@@ -25,7 +26,7 @@ LIST_LIMIT = 50
 
 
 class OffenceForm(forms.Form):
-    person = forms.ModelChoiceField(label=gettext_lazy("当事人"), queryset=Staff.objects.none())
+    person = forms.ModelChoiceField(label=gettext_lazy("当事人"), queryset=Staff.objects.none(), widget=UserTextSelect)
     rule = forms.ChoiceField(label=gettext_lazy("条款"), choices=())
     occurred_at = forms.DateTimeField(label=gettext_lazy("发生时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])

@@ -9,6 +9,7 @@ from servicedesk.choices import ServiceContent, ServiceMode
 from servicedesk.exports import SheetWriter, open_workbook
 
 from .compiler import chart_ranking
+from .selectors import cause_label, department_view
 from .definitions import definitions
 
 
@@ -101,7 +102,7 @@ def _table_sheets(wb, fmt, body: dict, d: dict) -> None:
     ws = SheetWriter(wb.add_worksheet(_("投诉原因")), fmt)
     ws.header([_("原因"), _("投诉数")])
     for c in d["complaints_by_cause"]:
-        ws.row([c["label"], c["count"]])
+        ws.row([cause_label(c), c["count"]])
 
     ws = SheetWriter(wb.add_worksheet(_("12个月趋势")), fmt)
     ws.header([_("月份"), _("已解决上门"), _("很满意率 %"), _("SLA 达标率 %"), _("已审批")])
@@ -113,14 +114,24 @@ def _table_sheets(wb, fmt, body: dict, d: dict) -> None:
     for r in chart_ranking(body):
         ws.row([r["rank"], r["name"], _dec(r["score"])])
 
-    for key, title in (("resident_ratings", _("驻点评价")), ("projects", _("团队项目"))):
-        rows_ = d.get(key)
-        if rows_:
-            ws = SheetWriter(wb.add_worksheet(str(title)), fmt)
-            cols = sorted({k for r in rows_ for k in r})
-            ws.header(cols)
-            for r in rows_:
-                ws.row([r.get(c) if not isinstance(r.get(c), (dict, list)) else str(r.get(c)) for c in cols])
+    # the same columns as the report's page, named and read in the requester's language (rule 7: no stored key,
+    # no status code in a workbook)
+    view = department_view(body)
+
+    def yes_no(value):
+        return "—" if value is None else (_("是") if value else _("否"))
+
+    if view.get("resident_ratings"):
+        ws = SheetWriter(wb.add_worksheet(_("驻点评价")), fmt)
+        ws.header([_("驻点"), _("技术员"), _("月份"), _("客户评价"), _("资料按时")])
+        for r in view["resident_ratings"]:
+            ws.row([r.get("site_name"), r.get("person_name"), r.get("month"), r.get("rating_label") or "—", yes_no(r.get("documents_on_time"))])
+    if view.get("projects"):
+        ws = SheetWriter(wb.add_worksheet(_("团队项目")), fmt)
+        ws.header([_("项目编号"), _("项目名称"), _("客户"), _("项目经理"), _("状态"), _("客户满意"), _("已发奖金 ¥")])
+        for r in view["projects"]:
+            ws.row([r.get("number"), r.get("name"), r.get("client"), r.get("manager_name"), r.get("status_label"),
+                    yes_no(r.get("client_satisfied")), _dec(r.get("paid"))])
 
 
 def _notes_sheet(wb, fmt, report, body: dict) -> None:
@@ -135,7 +146,16 @@ def _notes_sheet(wb, fmt, report, body: dict) -> None:
     for _key, label, text in definitions(body):
         ws.row([label, text])
     for name, p in sorted(body["parameters"].items()):
-        ws.row([name, _("取值 %(v)s,版本 %(ver)s,自 %(f)s 生效") % {"v": p["value"], "ver": p["version"], "f": p["effective_from"]}])
+        ws.row([name, _("取值 %(v)s,版本 %(ver)s,自 %(f)s 生效") % {"v": _value_text(name, p["value"]), "ver": p["version"], "f": p["effective_from"]}])
+
+
+def _value_text(name: str, value) -> str:
+    """A parameter's value as the parameters page reads it (servicedesk.param_specs.display: each cell by its
+    label, in the reader's language), never a Python dict (rule 2)."""
+    from servicedesk.param_specs import display, spec_for
+
+    parts = display(spec_for(name), value)
+    return "; ".join(f"{label} {text}".strip() for label, text in parts)
 
 
 def write_workbook(report, output) -> None:

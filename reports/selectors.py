@@ -5,6 +5,7 @@ reviews is exactly what is approved and archived.
 """
 from datetime import date
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from receivables.selectors import bucket_label
@@ -97,7 +98,27 @@ def department_view(body: dict) -> dict:
     labels = dict(ProjectStatus.choices)
     for r in d.get("projects") or []:
         r["status_label"] = str(labels.get(r.get("status"), r.get("status") or ""))
+    from dispatch.resident.choices import Rating
+
+    ratings = dict(Rating.choices)
+    for r in d.get("resident_ratings") or []:
+        r["rating_label"] = str(ratings.get(r.get("client_rating"), r.get("client_rating") or "")) if r.get("client_rating") else ""
+    for c in d.get("complaints_by_cause") or []:
+        c["label"] = cause_label(c)
     return d
+
+
+def cause_label(row: dict) -> str:
+    """A complaint cause's name in the active language (the reader's page, the requester's workbook), from the
+    stored cause code; the body keeps the label it was compiled with, in the compiler's language (rule 7)."""
+    from callbacks.choices import ComplaintCause
+
+    cause = row.get("cause")
+    if cause == "":
+        return gettext("未判定")
+    if cause in ComplaintCause.values:
+        return str(ComplaintCause(cause).label)
+    return str(row.get("label", ""))
 
 
 def technician_rows(body: dict) -> list[dict]:

@@ -68,7 +68,7 @@ class CalendarUploadForm(forms.Form):
     dates_text = forms.CharField(
         label=_("或直接粘贴"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2027-01-01,休,元旦\n2027-02-07,班,春节调休"}),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": _("2027-01-01,休,元旦\n2027-02-07,班,春节调休")}),
         help_text=_("每行一个日期:日期,类型,名称。类型为“休”(节假日) 或“班”(调休上班)。未列出的日期按周一至周五上班、周末休息。"),
     )
 
@@ -88,3 +88,29 @@ class CalendarUploadForm(forms.Form):
                 raise forms.ValidationError({"dates_file": _("无法识别文件编码,请保存为 UTF-8 或 GBK。")})
         data["text"] = text
         return data
+
+
+class UserTextOptions:
+    """The options of a choice of records (clients, sites, people, equipment) name them as people typed them:
+    each option is marked `data-user-text` (rule 7; the English page scan, tests/test_english_pages.py, reads
+    everything else). The empty choice ("---------") is the product's own and stays unmarked."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value not in ("", None):
+            option["attrs"]["data-user-text"] = True
+        return option
+
+
+class UserTextSelect(UserTextOptions, forms.Select):
+    pass
+
+
+class UserTextSelectMultiple(UserTextOptions, forms.SelectMultiple):
+    pass
+
+
+class UserTextCheckboxes(UserTextOptions, forms.CheckboxSelectMultiple):
+    """Checkboxes: the mark is on the label (the box itself has no text)."""
+
+    option_template_name = "servicedesk/widgets/user_text_checkbox_option.html"

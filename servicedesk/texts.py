@@ -35,7 +35,7 @@ from django.utils.translation import gettext, gettext_noop, override
 
 from .templatetags.money import format_yuan
 
-__all__ = ["Money", "Date", "message", "render", "is_message", "rendered", "joined", "as_text"]
+__all__ = ["Money", "Date", "message", "render", "render_html", "is_message", "rendered", "joined", "as_text", "is_text_message"]
 
 
 class Money(Decimal):
@@ -100,6 +100,11 @@ def as_text(stored: dict, *, max_length: int | None = None) -> str:
     if max_length is not None and len(text) > max_length:
         raise ValueError(f"message longer than the column ({len(text)} > {max_length}): {stored['id']!r}")
     return text
+
+
+def is_text_message(value) -> bool:
+    """Whether a text column's value is a message the product wrote (as_text), not text a person typed."""
+    return isinstance(value, str) and _from_text(value) is not None
 
 
 def _from_text(value: str):
@@ -198,3 +203,48 @@ def joined(parts: list) -> dict | str:
     for p in parts[1:]:
         out = message(gettext_noop("%(first)s;%(second)s"), first=out, second=p)
     return out
+
+
+def _decode_html(value: Any):
+    """A parameter for a page: a plain string is what a person typed (a client, a name, a note: the product's own
+    words are stored as "$t" or "$m"), so it is marked `data-user-text`; the rest escaped as usual."""
+    from django.utils.html import conditional_escape, format_html, format_html_join
+
+    if isinstance(value, str):
+        return format_html("<span data-user-text>{}</span>", value)
+    if isinstance(value, dict):
+        if "$m" in value:
+            return _render_html(value["$m"])
+        if "$list" in value:
+            return conditional_escape(_list_sep()).join(_decode_html(v) for v in value["$list"]) if value["$list"] else ""
+    return conditional_escape(str(_decode(value)))
+
+
+def _render_html(stored):
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    if isinstance(stored, str):
+        stored = _from_text(stored) or stored  # a message kept in a text column (as_text)
+    if not _is_stored_message(stored):
+        return conditional_escape(_render(stored))
+    params = {k: _decode_html(v) for k, v in stored["params"].items()}
+    text = gettext(stored["id"])
+    if not params:
+        return conditional_escape(text)
+    for source in (text, stored["id"]):
+        try:
+            return mark_safe(str(conditional_escape(source)) % params)
+        except (KeyError, ValueError, TypeError):
+            continue
+    return conditional_escape(_render(stored))
+
+
+def render_html(stored, *, language: str | None = None):
+    """`render` for a page (`{{ value|say }}`): the sentence escaped, each parameter a person typed wrapped in an
+    element marked `data-user-text` (the English page scan reads the rest, tests/test_english_pages.py)."""
+    if language is None:
+        return _render_html(stored)
+    with override(language):
+        return _render_html(stored)
+

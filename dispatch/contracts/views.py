@@ -14,6 +14,7 @@ from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error
 from servicedesk.models import Client, Equipment, Site
 from servicedesk.permissions import require_role, staff_of
+from servicedesk.forms import UserTextSelect, UserTextSelectMultiple
 
 from . import selectors, services
 from .choices import Frequency
@@ -25,13 +26,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class ContractForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("合同编号"), max_length=40, required=False)
-    client = forms.ModelChoiceField(Client.objects.all(), label=gettext_lazy("客户"), required=False)
-    site = forms.ModelChoiceField(Site.objects.select_related("client"), label=gettext_lazy("网点"), required=False)
+    client = forms.ModelChoiceField(Client.objects.all(), label=gettext_lazy("客户"), required=False, widget=UserTextSelect)
+    site = forms.ModelChoiceField(Site.objects.select_related("client"), label=gettext_lazy("网点"), required=False, widget=UserTextSelect)
     starts_on = forms.DateField(label=gettext_lazy("服务期开始"), required=False, widget=DATE)
     ends_on = forms.DateField(label=gettext_lazy("服务期结束"), required=False, widget=DATE)
     frequency = forms.ChoiceField(label=gettext_lazy("巡检周期"), choices=Frequency.choices, initial=Frequency.QUARTERLY)
     amount = forms.CharField(label=gettext_lazy("合同金额(元)"), required=False)
-    equipment = forms.ModelMultipleChoiceField(Equipment.objects.select_related("client"), label=gettext_lazy("维保设备"), required=False)
+    equipment = forms.ModelMultipleChoiceField(Equipment.objects.select_related("client"), label=gettext_lazy("维保设备"), required=False, widget=UserTextSelectMultiple)
 
 
 @login_required

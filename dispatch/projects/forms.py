@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import Client, Site, Staff
+from servicedesk.forms import UserTextCheckboxes, UserTextSelect
 
 from .choices import ProjectKind, Satisfaction
 
@@ -11,13 +12,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("项目名称"), max_length=120, required=False)
-    client = forms.ModelChoiceField(Client.objects.all(), label=_("客户"), required=False)
-    site = forms.ModelChoiceField(Site.objects.select_related("client"), label=_("网点"), required=False)
+    client = forms.ModelChoiceField(Client.objects.all(), label=_("客户"), required=False, widget=UserTextSelect)
+    site = forms.ModelChoiceField(Site.objects.select_related("client"), label=_("网点"), required=False, widget=UserTextSelect)
     kind = forms.ChoiceField(label=_("项目类型"), choices=ProjectKind.choices)
     contract_amount = forms.CharField(label=_("合同金额(元,团队服务不填)"), required=False)
-    manager = forms.ModelChoiceField(Staff.objects.active(), label=_("项目经理/组长"), required=False)
+    manager = forms.ModelChoiceField(Staff.objects.active(), label=_("项目经理/组长"), required=False, widget=UserTextSelect)
     members = forms.ModelMultipleChoiceField(Staff.objects.active(), label=_("组员"), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+                                             widget=UserTextCheckboxes)
     planned_start = forms.DateField(label=_("计划开始"), required=False, widget=DATE)
     planned_end = forms.DateField(label=_("计划结束"), required=False, widget=DATE)
     person_days = forms.IntegerField(label=_("预计人天"), required=False, min_value=0)

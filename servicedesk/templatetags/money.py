@@ -7,7 +7,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -51,7 +51,7 @@ def keep_money(text) -> str:
     """A text with every "¥1,234.50" in it kept on one line (the rest escaped as usual)."""
     if text is None:
         return ""
-    return mark_safe(MONEY_IN_TEXT.sub(lambda m: str(money_html(m.group(0))), str(escape(text))))
+    return mark_safe(MONEY_IN_TEXT.sub(lambda m: str(money_html(m.group(0))), str(conditional_escape(text))))
 
 
 @register.filter

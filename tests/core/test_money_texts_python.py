@@ -16,7 +16,7 @@ def test_payment_str_has_thousands_separators():
 @pytest.mark.django_db
 def test_project_pool_explanations_have_thousands_separators():
     pool = project_pool(kind=CONSTRUCTION, contract_amount=Decimal("450000"), on=date(2026, 11, 1))
-    text = render(pool.explanation["text"])
+    text = render(pool.explanation["text"])  # stored as a message with money parameters (rule 7)
     assert "¥450,000.00" in text and "¥1,500.00" in text
     manual = project_pool(kind=MAINTENANCE, contract_amount=Decimal("500000"), on=date(2026, 11, 1),
                           manual_pool=Decimal("3000"), manual_manager_share=Decimal("1000"))

@@ -90,7 +90,7 @@ def test_r_m8_the_daily_percent_is_a_parameter_and_the_responsible_person_can_be
 def test_r_m6_no_bonus_unless_fulfilled_documented_and_satisfied(make_project, manager, kw, reason):
     project = _complete(make_project(), manager, **kw)
     assert project.status == "completed" and project.pool == Decimal("0.00")
-    assert reason in render(project.pool_explanation["text"])
+    assert reason in render(project.pool_explanation["text"], language="zh-hans")  # stored as a message (rule 7)
     assert not ProjectShare.objects.filter(project=project).exists()
     assert project_awards(month=date(2026, 11, 1)) == []
 
