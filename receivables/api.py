@@ -320,7 +320,6 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         conf = services.create_confirmation(technician=technician, by=by, now=timezone.now(), **v)
         return Response(ConfirmationSerializer(conf).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ConfirmationSerializer)
     @extend_schema(responses=API_RESPONSES, parameters=API_PARAMETERS, summary=_("销售确认书 PDF(R-S1)"))
     @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", renderer_classes=API_RENDERERS)
     def pdf(self, request, pk=None):
@@ -330,6 +329,7 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return pdf_response(request, template="receivables/confirmation_pdf.html", context={"conf": conf},
                             filename=f"销售确认书-{conf.number}.pdf", api=True)
 
+    @extend_schema(request=None, responses=ConfirmationSerializer)
     @action(detail=True, methods=["post"], url_path="sign-technician")
     def sign_technician(self, request, pk=None):
         conf = services.sign_by_technician(confirmation=self.get_object(), by=staff_of(request.user), now=timezone.now())

@@ -169,7 +169,7 @@ def _api_parts():
             return JSONRenderer().render(data)
 
     responses = {
-        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_l("A4 PDF 文件")),
+        (200, "application/pdf"): OpenApiTypes.BINARY,
         404: OpenApiResponse(description=_l("不存在或无权查看")),
         503: OpenApiResponse(description=_l("服务器缺少生成 PDF 所需的系统组件(响应中写明需安装的软件包)")),
     }
