@@ -342,3 +342,27 @@ def test_missing_pango_is_named(monkeypatch):
     with pytest.raises(pdf.PdfUnavailable) as exc:
         pdf.check_available()
     assert "apt-get install libpango-1.0-0" in exc.value.message
+
+
+def test_a_long_confirmation_runs_over_pages_numbered_and_amounts_keep_thousands(db, tmp_path):
+    """¥1,234.50 as the product writes money (rule 7); a sale of 40 lines runs over several A4 pages, each
+    numbered "第 n 页 / 共 N 页", the table's head repeated."""
+    from servicedesk.choices import Role
+    from servicedesk.pdf import render_pdf
+    from tests.factories import staff_with
+    from tests.receivables.factories import at, key_account
+    from receivables import services
+    from receivables.selectors import confirmation_document
+
+    technician = staff_with(Role.TECHNICIAN, name="王技术")
+    conf = services.create_confirmation(
+        client=key_account(name="深圳市南山区税务局"), technician=technician, sold_on=NOW.date(), now=at(2026, 11, 20), by=technician,
+        lines=[{"description": f"激光打印机硒鼓 {n}", "quantity": "1", "unit_price": "1234.50"} for n in range(1, 41)],
+    )
+    pdf = render_pdf(template="receivables/confirmation_pdf.html", context={"conf": confirmation_document(technician).get(pk=conf.pk)})
+    text, _png = check_paper(pdf, tmp_path, "sales-confirmation-long")
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) >= 2
+    assert text.count("¥1,234.50") == 80  # unit price and amount of each of the 40 lines
+    assert "¥49,380.00" in text  # 40 × ¥1,234.50
+    assert all("品名/服务内容" in p for p in pages if "¥1,234.50" in p)  # the head on every page of the table
