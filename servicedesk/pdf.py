@@ -12,7 +12,6 @@ Every document view calls `pdf_response(request, template=…, context=…, file
 """
 import logging
 import re
-from functools import lru_cache
 from urllib.parse import quote
 
 from django.http import HttpResponse, JsonResponse
@@ -45,10 +44,9 @@ class PdfUnavailable(Exception):
 def _weasyprint():
     """The WeasyPrint module; its absence (a broken install) or pango's (OSError on import) is reported with
     the package to install, never hidden (rule 5)."""
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # not a line per rendering step
     try:
         import weasyprint
-
-        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # not a line per rendering step
     except ImportError as exc:  # a declared dependency: reported as a 503 naming it, and logged
         raise PdfUnavailable(what="WeasyPrint (Python)", install="pip install weasyprint", detail=str(exc)) from exc
     except OSError as exc:  # weasyprint loads pango/harfbuzz/fontconfig with dlopen when imported
@@ -58,10 +56,20 @@ def _weasyprint():
     return weasyprint
 
 
-@lru_cache(maxsize=1)
+_found_family = ""
+
+
 def _cjk_family_found() -> str:
-    """The family fontconfig gives for CJK_FAMILY ("" when it has nothing): fontconfig answers a fallback
-    (e.g. DejaVu) when the font is not installed, and Chinese would then print as empty boxes."""
+    """The family fontconfig gives for CJK_FAMILY: fontconfig answers a fallback (e.g. DejaVu) when the font is
+    not installed, and Chinese would then print as empty boxes. A found font is remembered; a missing one is
+    looked for again on the next document, so installing the package needs no restart."""
+    global _found_family
+    if "CJK" not in _found_family:
+        _found_family = _match_family()
+    return _found_family
+
+
+def _match_family() -> str:
     from weasyprint.text.ffi import ffi, fontconfig
 
     config = fontconfig.FcInitLoadConfigAndFonts()
@@ -126,7 +134,11 @@ def render_pdf(*, template: str, context: dict, lang: str = "zh-hans") -> bytes:
         html = render_to_string(
             template, {**context, "document_lang": lang, "page_counter": page_counter_css(), "cjk_family": CJK_FAMILY}
         )
-    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+    from weasyprint.urls import URLFetcher
+
+    # only inline (data:) resources — the drawn signature; a document never fetches a file or a URL (no SSRF)
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
 
 
 def pdf_response(request, *, template: str, context: dict, filename: str, api: bool = False) -> HttpResponse:
