@@ -305,6 +305,11 @@ def test_each_record_page_links_its_pdf(demo):
     for username, page, pdf_url in pages:
         body = get(username, page).content.decode()
         assert f'href="{pdf_url}"' in body, page
+    phone = Browser()  # the technician shows the client the confirmation on the phone (R-S1)
+    phone.force_login(conf.technician.user)
+    with time_machine.travel(NOW, tick=False):
+        body = phone.get(reverse("receivables:sale", args=[conf.pk])).content.decode()
+    assert f'href="{reverse("receivables:confirmation_pdf", args=[conf.pk])}"' in body
 
 
 # ------------------------------------------------------------------------------------------- a missing system part
