@@ -369,5 +369,5 @@ def test_a_long_confirmation_runs_over_pages_numbered_and_amounts_keep_thousands
     pages = text.split("\f")
     assert len([p for p in pages if p.strip()]) >= 2
     assert text.count("¥1,234.50") == 80  # unit price and amount of each of the 40 lines
-    assert "¥49,380.00" in text  # 40 × ¥1,234.50
+    assert text.count("¥49,380.00") == 2  # 40 × ¥1,234.50, invoiced and outstanding — once, after the last line
     assert all("品名/服务内容" in p for p in pages if "¥1,234.50" in p)  # the head on every page of the table
