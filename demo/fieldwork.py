@@ -288,6 +288,22 @@ def resolve_after_handover_refused(demo, when, job: Job) -> None:
     resolve(demo, when + _m(job.minutes), job)
 
 
+def drawn_signature(seed: int) -> str:
+    """R-W10: the client's signature as the phone's signature pad stores it (an SVG data URL of pen strokes),
+    a different scribble for each visit."""
+    import base64
+
+    points = [(20 + i * 28, 60 + ((seed * (i + 3) * 7) % 41) - 20) for i in range(9)]
+    curve = " ".join(f"Q {x - 14} {y + (25 if i % 2 else -25)} {x} {y}" for i, (x, y) in enumerate(points[1:], start=1))
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 120" width="300" height="120">'
+        f'<path d="M {points[0][0]} {points[0][1]} {curve}" fill="none" stroke="#000" stroke-width="3" stroke-linecap="round"/>'
+        f'<path d="M 40 {95 - seed % 9} L 250 {88 + seed % 7}" fill="none" stroke="#000" stroke-width="2" stroke-linecap="round"/>'
+        "</svg>"
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def resolve(demo, when, job: Job) -> None:
     from dispatch import services as ds
 
@@ -298,7 +314,7 @@ def resolve(demo, when, job: Job) -> None:
         work_order=job.wo, by=job.tech, now=when, work_done=done, fault_cause=cause, advice=advice,
         software_installed="Windows 10 专业版" if any(line.get("item") == "os_install" for line in job.lines) else "",
         lines=job.lines, started_at=started, ended_at=ended, signature_name=job.equipment.site.contact_name,
-        completed_at=ended + _m(2),
+        completed_at=ended + _m(2), signature_drawing=drawn_signature(job.wo.pk),
     )
     demo.count("visits resolved")
     if job.irregular:

@@ -3,7 +3,7 @@
 # Usage: sudo bash deploy/install.sh /path/to/checkout
 set -euo pipefail
 SRC=${1:?path to the servicedesk checkout}
-apt-get install -y python3-venv postgresql redis-server nginx
+apt-get install -y python3-venv postgresql redis-server nginx libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 id servicedesk >/dev/null 2>&1 || useradd --system --home /opt/servicedesk --shell /usr/sbin/nologin servicedesk
 mkdir -p /opt/servicedesk /etc/servicedesk /var/lib/servicedesk/media
 cp -a "$SRC"/. /opt/servicedesk/

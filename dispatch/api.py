@@ -5,6 +5,7 @@ refused when it no longer matches); 403 when a technician acts on a work order t
 R-W8 decision: dispatching beyond the day's visit limit answers 409 with `code: "load_limit"` and
 `suggestions` (the least-loaded technicians of the same area); repeat with `"force": true` to confirm.
 """
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -18,6 +19,7 @@ from servicedesk.api_errors import ErrorSerializer as _SharedErrorSerializer
 from servicedesk.choices import Role, WorkOrderStatus
 from servicedesk.models import Staff, WorkOrder
 from servicedesk.money import MoneyField
+from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import services
@@ -327,6 +329,26 @@ class WorkOrderActionViewSet(viewsets.GenericViewSet):
             raise ConflictError(_("该工单还没有服务单。"))
         row = services.mark_irregular(close_out=close_out, reason=s.validated_data["reason"], by=staff_of(request.user), now=timezone.now())
         return Response(CloseOutSerializer(row).data)
+
+    @extend_schema(responses=API_RESPONSES, parameters=API_PARAMETERS, summary=_("服务单 PDF(R-W10)"), tags=["work-orders"])
+    @action(detail=True, methods=["get"], url_path="service-form/pdf", url_name="service-form-pdf", renderer_classes=API_RENDERERS)
+    def service_form_pdf(self, request, pk=None):
+        """The visit's service form as an A4 PDF (Chinese; `?lang=en`): seen by whoever may see the work order
+        and by the technician who filled it; 404 for anyone else (rule 6)."""
+        from . import selectors
+
+        context = selectors.service_form(work_order_id=_id(pk), viewer=staff_of(request.user))
+        if context is None:
+            raise Http404
+        return pdf_response(request, template="dispatch/service_form_pdf.html", context=context,
+                            filename=f"服务单-{context['wo'].number}.pdf", api=True)
+
+
+def _id(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 class RefusalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -334,3 +334,42 @@ def open_orders_for_device(*, client, equipment=None, serial: str = ""):
     qs = WorkOrder.objects.filter(client=client, status__in=OPEN_STATUSES)
     qs = qs.filter(equipment=equipment) if equipment is not None else qs.filter(equipment_serial__iexact=serial.strip())
     return qs.select_related("technician").order_by("-created_at")[:OPEN_ORDERS_SHOWN]
+
+
+def service_form(*, work_order_id: int, viewer: Staff | None) -> dict | None:
+    """R-W10: the visit's service form as the page and its PDF show it — what was done, each priced line with
+    its amount and the stored reason, the totals, the client's typed and drawn signature — or None when there is
+    none or `viewer` may not see it (rule 6: whoever may see the work order, and the technician who filled it).
+    A fixed number of queries (the close-out, the charge with its live lines and decisions)."""
+    from billing.choices import LineItem, LineKind
+    from billing.selectors import visit_charge_for
+
+    from .services import clean_signature_drawing
+    from servicedesk.errors import DomainError
+
+    row = (
+        CloseOut.objects.select_related(
+            "work_order", "work_order__client", "work_order__site", "work_order__equipment", "technician"
+        )
+        .filter(work_order_id=work_order_id)
+        .first()
+    )
+    if row is None or viewer is None or not (row.work_order.can_view(viewer) or row.technician_id == viewer.pk):
+        return None
+    charge = visit_charge_for(row.work_order)  # what the client pays (never the internal cost)
+    amounts = {line.position: line for line in (charge.live_lines if charge else [])}
+    try:  # only a validated SVG data URL is ever shown, as an <img>
+        drawing = clean_signature_drawing(row.signature_drawing)
+    except DomainError:
+        drawing = ""
+    kinds, items = dict(LineKind.choices), dict(LineItem.choices)
+    return {
+        "co": row,
+        "wo": row.work_order,
+        "lines": [
+            {**line, "kind_label": kinds.get(line.get("kind"), ""), "item_label": items.get(line.get("item"), ""), "charge": amounts.get(n)}
+            for n, line in enumerate(row.lines, start=1)
+        ],
+        "charge": charge,
+        "drawing": drawing,
+    }

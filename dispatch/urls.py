@@ -21,6 +21,7 @@ urlpatterns = [
     path("my/<int:pk>/close-out/", views.close_out, name="close_out"),
     path("my/<int:pk>/quote/", views.quote, name="quote"),
     path("work-orders/<int:pk>/service-form/", views.service_form, name="service_form"),
+    path("work-orders/<int:pk>/service-form/pdf/", views.service_form_pdf, name="service_form_pdf"),
     # R-R1…R-R6: resident service, team projects, maintenance contracts
     path("resident/", include("dispatch.resident.urls", namespace="resident")),
     path("projects/", include("dispatch.projects.urls", namespace="projects")),

@@ -20,6 +20,7 @@ from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
 from servicedesk.models import Client, WorkOrder
 from servicedesk.paging import page_of
+from servicedesk.pdf import pdf_response
 from servicedesk.permissions import require_role, require_staff, staff_of
 
 from . import lifecycle, selectors, services
@@ -426,46 +427,28 @@ def close_out(request, pk):
     )
 
 
+def _service_form(request, pk) -> dict:
+    viewer = require_staff(request.user)
+    context = selectors.service_form(work_order_id=pk, viewer=viewer)
+    if context is None:
+        raise Http404  # rule 6: an order one may not see is not revealed
+    return {**context, "is_holder": context["wo"].technician_id == viewer.pk}
+
+
 @login_required
 def service_form(request, pk):
     """The visit's service form (R-W10), printable: what was done, the priced lines, the client's typed and
     drawn signature. Seen by whoever may see the work order, and by the technician who filled it."""
-    viewer = require_staff(request.user)
-    close_out_row = get_object_or_404(
-        CloseOut.objects.select_related("work_order", "work_order__client", "work_order__site", "work_order__equipment", "technician"),
-        work_order_id=pk,
-    )
-    if not (close_out_row.work_order.can_view(viewer) or close_out_row.technician_id == viewer.pk):
-        raise Http404  # rule 6: an order one may not see is not revealed
-    from billing.selectors import visit_charge_for
+    return render(request, "dispatch/service_form.html", _service_form(request, pk))
 
-    charge = visit_charge_for(close_out_row.work_order)  # what the client pays (never the internal cost)
-    amounts = {line.position: line for line in (charge.live_lines if charge else [])}
-    drawing = close_out_row.signature_drawing
-    if drawing:
-        try:  # render only a validated SVG data URL, as an <img>
-            drawing = services.clean_signature_drawing(drawing)
-        except DomainError:
-            drawing = ""
-    return render(
-        request,
-        "dispatch/service_form.html",
-        {
-            "co": close_out_row,
-            "wo": close_out_row.work_order,
-            "lines": [
-                {
-                    **line,
-                    "kind_label": dict(LINE_KINDS).get(line.get("kind"), ""),
-                    "item_label": dict(LINE_ITEMS).get(line.get("item"), ""),
-                    "charge": amounts.get(n),
-                }
-                for n, line in enumerate(close_out_row.lines, start=1)
-            ],
-            "charge": charge,
-            "drawing": drawing,
-            "is_holder": close_out_row.work_order.technician_id == viewer.pk,
-        },
+
+@login_required
+def service_form_pdf(request, pk):
+    """The same service form as the client's paper: an A4 PDF, in Chinese unless `?lang=en` (servicedesk/pdf.py)."""
+    context = _service_form(request, pk)
+    return pdf_response(
+        request, template="dispatch/service_form_pdf.html", context=context,
+        filename=f"服务单-{context['wo'].number}.pdf",
     )
 
 

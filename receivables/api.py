@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
+from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, has_role, staff_of
 from servicedesk.texts import render
 
@@ -324,6 +326,15 @@ class ConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         conf = services.create_confirmation(technician=technician, by=by, now=timezone.now(), **v)
         return Response(ConfirmationSerializer(conf).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=API_RESPONSES, parameters=API_PARAMETERS, summary=_("销售确认书 PDF(R-S1)"))
+    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", renderer_classes=API_RENDERERS)
+    def pdf(self, request, pk=None):
+        """The confirmation as the client's paper (A4 PDF, Chinese; `?lang=en`); 404 for one the caller may not see."""
+        conf = self.get_object()
+        conf = selectors.confirmation_document(staff_of(request.user)).get(pk=conf.pk)
+        return pdf_response(request, template="receivables/confirmation_pdf.html", context={"conf": conf},
+                            filename=f"销售确认书-{conf.number}.pdf", api=True)
+
     @extend_schema(request=None, responses=ConfirmationSerializer)
     @action(detail=True, methods=["post"], url_path="sign-technician")
     def sign_technician(self, request, pk=None):
@@ -487,6 +498,15 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _step(self, fn):
         stmt = fn(statement=self.get_object(), by=staff_of(self.request.user), now=timezone.now())
         return Response(StatementSerializer(stmt).data)
+
+    @extend_schema(responses=API_RESPONSES, parameters=API_PARAMETERS, summary=_("月结对账单 PDF(R-S2)"))
+    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", renderer_classes=API_RENDERERS)
+    def pdf(self, request, pk=None):
+        """The statement the client receives for payment, as an A4 PDF (Chinese; `?lang=en`)."""
+        stmt = self.get_object()
+        return pdf_response(request, template="receivables/statement_pdf.html",
+                            context={"s": stmt, "lines": selectors.statement_lines(stmt)},
+                            filename=f"对账单-{stmt.number}.pdf", api=True)
 
     @extend_schema(request=None, responses=StatementSerializer)
     @action(detail=True, methods=["post"])

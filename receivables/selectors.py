@@ -339,6 +339,11 @@ def confirmation_page(viewer):
     )
 
 
+def confirmation_document(viewer):
+    """R-S1: what the printed sales confirmation shows — its lines, the people and the statement it is on."""
+    return confirmations_for(viewer).select_related("work_order")
+
+
 def unregistered(*, limit: int):
     """Live confirmations whose delivery copy has not come back (oldest first), and how many in all."""
     qs = SalesConfirmation.objects.live().filter(registered_at__isnull=True)

@@ -23,11 +23,13 @@ urlpatterns = [
     path("sales/<int:pk>/extension/", views.sale_extension, name="sale_extension"),
     # coordinator, manager, GM office
     path("confirmations/<int:pk>/", views.confirmation_detail, name="confirmation_detail"),
+    path("confirmations/<int:pk>/pdf/", views.confirmation_pdf, name="confirmation_pdf"),
     path("register/", views.register, name="register"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("statements/", views.statements, name="statements"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/export/", views.statement_export, name="statement_export"),
+    path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
     path("statements/<int:pk>/<str:step>/", views.statement_step, name="statement_step"),
     path("extensions/", views.extensions, name="extensions"),
     path("overdue-review/", views.overdue_review, name="overdue_review"),

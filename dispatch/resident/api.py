@@ -5,11 +5,13 @@
 """
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import selectors, services
@@ -117,6 +119,16 @@ class ResidentReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         if report is None:
             raise NotFound(_("找不到该月报。"))
         return report
+
+    @extend_schema(responses=API_RESPONSES, parameters=API_PARAMETERS, summary=_("驻场服务月度报表 PDF(R-R2)"))
+    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", renderer_classes=API_RENDERERS)
+    def pdf(self, request, pk=None):
+        """The report with its approvals, the GM office stamp and the client's rating, as an A4 PDF (Chinese;
+        `?lang=en`); 404 for a report the caller may not see."""
+        report = self._report(pk)
+        report = selectors.report_detail(pk=report.pk)
+        return pdf_response(request, template="resident/report_pdf.html", context={"report": report},
+                            filename=f"驻场月报-{report.month:%Y-%m}-{report.technician.name}.pdf", api=True)
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):

@@ -16,6 +16,7 @@ from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import error_text
 from servicedesk.models import Site
+from servicedesk.pdf import pdf_response
 from servicedesk.permissions import require_role, require_staff
 
 from . import links, selectors, services
@@ -89,6 +90,19 @@ def print_report(request, pk):
     """The printable report: content, approvals, the GM office stamp record and the client's rating."""
     report = _visible_report(require_staff(request.user), pk)
     return render(request, "resident/print.html", {"report": report})
+
+
+@login_required
+def report_pdf(request, pk):
+    """R-R2: the report as the client's paper (A4 PDF, Chinese unless `?lang=en`) — content, approvals, the GM
+    office stamp and the client's rating — for the technician and the chain; 404 for anyone else (rule 6)."""
+    me = require_staff(request.user)
+    try:
+        report = _visible_report(me, pk)
+    except PermissionDenied:
+        raise Http404 from None
+    return pdf_response(request, template="resident/report_pdf.html", context={"report": report},
+                        filename=f"驻场月报-{report.month:%Y-%m}-{report.technician.name}.pdf")
 
 
 @login_required

@@ -1,12 +1,14 @@
 """Pages of sales and receivables (thin: services decide, selectors read), by who uses them."""
 from .desk import (  # noqa: F401
     confirmation_detail,
+    confirmation_pdf,
     extensions,
     overdue_review,
     reconciliation,
     register,
     statement_detail,
     statement_export,
+    statement_pdf,
     statement_step,
     statements,
 )

@@ -14,6 +14,7 @@ from servicedesk.choices import ClientKind, Role
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff
 from servicedesk.months import parse_month
+from servicedesk.pdf import pdf_response
 from servicedesk.permissions import has_role, require_role, staff_of
 
 from .. import selectors, services
@@ -50,6 +51,18 @@ def confirmation_detail(request, pk):
     return render(request, "receivables/confirmation_detail.html", {
         "conf": conf, "can_request": can_request, "errors": errors, "values": values,
     }, status=400 if errors else 200)
+
+
+@login_required
+def confirmation_pdf(request, pk):
+    """R-S1: the sales confirmation as the client's paper (A4 PDF, Chinese unless `?lang=en`), for whoever may
+    open its page; anyone else gets 404 (rule 6)."""
+    staff = staff_of(request.user)
+    if staff is None and not request.user.is_superuser:
+        raise Http404
+    conf = get_object_or_404(selectors.confirmation_document(staff), pk=pk)
+    return pdf_response(request, template="receivables/confirmation_pdf.html", context={"conf": conf},
+                        filename=f"销售确认书-{conf.number}.pdf")
 
 
 @login_required
@@ -176,6 +189,18 @@ def statement_export(request, pk):
     require_role(request.user, *STATEMENT_READERS)
     stmt = get_object_or_404(selectors.statements(), pk=pk)
     return xlsx_response(export_statement(stmt), file_name(stmt))
+
+
+@login_required
+def statement_pdf(request, pk):
+    """R-S2: the statement the client receives for payment (A4 PDF), for the roles that open the statement's page;
+    anyone else gets 404 (rule 6: the client's account is not revealed)."""
+    if not has_role(request.user, *STATEMENT_READERS):
+        raise Http404
+    stmt = get_object_or_404(selectors.statements(), pk=pk)
+    return pdf_response(request, template="receivables/statement_pdf.html",
+                        context={"s": stmt, "lines": selectors.statement_lines(stmt)},
+                        filename=f"对账单-{stmt.number}.pdf")
 
 
 @login_required
