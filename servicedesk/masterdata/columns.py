@@ -94,6 +94,11 @@ def fold(text) -> str:
     return str(text).strip().casefold()
 
 
+def fold_header(text) -> str:
+    """A header as the import compares it: any case, and the template's "*" (required) mark ignored."""
+    return fold(text).rstrip("*").strip()
+
+
 def by_spelling(pairs) -> dict:
     """{folded spelling: value} over (value, label) pairs; the codes themselves are accepted too."""
     out = {}
@@ -125,7 +130,7 @@ def kind_of_sheet(name: str) -> str | None:
 def kind_of_headers(headers) -> str | None:
     """The list whose required columns a header row has (the most columns matched wins); None when none fits."""
     best, best_score = None, 0
-    folded = [fold(h) for h in headers if h is not None]
+    folded = [fold_header(h) for h in headers if h is not None]
     for spec in LISTS:
         names = header_map(spec)
         keys = {names[h] for h in folded if h in names}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.errors import DomainError
 
-from .columns import BY_KIND, fold, header_map, kind_of_headers, kind_of_sheet
+from .columns import BY_KIND, fold_header, header_map, kind_of_headers, kind_of_sheet
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
@@ -132,7 +132,7 @@ def _sheet(kind: str, title: str, header, rows, counter: list) -> Sheet:
     names = header_map(BY_KIND[kind])
     index = {}
     for i, h in enumerate(header):
-        key = names.get(fold(h)) if h is not None else None
+        key = names.get(fold_header(h)) if h is not None else None
         if key and key not in index:
             index[key] = i
     spec = BY_KIND[kind]
@@ -183,9 +183,7 @@ def _read_xlsx(file) -> list[Sheet]:
             if kind is None:
                 continue
             sheets.append(_sheet(kind, ws.title, header, enumerate(rows, start=2), counter))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        if isinstance(exc, DomainError):
-            raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
         raise _not_xlsx(file)
     finally:
         wb.close()

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ..choices import ClientKind, Department, Role, SoftwareEntitlement
 from ..models import Client, Equipment, Site, Staff
 from ..validators import normalize_phone
-from .columns import BY_KIND, by_spelling, fold, header_map, spellings
+from .columns import BY_KIND, by_spelling, fold, fold_header, header_map, spellings
 
 YES = {fold(s) for s in ("是", "yes", "y", "true", "1", "√", "✓")} | {fold(s) for s in spellings(_("是"))}
 NO = {fold(s) for s in ("否", "no", "n", "false", "0", "")} | {fold(s) for s in spellings(_("否"))}
@@ -183,7 +183,7 @@ class MasterDataResource(resources.ModelResource):
     class Meta:
         skip_unchanged = True
         report_skipped = True
-        skip_html_diff = True
+        skip_diff = True  # no deep copy and no rendered diff per row: skip_row compares with a snapshot instead
         clean_model_instances = False
         use_bulk = True
         batch_size = 1000
@@ -202,7 +202,7 @@ class MasterDataResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         """Headers in either language become the column keys (the admin's upload comes straight from the file)."""
         names = header_map(self.spec())
-        dataset.headers = [names.get(fold(h), h) if h is not None else h for h in dataset.headers]
+        dataset.headers = [names.get(fold_header(h), h) if h is not None else h for h in dataset.headers]
         missing = [str(c.title) for c in self.spec().columns if c.required and c.key not in dataset.headers]
         if missing:
             raise ValueError(_("缺少必填列:%(cols)s。") % {"cols": "、".join(missing)})
@@ -247,13 +247,22 @@ class MasterDataResource(resources.ModelResource):
     def check_blocked(self, row) -> None:
         pass
 
+    def get_import_fields(self):
+        if not hasattr(self, "_import_fields"):
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        """The values before the row is applied (what "unchanged" is measured against)."""
+        self._snapshot = None if new else {f.column_name: f.get_value(instance) for f in self.get_import_fields()}
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors:
+        if import_validation_errors or self._snapshot is None:
             return False
         changed = [f.column_name for f in self.get_import_fields()
-                   if f.column_name in row and f.get_value(instance) != f.get_value(original)]
+                   if f.column_name in row and f.get_value(instance) != self._snapshot[f.column_name]]
         self._last_changed = changed
-        return original.pk is not None and not changed
+        return not changed
 
     def after_import_row(self, row, row_result, **kwargs):
         if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
@@ -286,7 +295,7 @@ class MasterDataResource(resources.ModelResource):
     # -- writes: in bulk, with the history rows (simple_history) the admin and the audit read
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances:
+        if self.create_instances and (using_transactions or not dry_run):
             try:
                 bulk_create_with_history(self.create_instances, self._meta.model, batch_size=batch_size or 1000,
                                          default_user=self.by, default_date=self.now)
@@ -294,7 +303,7 @@ class MasterDataResource(resources.ModelResource):
                 self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances:
+        if self.update_instances and (using_transactions or not dry_run):
             try:
                 bulk_update_with_history(self.update_instances, self._meta.model, self.update_fields(),
                                          batch_size=batch_size or 1000, default_user=self.by, default_date=self.now)
