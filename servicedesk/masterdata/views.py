@@ -5,6 +5,7 @@ The uploaded file is kept between the preview and the confirmation under MEDIA_R
 a random id the page carries signed with the uploader's account (nobody confirms another person's file); the
 confirmation imports that same file.
 """
+import io
 import os
 import uuid
 
@@ -55,7 +56,8 @@ def _stored(token: str, user):
     path = os.path.join(settings.MEDIA_ROOT, "masterdata-imports", data["f"])
     if not os.path.exists(path):
         return None, ""
-    f = open(path, "rb")
+    with open(path, "rb") as stored:  # at most the upload limit (reading.MAX_UPLOAD_BYTES)
+        f = io.BytesIO(stored.read())
     f.name = data.get("n") or data["f"]
     return f, path
 
@@ -63,7 +65,7 @@ def _stored(token: str, user):
 def _page(request, *, report=None, refused=None, token="", file_name="", status=200):
     return render(request, "servicedesk/masterdata.html", {
         "lists": SHEET_ORDER, "report": report, "refused": refused, "token": token, "file_name": file_name,
-        "errors": (report.errors if report else (refused.errors if refused is not None and hasattr(refused, "errors") else []))[:SHOWN_ERRORS],
+        "errors": (report.errors if report else (refused or {}).get("errors", []))[:SHOWN_ERRORS],
     }, status=status)
 
 
@@ -80,8 +82,8 @@ def masterdata(request):
     upload = request.FILES.get("file")
     if upload is None:
         return _page(request, refused={"message": _("请选择要导入的 Excel (.xlsx) 或 CSV 文件。"), "errors": []}, status=400)
-    name = _store(upload)
-    stored, path = _stored(signing.dumps({"f": name, "u": request.user.pk, "n": upload.name}, salt=SALT), request.user)
+    token = signing.dumps({"f": _store(upload), "u": request.user.pk, "n": upload.name}, salt=SALT)
+    stored, path = _stored(token, request.user)
     try:
         report = services.preview(file=stored, by=request.user, now=timezone.now())
     except DomainError as exc:
@@ -92,7 +94,6 @@ def masterdata(request):
     if report.errors:
         os.remove(path)
         return _page(request, report=report, file_name=upload.name, status=400)
-    token = signing.dumps({"f": name, "u": request.user.pk, "n": upload.name}, salt=SALT)
     return _page(request, report=report, token=token, file_name=upload.name)
 
 

@@ -2,7 +2,9 @@
 bad date (named by sheet, row and column, nothing saved), uploads the corrected one, reads the preview (new rows
 counted and listed), confirms, and the clients, sites, devices and people are in the database; the same file
 again previews as "changes nothing"."""
+import io
 from datetime import datetime
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -37,7 +39,7 @@ def test_admin_imports_the_department(reference_data, pages, journey_now, tmp_pa
     assert "基础资料导入" in text(page)
     with page.expect_download() as download:
         page.click("#template-en")
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.sheetnames == ["Client", "Site", "Equipment", "Employee"] and book["Equipment"]["D1"].value == "Serial number*"
 
     # a date in the wrong format: named, nothing saved

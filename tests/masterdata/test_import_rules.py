@@ -154,3 +154,38 @@ def test_nobody_grants_by_import_what_they_could_not_grant_by_hand(fixed_now):
     report = services.preview(file=book(staff=[["boss", "老板", "行政部", "", "", "", "是"]]), by=admin, now=fixed_now)
     assert named(report) == [("员工", 2, "角色")]  # the admin role only from a superuser
     assert not Staff.objects.filter(user__username__in=["zhangsan", "wangwu", "boss"]).exists()
+
+
+def test_the_django_admin_import_uses_the_same_resource(admin, fixed_now, client):
+    """The admin's import page (django-import-export's ImportMixin) reads a workbook through the same reader and
+    resource; its dry run counts the new row and keeps nothing."""
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(superuser)
+    f = book(sites=[], devices=[])
+    f.name = "clients.xlsx"
+    response = client.post("/admin/servicedesk/client/import/", {"format": "0", "resource": "0", "import_file": f})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 1 and not Client.objects.exists()  # the dry run keeps nothing
+
+
+def test_the_page_is_the_admin_roles_and_previews_before_it_imports(admin, fixed_now, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_with(Role.MANAGER, name="经理乙").user)
+    assert client.get("/core/masterdata/").status_code == 403
+    client.force_login(admin)
+    f = workbook({"设备": [DEVICE[:3]]}, headers={"设备": DEVICE_HEADERS[:3]})
+    response = client.post("/core/masterdata/", {"file": f})
+    assert response.status_code == 400 and "缺少此列(必填)。" in response.content.decode()
+    response = client.post("/core/masterdata/", {"file": book()})
+    assert response.status_code == 200 and not Client.objects.exists()
+    token = response.context["token"]
+    response = client.post("/core/masterdata/confirm/", {"token": token}, follow=True)
+    assert "已导入“department.xlsx”:新增 3 行,修改 0 行,未变 0 行。" in response.content.decode()
+    assert Equipment.objects.get().serial == "SN-A-1"
+    other = staff_with(Role.ADMIN, name="行政丙").user
+    client.force_login(other)
+    assert client.post("/core/masterdata/confirm/", {"token": token}).status_code == 400  # not their file
