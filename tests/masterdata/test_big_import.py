@@ -13,7 +13,7 @@ from tests.factories import staff_with
 
 from .workbook import department_rows, workbook
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 
 
 def upload(content: bytes, name: str = "department.xlsx") -> io.BytesIO:
