@@ -79,8 +79,9 @@ def _not_xlsx(file) -> DomainError:
     )
 
 
-def read_upload(file) -> list[Sheet]:
-    """Every list in the upload, as datasets with the column keys as headers; refuses what it cannot read."""
+def read_upload(file, *, ignored: list | None = None) -> list[Sheet]:
+    """Every list in the upload, as datasets with the column keys as headers; refuses what it cannot read.
+    The titles of sheets that hold no list (a notes sheet) are added to `ignored`, for the preview to say so."""
     size = _size(file)
     if size == 0:
         raise DomainError(_("“%(name)s”是空文件。") % {"name": _name(file)}, field="file")
@@ -94,7 +95,7 @@ def read_upload(file) -> list[Sheet]:
     if _name(file).lower().endswith(".csv"):
         return [_read_csv(file)]
     _check_zip(file)
-    return _read_xlsx(file)
+    return _read_xlsx(file, ignored if ignored is not None else [])
 
 
 def _check_zip(file) -> None:
@@ -163,7 +164,7 @@ def _sheet(kind: str, title: str, header, rows, counter: list) -> Sheet:
     return Sheet(kind=kind, title=title, dataset=data, rownos=rownos)
 
 
-def _read_xlsx(file) -> list[Sheet]:
+def _read_xlsx(file, ignored: list) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
@@ -181,6 +182,7 @@ def _read_xlsx(file) -> list[Sheet]:
             header = [str(h).strip() if h is not None else None for h in header]
             kind = kind_of_sheet(ws.title) or kind_of_headers(header)
             if kind is None:
+                ignored.append(ws.title)
                 continue
             sheets.append(_sheet(kind, ws.title, header, enumerate(rows, start=2), counter))
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError):

@@ -55,6 +55,7 @@ class Report:
     sheets: list
     errors: list
     saved: bool = False
+    ignored: list = field(default_factory=list)  # sheets that hold none of the lists (named in the preview)
 
     @property
     def totals(self) -> dict:
@@ -127,7 +128,10 @@ def _run(sheets: list[Sheet], *, by, now, keep: bool) -> Report:
 def preview(*, file, by, now) -> Report:
     """A dry run: what the import would do (new / changed / unchanged per list, every bad row); nothing is kept.
     Raises DomainError / ImportRejected for a file that cannot be read at all (not an xlsx, a missing column)."""
-    return _run(read_upload(file), by=by, now=now, keep=False)
+    ignored: list = []
+    report = _run(read_upload(file, ignored=ignored), by=by, now=now, keep=False)
+    report.ignored = ignored
+    return report
 
 
 def import_file(*, file, by, now) -> Report:

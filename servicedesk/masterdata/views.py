@@ -7,6 +7,7 @@ confirmation imports that same file.
 """
 import io
 import os
+import time
 import uuid
 
 from django.conf import settings
@@ -35,8 +36,13 @@ SHOWN_ERRORS = 500
 
 
 def _store(upload) -> str:
+    """Keep the upload for its confirmation; previews never confirmed are removed once they expire."""
     folder = os.path.join(settings.MEDIA_ROOT, "masterdata-imports")
     os.makedirs(folder, exist_ok=True)
+    expired = time.time() - KEEP_SECONDS
+    for old in os.scandir(folder):
+        if old.is_file() and old.stat().st_mtime < expired:
+            os.remove(old.path)
     ext = ".csv" if (upload.name or "").lower().endswith(".csv") else ".xlsx"
     name = uuid.uuid4().hex + ext
     with open(os.path.join(folder, name), "wb") as out:

@@ -116,6 +116,12 @@ def test_a_csv_of_one_list(admin, fixed_now):
     assert Client.objects.get().phone == "075583330001"  # the spaces people type dropped, as on the forms
 
 
+def test_a_sheet_that_is_no_list_is_named_not_imported(admin, fixed_now):
+    f = workbook({"客户": [CLIENT], "说明": [["请按模板填写"]]}, headers={"客户": CLIENT_HEADERS, "说明": ["填写说明"]})
+    report = services.preview(file=f, by=admin, now=fixed_now)
+    assert report.ignored == ["说明"] and report.totals["new"] == 1
+
+
 def test_changes_are_counted_and_listed_with_their_columns(admin, fixed_now):
     services.import_file(file=book(), by=admin, now=fixed_now)
     moved = SITE[:4] + ["王经理"] + SITE[5:]
