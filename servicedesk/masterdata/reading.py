@@ -19,7 +19,7 @@ from servicedesk.errors import DomainError
 
 from .columns import BY_KIND, fold_header, header_map, kind_of_headers, kind_of_sheet
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # below nginx's client_max_body_size (deploy/), so the refusal is ours and translated
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 MAX_ROWS = 60_000  # every sheet together: a department of 10 000 devices fits several times
