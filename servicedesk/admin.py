@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_base import ReadOnlyAdmin
+from .masterdata.admin import ClientResource, EquipmentResource, MasterDataImportMixin, SiteResource, StaffResource
 from .texts import render
 
 from .models import (
@@ -37,7 +38,8 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin):
+class ClientAdmin(MasterDataImportMixin, SimpleHistoryAdmin):
+    resource_classes = [ClientResource]
     list_display = ["name", "kind", "department", "agreement_start", "software_entitlement", "salesperson", "active"]
     list_filter = ["kind", "department", "software_entitlement", "active"]
     search_fields = ["name", "phone"]
@@ -45,7 +47,8 @@ class ClientAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(SimpleHistoryAdmin):
+class SiteAdmin(MasterDataImportMixin, SimpleHistoryAdmin):
+    resource_classes = [SiteResource]
     list_display = ["name", "client", "area", "contact_name", "phone", "resident"]
     list_filter = ["resident", "area"]
     search_fields = ["name", "address", "client__name", "phone"]
@@ -60,7 +63,8 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(SimpleHistoryAdmin):
+class EquipmentAdmin(MasterDataImportMixin, SimpleHistoryAdmin):
+    resource_classes = [EquipmentResource]
     list_display = ["model", "serial", "client", "site", "quantity", "installed_on", "manufacturer_warranty_end", "company_warranty_end"]
     search_fields = ["model", "serial", "client__name"]
     list_filter = ["manufacturer"]
@@ -68,7 +72,8 @@ class EquipmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(SimpleHistoryAdmin):
+class StaffAdmin(MasterDataImportMixin, SimpleHistoryAdmin):
+    resource_classes = [StaffResource]
     list_display = ["name", "user", "roles_display", "area", "team", "team_lead", "resident_site", "active"]
     list_filter = ["active", "area", "user__groups"]
     search_fields = ["name", "user__username", "phone"]

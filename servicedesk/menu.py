@@ -8,4 +8,5 @@ MENU = [
     MenuEntry("servicedesk:work_order_list", _("工单")),
     MenuEntry("servicedesk:parameters", _("规则参数"), {Role.MANAGER, Role.ADMIN}),
     MenuEntry("servicedesk:calendar", _("工作日历"), {Role.MANAGER, Role.ADMIN}),
+    MenuEntry("servicedesk:masterdata", _("基础资料导入"), {Role.ADMIN}),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import attachment_views, views
+from .masterdata import views as masterdata
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -13,4 +14,8 @@ urlpatterns = [
     path("parameters/", views.parameters, name="parameters"),
     path("calendar/", views.calendar, name="calendar"),
     path("notifications/", views.notifications, name="notifications"),
+    path("masterdata/", masterdata.masterdata, name="masterdata"),
+    path("masterdata/confirm/", masterdata.masterdata_confirm, name="masterdata_confirm"),
+    path("masterdata/template/", masterdata.masterdata_template, name="masterdata_template"),
+    path("masterdata/export/", masterdata.masterdata_export, name="masterdata_export"),
 ]

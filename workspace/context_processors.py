@@ -33,7 +33,7 @@ DECLARED = [
 # The order of the menu (under "更多" and the home page's shortcuts). A declared entry this list does not name
 # comes after the named ones, in the order of INSTALLED_APPS.
 ORDER = [
-    "servicedesk:work_order_list", "servicedesk:parameters", "servicedesk:calendar",
+    "servicedesk:work_order_list", "servicedesk:parameters", "servicedesk:calendar", "servicedesk:masterdata",
     "penalties:review", "penalties:mine",
     "billing:queue", "billing:parameters",
     "callbacks:queue", "callbacks:figures", "callbacks:complaints",
