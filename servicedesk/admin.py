@@ -181,8 +181,13 @@ class RuleParameterForm(forms.ModelForm):
         model = RuleParameter
         fields = ["name", "value", "effective_from", "note"]
 
-    def validate_unique(self):
-        pass  # a version scheduled for the same day is replaced, as on the page (params.schedule_param)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = RuleParameter.objects.order_by("name").values_list("name", flat=True).distinct()
+        self.fields["name"] = forms.ChoiceField(label=_("参数"), choices=[("", "---------")] + [(n, n) for n in names])
+
+    def _post_clean(self):
+        pass  # no half-built instance is validated: the new version is checked and built by the service (clean)
 
     def clean(self):
         from .params import check_schedule
@@ -197,7 +202,8 @@ class RuleParameterForm(forms.ModelForm):
             self.add_error("value", _("表格取值不是有效的 JSON。"))
             return data
         try:
-            _current, data["checked_value"] = check_schedule(
+            data["parsed_value"] = value
+            check_schedule(
                 name=data["name"], value=value, effective_from=data["effective_from"],
                 today=timezone.localdate(), by=self.request_user,
             )
@@ -232,10 +238,11 @@ class RuleParameterAdmin(NoChangeMixin, HistoryAdmin):
 
         data = form.cleaned_data
         row = schedule_param(
-            name=data["name"], value=data["checked_value"], effective_from=data["effective_from"],
+            name=data["name"], value=data["parsed_value"], effective_from=data["effective_from"],
             today=timezone.localdate(), by=request.user, note=data["note"],
         )
-        obj.pk, obj.value, obj.kind = row.pk, row.value, row.kind
+        for field in RuleParameter._meta.concrete_fields:  # the admin's log and redirect name the stored version
+            setattr(obj, field.attname, getattr(row, field.attname))
 
     def save_related(self, request, form, formsets, change):
         pass

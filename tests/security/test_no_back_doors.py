@@ -283,3 +283,11 @@ def test_a_token_of_a_deactivated_person_is_refused_even_if_left_behind(technici
     Staff.objects.filter(pk=technician.pk).update(active=False)  # as if deactivated before tokens were revoked
     r = APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/work-orders/")
     assert r.status_code == 401 and "停用" in r.json()["detail"]
+
+
+# --------------------------------------------------------------------------- 13. another person's record: 404, not 403
+def test_another_persons_history_is_not_found_rather_than_forbidden(technician, other_technician, manager):
+    b = _browser(technician)
+    assert b.get(f"/penalties/people/{other_technician.pk}/").status_code == 404  # exists, but that is not said
+    assert b.get("/penalties/people/999999/").status_code == 404
+    assert _browser(manager).get(f"/penalties/people/{other_technician.pk}/").status_code == 200
