@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import HistoryAdmin, NoDelete, ReadOnlyAdmin, ReadOnlyInline, ServiceSavedAdmin
+from .choices import Role
 from .errors import DomainError
 from .forms import apply_domain_error
 from .services import save_record
@@ -32,14 +33,6 @@ from .models import (
     WorkOrder,
     WorkOrderEvent,
 )
-
-
-class NoAddMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NoChangeMixin:
@@ -102,28 +95,72 @@ class EquipmentAdmin(MasterDataAdmin):
     list_select_related = ["client", "site"]
 
 
+class StaffCreationForm(forms.ModelForm):
+    """A new account in the admin, as POST /api/staff/ makes it (services.create_staff): roles only with authority
+    over them, a password through Django's validators, the grant audited."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), required=False, strip=False, widget=forms.PasswordInput(render_value=False),
+                               help_text=_("留空则暂不设密码,可之后再设置。"))
+    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Staff
+        fields = ["name", "phone", "area", "team", "team_lead", "resident_site", "language"]
+
+    def clean(self):
+        from django.contrib.auth import get_user_model, password_validation
+
+        from .permissions import check_role_change
+
+        data = super().clean()
+        if get_user_model().objects.filter(username=data.get("username", "")).exists():
+            self.add_error("username", _("用户名 %(u)s 已存在。") % {"u": data["username"]})
+        if data.get("password"):
+            try:
+                password_validation.validate_password(data["password"], get_user_model()(username=data.get("username", "")))
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        try:
+            check_role_change(self.request_user, staff=None, old_roles=[], new_roles=data.get("roles") or [])
+        except PermissionDenied as exc:
+            apply_domain_error(self, exc)
+        return data
+
+
 @admin.register(Staff)
-class StaffAdmin(NoAddMixin, HistoryAdmin):
-    """A profile is changed through services.update_staff, as PATCH /api/staff/<id>/ does: only by someone with
-    authority over every role the person holds (otherwise read-only here and 403), never one's own deactivation.
-    Accounts are created (with roles and a password) on the staff page or the API; roles change in the user admin;
-    nobody is deleted."""
+class StaffAdmin(NoDelete, HistoryAdmin):
+    """A profile is created through services.create_staff and changed through services.update_staff, as the staff
+    API does: only by someone with authority over every role concerned (another's account above one's authority is
+    read-only here and a POST is refused, 403), never one's own deactivation. Roles of an existing account change
+    in the user admin (audited); nobody is deleted."""
 
     list_display = ["name", "user", "roles_display", "area", "team", "team_lead", "resident_site", "active"]
     list_filter = ["active", "area", "user__groups"]
     search_fields = ["name", "user__username", "phone"]
     list_select_related = ["user", "team_lead", "resident_site"]
-    fields = ["user", "name", "phone", "area", "team", "team_lead", "resident_site", "active", "language"]
-    readonly_fields = ["user"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("user__groups")
 
     @admin.display(description=_("角色"))
     def roles_display(self, obj):
-        from .choices import Role
-
         return "、".join(str(Role(r).label) for r in obj.roles)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["username", "password", "roles", "name", "phone", "area", "team", "team_lead", "resident_site", "language"]
+        return ["user", "name", "phone", "area", "team", "team_lead", "resident_site", "active", "language"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj is not None else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = StaffCreationForm
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
 
     def has_change_permission(self, request, obj=None):
         from .permissions import check_staff_edit
@@ -138,10 +175,22 @@ class StaffAdmin(NoAddMixin, HistoryAdmin):
         return True
 
     def save_model(self, request, obj, form, change):
-        from .services import update_staff
+        from .services import create_staff, update_staff
 
-        # the form has put the new values on `obj`; the service reads the stored record for its checks
-        update_staff(staff=obj, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
+        if change:
+            # the form has put the new values on `obj`; the service reads the stored record for its checks
+            update_staff(staff=obj, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
+            return
+        data = form.cleaned_data
+        profile = {name: data[name] for name in StaffCreationForm._meta.fields if name != "name"}
+        staff = create_staff(
+            username=data["username"], name=data["name"], roles=data["roles"], password=data.get("password") or None,
+            by=request.user, **profile,
+        )
+        obj.pk, obj.user_id = staff.pk, staff.user_id
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the roles were set by the service
 
 
 class WorkOrderEventInline(ReadOnlyInline):

@@ -16,7 +16,7 @@ from penalties import services as penalties
 from penalties.choices import PenaltyStatus
 from servicedesk import services
 from servicedesk.choices import Role, ServiceContent, WorkOrderStatus
-from servicedesk.models import RuleParameter, Staff, WorkOrder, WorkOrderEvent
+from servicedesk.models import RoleChange, RuleParameter, Staff, WorkOrder, WorkOrderEvent
 from servicedesk.params import param, schedule_param
 from tests.factories import WorkOrderFactory, staff_with
 
@@ -78,6 +78,24 @@ def test_a_managers_change_of_a_technician_in_the_admin_goes_through_the_service
     technician.refresh_from_db()
     assert (technician.team, technician.active) == ("二组", False)
     assert not Token.objects.filter(user=technician.user).exists()  # update_staff: a deactivated account keeps no token
+
+
+def test_an_account_added_in_the_admin_is_made_by_the_service_with_its_rules(manager):
+    _admin_user(manager)
+    form = {"username": "t-new", "password": STRONG, "roles": [Role.TECHNICIAN], "name": "新技术员", "phone": "",
+            "area": "南山区", "team": "", "team_lead": "", "resident_site": "", "language": "zh-hans"}
+    b = _browser(manager)
+    assert b.post("/admin/servicedesk/staff/add/", form).status_code == 302
+    new = Staff.objects.get(user__username="t-new")
+    assert (new.roles, new.area, new.user.check_password(STRONG)) == ([Role.TECHNICIAN], "南山区", True)
+    audit = RoleChange.objects.get(staff=new)
+    assert (audit.kind, audit.by, audit.new_roles) == ("created", manager.user, [Role.TECHNICIAN])
+    # a second manager is beyond a manager's authority, a weak password beyond Django's validators: nothing saved
+    page = b.post("/admin/servicedesk/staff/add/", {**form, "username": "m-new", "roles": [Role.MANAGER]})
+    assert page.status_code == 200 and "部门经理只能任命" in page.content.decode()
+    page = b.post("/admin/servicedesk/staff/add/", {**form, "username": "weak", "password": "1"})
+    assert page.status_code == 200 and page.context["adminform"].form.errors["password"]
+    assert not get_user_model().objects.filter(username__in=["m-new", "weak"]).exists()
 
 
 def test_a_manager_cannot_deactivate_himself_anywhere(manager):
@@ -206,7 +224,7 @@ SERVICE_WRITTEN = {
     "servicedesk.Site": {"add", "change"},
     "servicedesk.Contact": {"add", "change"},
     "servicedesk.Equipment": {"add", "change"},
-    "servicedesk.Staff": {"change"},  # services.update_staff (authority checked per person)
+    "servicedesk.Staff": {"add", "change"},  # services.create_staff / update_staff (authority per role and person)
     "servicedesk.RuleParameter": {"add"},  # params.schedule_param (authority checked per name)
     "auth.User": {"add", "change"},  # Django's user admin; role groups through services.update_staff
 }
