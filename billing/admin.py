@@ -1,29 +1,15 @@
 """Charges are financial records: read-only in the admin, never deleted (corrections are new rows / decisions)."""
 from django.contrib import admin
 
+from servicedesk.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import ChargeDecision, ChargeLine, RepairPlan, SoftwareVisitSlot, VisitCharge
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ChargeLineInline(admin.TabularInline):
+class ChargeLineInline(ReadOnlyInline):
     model = ChargeLine
-    extra = 0
-    can_delete = False
     fields = ["position", "superseded", "kind", "item", "cost", "quantity", "amount", "rule", "status", "explanation"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VisitCharge)

@@ -183,7 +183,7 @@ class StatementViewSet(_OwnOrAll, mixins.ListModelMixin, mixins.RetrieveModelMix
     def get_object(self):
         st = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         if not sees_all(self.request.user) and st.person_id != getattr(staff_of(self.request.user), "pk", None):
-            raise exceptions.PermissionDenied(_("只能查看本人的月度结算单。"))
+            raise exceptions.NotFound()  # another person's statement: not found, never "exists but not yours" (rule 6)
         return st
 
     def _reload(self, st):

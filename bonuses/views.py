@@ -96,11 +96,11 @@ def mine(request):
 
 @login_required
 def statement(request, pk: int):
-    """A statement, printable; its person, managers, admin and finance only (another person's → 403 with a message)."""
+    """A statement, printable; its person, managers, admin and finance only (another person's → 404)."""
     st = get_object_or_404(selectors.statements(), pk=pk)
     me = staff_of(request.user)
     if not (has_role(request.user, *SEE_ALL) or (me is not None and st.person_id == me.pk)):
-        raise PermissionDenied(_("只能查看本人的月度结算单。"))
+        raise Http404  # another person's statement: not found, never "exists but not yours" (rule 6)
     st.totals = selectors.totals_of(st)
     if request.method == "POST":
         action = request.POST.get("action")

@@ -2,24 +2,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.admin_base import ReadOnlyAdmin
+from servicedesk.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from servicedesk.texts import render
 
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(ReadOnlyInline):
     model = PenaltyDecision
-    extra = 0
-    can_delete = False
     readonly_fields = ["action", "by", "at", "points_before", "points_after", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Penalty)
-class PenaltyAdmin(admin.ModelAdmin):
+class PenaltyAdmin(ReadOnlyAdmin):
+    """Proposed from events and decided through penalties.services (R-N1…R-N4): read-only here."""
+
     list_display = ["occurred_on", "person", "rule", "joint_role", "suggested_points", "points", "status", "source_text"]
     list_filter = ["rule", "status", "joint_role"]
     list_select_related = ["person"]
@@ -27,12 +24,6 @@ class PenaltyAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_on"
     inlines = [DecisionInline]
     readonly_fields = [f.name for f in Penalty._meta.concrete_fields if f.name != "id"]
-
-    def has_add_permission(self, request):
-        return False  # proposals come from events through services.propose (R-N1)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # R-N4
 
 
 @admin.register(PenaltyDecision)
@@ -43,7 +34,7 @@ class PenaltyDecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DismissalFlag)
-class DismissalFlagAdmin(admin.ModelAdmin):
+class DismissalFlagAdmin(ReadOnlyAdmin):
     list_display = ["person", "raised_at", "reason_text", "status", "decision", "decided_by"]
 
     @admin.display(description=_("原因"))
@@ -52,9 +43,3 @@ class DismissalFlagAdmin(admin.ModelAdmin):
     list_filter = ["status", "decision"]
     list_select_related = ["person", "decided_by"]
     readonly_fields = [f.name for f in DismissalFlag._meta.concrete_fields if f.name != "id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # R-N2/R-N4

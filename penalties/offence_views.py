@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +93,7 @@ def _readable_record(request, pk: int) -> RecordedOffence:
     record = get_object_or_404(RecordedOffence.objects.select_related("person", "recorded_by"), pk=pk)
     me = staff_of(request.user)
     if not (has_role(request.user, Role.MANAGER) or (me and me.pk in (record.person_id, record.recorded_by_id))):
-        raise PermissionDenied(_("只能查看与本人有关的违规记录。"))
+        raise Http404  # another person's record: not found, never "exists but not yours" (rule 6)
     return record
 
 

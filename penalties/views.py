@@ -13,7 +13,7 @@ from servicedesk.errors import DomainError
 from servicedesk.forms import error_text
 from servicedesk.models import Staff
 from servicedesk.months import month_or
-from servicedesk.permissions import require_role, require_staff, staff_of
+from servicedesk.permissions import has_role, require_role, require_staff, staff_of
 
 from . import selectors, services
 from .choices import RULES, FlagDecision, PenaltyStatus
@@ -119,12 +119,13 @@ def mine(request):
 
 @login_required
 def person_history(request, pk: int):
-    """Anyone's history for managers; everybody else only their own (another person's → 403)."""
+    """Anyone's history for managers; everybody else only their own (another person's → 404)."""
     me = staff_of(request.user)
     person = get_object_or_404(Staff, pk=pk)
     if me is not None and me.pk == person.pk:
         return redirect("penalties:mine")
-    require_role(request.user, Role.MANAGER)
+    if not has_role(request.user, Role.MANAGER):
+        raise Http404  # another person's history: not found, never "exists but not yours" (rule 6)
     return _history(request, person, own=False)
 
 

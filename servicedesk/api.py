@@ -333,10 +333,11 @@ class RuleParameterSerializer(serializers.Serializer):
 
 class RuleParameterViewSet(_Base, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """GET: every version of every rule parameter (filter `name`); POST: schedule a new version
-    (managers). A value outside its type or range → 400 naming the parameter (`value`)."""
+    (managers; the security.* safeguards only admin — params.check_schedule decides, 403 otherwise). A value outside
+    its type or range → 400 naming the parameter (`value`)."""
 
     read_roles = frozenset({Role.MANAGER, Role.ADMIN})
-    write_roles = frozenset({Role.MANAGER})
+    write_roles = frozenset({Role.MANAGER, Role.ADMIN})
     filterset_class = RuleParameterFilter
 
     def get_serializer_class(self):

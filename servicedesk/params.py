@@ -68,18 +68,29 @@ def get_params(names: Iterable[str], *, on: date) -> dict[str, ParamValue]:
     return found
 
 
-def schedule_param(*, name: str, value, effective_from: date, today: date, by=None, note: str = "") -> RuleParameter:
-    """A manager's change of a parameter: a new version from `effective_from` (today or later).
+def check_schedule(*, name: str, value, effective_from: date, today: date, by=None):
+    """Every check of a new version of `name`, writing nothing: the author's authority (`by`, a User or Staff; None =
+    the system — security.* parameters only admin, the others only a manager: permissions.check_parameter_change),
+    no back-dating, a known name, the value's type and range. Returns (the current row, the checked value). The API,
+    the pages and the Django admin all pass here (docs/developers.md rule 4: one way to change a parameter)."""
+    from .permissions import check_parameter_change
 
-    Back-dating is refused: it would change computations already made.
-    """
+    if by is not None:
+        check_parameter_change(getattr(by, "user", by), name)
     if effective_from < today:
         raise DomainError(_("生效日期不能早于今天:已做的计算不能被追溯修改。"), field="effective_from")
+    current = RuleParameter.objects.filter(name=name).order_by("-effective_from").first()
+    if current is None:
+        raise UnknownParameterError(_("未知的规则参数:%(name)s") % {"name": name}, field="name")
+    return current, _checked_value(name, value, current)
+
+
+def schedule_param(*, name: str, value, effective_from: date, today: date, by=None, note: str = "") -> RuleParameter:
+    """A change of a parameter: a new version from `effective_from` (today or later), by someone who may
+    (check_schedule). Back-dating is refused: it would change computations already made.
+    """
     with transaction.atomic():
-        current = RuleParameter.objects.filter(name=name).order_by("-effective_from").first()
-        if current is None:
-            raise UnknownParameterError(_("未知的规则参数:%(name)s") % {"name": name}, field="name")
-        value = _checked_value(name, value, current)
+        current, value = check_schedule(name=name, value=value, effective_from=effective_from, today=today, by=by)
         row, _created = RuleParameter.objects.update_or_create(
             name=name,
             effective_from=effective_from,

@@ -139,19 +139,71 @@ def check_staff_edit(user, *, staff) -> None:
 
 def grantor_conflict(*, decider, person, on) -> bool:
     """R-N1 Decision: was `decider`'s account created, or given a role, by `person` within
-    `security.grantor_conflict_days` before `on`? Such an account may not decide `person`'s penalties."""
+    `security.grantor_conflict_days` before `on`? Such an account may not decide `person`'s penalties.
+
+    The window is the longer of the one in force on the day of the grant and the one in force on `on`: a later
+    version (admin only, never back-dated) can widen the safeguard but never release a conflict that already
+    existed when the role was given."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from .models import RoleChange
+    from .models import RoleChange, RuleParameter
     from .params import param
 
     if decider is None or person is None or decider.user.is_superuser:
         return False
-    on_date = timezone.localdate(on) if hasattr(on, "hour") else on
-    days = int(param("security.grantor_conflict_days", on=on_date))
-    since = on - timedelta(days=days) if hasattr(on, "hour") else None
-    rows = RoleChange.objects.filter(staff=decider, by_id=person.user_id)
-    rows = rows.filter(at__gte=since) if since is not None else rows.filter(at__date__gte=on_date - timedelta(days=days))
-    return any(row.kind == RoleChange.Kind.CREATED or row.granted for row in rows.only("kind", "old_roles", "new_roles"))
+    at = on if hasattr(on, "hour") else None
+    on_date = timezone.localdate(on) if at is not None else on
+    name = "security.grantor_conflict_days"
+    days_now = int(param(name, on=on_date))
+    widest = max([days_now, *(int(v) for v in RuleParameter.objects.filter(name=name, effective_from__lte=on_date).values_list("value", flat=True))])
+    rows = RoleChange.objects.filter(staff=decider, by_id=person.user_id, at__date__gte=on_date - timedelta(days=widest + 1))
+    if at is not None:
+        rows = rows.filter(at__lte=at)
+    for row in rows.only("kind", "old_roles", "new_roles", "at"):
+        if not (row.kind == RoleChange.Kind.CREATED or row.granted):
+            continue
+        days = max(days_now, int(param(name, on=timezone.localdate(row.at))))
+        if (at - row.at if at is not None else timedelta(days=(on_date - timezone.localdate(row.at)).days)) <= timedelta(days=days):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- active accounts
+def account_active(user) -> bool:
+    """Is `user` allowed in at all? A deactivated Staff profile is a deactivated account: it signs in nowhere —
+    not the pages, not the API, not the admin, not a link — and an open session or token stops working at the
+    next request (the one check: servicedesk.auth.ActiveStaffBackend for sessions, ExpiringTokenAuthentication
+    for tokens). Users without a profile are ruled by Django's own `is_active`."""
+    if not getattr(user, "is_active", False):
+        return False
+    staff = staff_of(user)
+    return staff is None or staff.active
+
+
+# --------------------------------------------------------------------------- rule parameters (docs/developers.md rule 2)
+# Safeguards against the people they guard are not rules a manager tunes (rule 6 of the house: nobody decides their
+# own case): the `security.*` parameters are changed only by admin (行政部) or a superuser, audited like every
+# version (who, when, why, simple_history) and never back-dated; every other parameter is the manager's.
+SECURITY_PARAMETER_PREFIX = "security."
+
+
+def may_change_parameter(user, name: str) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    staff = staff_of(user)
+    if staff is None or not staff.active:
+        return False
+    if name.startswith(SECURITY_PARAMETER_PREFIX):
+        return staff.has_role(Role.ADMIN)
+    return staff.has_role(Role.MANAGER)
+
+
+def check_parameter_change(user, name: str) -> None:
+    """Refuse (PermissionDenied, translated) a new version of `name` that `user` may not schedule."""
+    if may_change_parameter(user, name):
+        return
+    if name.startswith(SECURITY_PARAMETER_PREFIX):
+        raise PermissionDenied(_("安全参数(%(name)s)只能由行政部或系统管理员调整。") % {"name": name})
+    raise PermissionDenied(_("规则参数只能由部门经理调整。"))

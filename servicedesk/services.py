@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,15 +83,24 @@ def update_staff(*, staff: Staff, roles: list[str] | None = None, by=None, now=N
         if unknown:
             raise ValidationError({"roles": _("未知的角色:%(roles)s") % {"roles": ", ".join(unknown)}})
     with transaction.atomic():
-        old_roles = list(Staff.objects.get(pk=staff.pk).roles) if staff.pk else []
+        stored = Staff.objects.select_related("user").get(pk=staff.pk) if staff.pk else None
+        old_roles = list(stored.roles) if stored is not None else []
+        was_active = stored.active if stored is not None else True
         if by is not None:
-            check_staff_edit(by, staff=staff)
+            check_staff_edit(by, staff=stored or staff)
+            if was_active and fields.get("active") is False and staff.user_id == getattr(by, "pk", None):
+                # nobody decides their own case (rule 6 of the house): a deactivation is someone else's act
+                raise PermissionDenied(_("不能停用自己的账号,请由有权限的其他人办理。"))
             if roles is not None:
                 check_role_change(by, staff=staff, old_roles=old_roles, new_roles=roles)
         for name, value in fields.items():
             setattr(staff, name, value)
         staff.full_clean()
         staff.save()
+        if was_active and not staff.active:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user_id=staff.user_id).delete()  # a deactivated account keeps no API token
         if roles is not None:
             staff.user.groups.set(Group.objects.filter(name__in=roles))
             staff.__dict__.pop("roles", None)

@@ -76,7 +76,7 @@ MIDDLEWARE = [
 
 # --- login lockout (django-axes, against password guessing): AXES_FAILURE_LIMIT failed logins of one username
 # from one address lock that pair for AXES_COOLOFF_MINUTES, on the login page and on POST /api/auth/token/.
-AUTHENTICATION_BACKENDS = ["servicedesk.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["servicedesk.auth.LockoutBackend", "servicedesk.auth.ActiveStaffBackend"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))

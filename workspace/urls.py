@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from servicedesk import language
 from servicedesk import views as core_views
+from servicedesk.auth import LoginForm
 
 from . import views
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # pages that carry no <link rel=icon> (printouts, the API docs, a bare file) still find the icon
     path("favicon.ico", core_views.favicon),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # the language picker; for a signed-in person it also saves the preferred language (rule 7)
     path("i18n/setlang/", language.set_language, name="set_language"),

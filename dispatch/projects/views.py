@@ -84,7 +84,7 @@ def _visible(me, pk) -> Project:
     except Project.DoesNotExist:
         raise Http404 from None
     if not me.has_role(*SEES_ALL) and project.manager_id != me.pk and not any(m.staff_id == me.pk for m in project.members.all()):
-        raise PermissionDenied(_("只能查看您参与的项目。"))
+        raise Http404  # a project one is not part of: not found, never "exists but not yours" (rule 6)
     return project
 
 

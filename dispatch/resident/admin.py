@@ -1,5 +1,6 @@
-"""Resident service, team projects and contracts (R-R1…R-R6) in the admin: the site groups and contracts are
-edited here; workflow records are read-only."""
+"""Resident service, team projects and contracts (R-R1…R-R6) in the admin: read-only — site leads are set
+through resident.services.set_site_lead and contracts created through contracts.services.create_contract (their
+pages), workflow records by their services."""
 from django.contrib import admin
 
 from servicedesk.admin_base import ReadOnlyAdmin
@@ -10,24 +11,15 @@ from .models import AttendanceSheet, ClientLink, DocumentsDue, QualityEvaluation
 
 
 @admin.register(ResidentPost)
-class ResidentPostAdmin(admin.ModelAdmin):
+class ResidentPostAdmin(ReadOnlyAdmin):
     list_display = ["site", "lead"]
-    autocomplete_fields = []
     list_select_related = ["site__client", "lead"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MaintenanceContract)
-class MaintenanceContractAdmin(admin.ModelAdmin):
+class MaintenanceContractAdmin(ReadOnlyAdmin):
     list_display = ["number", "client", "starts_on", "ends_on", "frequency", "amount", "renewal_reminded_at"]
     list_select_related = ["client"]
-    filter_horizontal = ["equipment"]
-    readonly_fields = ["renewal_reminded_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResidentReport)

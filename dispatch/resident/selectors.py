@@ -137,7 +137,8 @@ def sheet_grid(*, sheet: AttendanceSheet):
     from servicedesk.months import last_day
 
     techs = list(Staff.objects.filter(resident_site_id=sheet.site_id).order_by("name"))
-    marks = {(d.technician_id, d.day): d.mark for d in AttendanceDay.objects.filter(sheet=sheet)}
+    stored = AttendanceDay.objects.filter(sheet=sheet) if sheet.pk else AttendanceDay.objects.none()  # a blank sheet: none yet
+    marks = {(d.technician_id, d.day): d.mark for d in stored}
     days = [sheet.month.replace(day=n) for n in range(1, last_day(sheet.month).day + 1)]
     return techs, days, [(t, [(d, marks.get((t.pk, d), "")) for d in days]) for t in techs]
 

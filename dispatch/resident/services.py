@@ -173,11 +173,16 @@ def _require_lead(site: Site, by: Staff) -> None:
         raise PermissionDenied(_("只有本驻点的组长可以填写考勤表。"))
 
 
-def attendance_sheet(*, site: Site, month: date, by: Staff) -> AttendanceSheet:
+def attendance_sheet(*, site: Site, month: date, by: Staff, create: bool = True) -> AttendanceSheet:
+    """The site's sheet of the month, for its lead. `create=False` (reading a page: a GET writes nothing) gives the
+    stored sheet or a blank, unsaved one; the sheet is stored when the lead first saves a mark."""
     if not site.resident:
         raise DomainError(_("该网点不是驻点单位。"), field="site")
     _require_lead(site, by)
     lead = site_lead(site) or by
+    if not create:
+        stored = AttendanceSheet.objects.filter(site=site, month=first_day(month)).first()
+        return stored or AttendanceSheet(site=site, month=first_day(month), lead=lead)
     sheet, _created = AttendanceSheet.objects.get_or_create(site=site, month=first_day(month), defaults={"lead": lead})
     return sheet
 

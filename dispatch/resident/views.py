@@ -63,7 +63,7 @@ def _visible_report(me, pk):
     except ResidentReport.DoesNotExist:
         raise Http404 from None
     if report.technician_id != me.pk and not me.has_role(*CHAIN):
-        raise PermissionDenied(_("只能查看本人的驻场月报。"))
+        raise Http404  # another person's report: not found, never "exists but not yours" (rule 6)
     return report
 
 
@@ -202,7 +202,8 @@ def attendance(request):
         month = parse_month(request.GET.get("month") or request.POST.get("month") or timezone.localdate())
     except DomainError:
         month = first_day(timezone.localdate())
-    sheet = services.attendance_sheet(site=site, month=month, by=me)
+    # a GET writes nothing (the sheet is stored by the first save); a POST saves through the services
+    sheet = services.attendance_sheet(site=site, month=month, by=me, create=request.method == "POST")
     now = timezone.now()
     if request.method == "POST":
         try:
@@ -224,7 +225,6 @@ def attendance(request):
         except (DomainError, ValidationError) as exc:
             messages.error(request, error_text(exc))
         return redirect(f"{request.path}?site={site.pk}&month={month:%Y-%m}" + (f"&day={request.POST.get('day')}" if request.POST.get("day") else ""))
-    sheet.refresh_from_db()
     techs, days, grid = selectors.sheet_grid(sheet=sheet)
     day = None
     if request.GET.get("day"):

@@ -9,8 +9,15 @@ and revocation on logout (API and page); settings in docs/deployment.md.
   token is replaced by a fresh one.
 - `views.LogoutView`: POST /api/auth/logout/ — deletes the caller's token (and ends the session).
 - `user_logged_out` → the user's token is deleted on page logout too.
+- `ActiveStaffBackend`: Django's model backend, except that a deactivated Staff profile cannot sign in and an
+  open session of one is signed out at its next request (`permissions.account_active`, the one check; the token
+  authentication applies it too). `LoginForm` says so in words instead of "wrong password".
 """
+from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
@@ -87,7 +94,11 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF token auth that refuses tokens older than settings.API_TOKEN_TTL."""
 
     def authenticate_credentials(self, key):
+        from ..permissions import account_active
+
         user, token = super().authenticate_credentials(key)
+        if not account_active(user):
+            raise exceptions.AuthenticationFailed(deactivated_message())
         if token_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed(_("令牌已过期,请重新获取。"))
@@ -118,3 +129,51 @@ def revoke_tokens(*, user) -> None:
 def revoke_token_on_logout(sender, request, user, **kwargs):
     if user is not None:
         revoke_tokens(user=user)
+
+
+# --------------------------------------------------------------------------- deactivated accounts
+def deactivated_message() -> str:
+    return _("该账号已停用,不能登录。如有疑问请联系管理员。")
+
+
+class ActiveStaffBackend(ModelBackend):
+    """Django's model backend with one more condition for signing in and for staying signed in: an active Staff
+    profile (permissions.account_active). Deactivating a person signs them out of every page, the admin and
+    every link at their next request."""
+
+    def user_can_authenticate(self, user):
+        from ..permissions import account_active
+
+        return super().user_can_authenticate(user) and account_active(user)
+
+    def get_user(self, user_id):
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("staff").get(pk=user_id)  # the profile in the same query
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+def deactivated_credentials(username: str, password: str) -> bool:
+    """Are these the right credentials of a deactivated account? (to say why the login is refused)"""
+    from ..permissions import account_active
+
+    User = get_user_model()
+    user = User._default_manager.select_related("staff").filter(username=username).first()
+    return bool(user is not None and password and not account_active(user) and user.check_password(password))
+
+
+class LoginForm(AuthenticationForm):
+    """The login page's form: a deactivated account hears that it is deactivated (not "wrong password")."""
+
+    deactivated = False
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if deactivated_credentials(self.cleaned_data.get("username") or "", self.cleaned_data.get("password") or ""):
+                self.deactivated = True
+                raise forms.ValidationError(deactivated_message(), code="inactive") from None
+            raise

@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 from axes.handlers.proxy import AxesProxyHandler
 
 from ..api_errors import ErrorSerializer
-from . import AnonThrottle, LoginThrottle, issue_token, lockout_message, revoke_tokens
+from . import (
+    AnonThrottle, LoginThrottle, deactivated_credentials, deactivated_message, issue_token, lockout_message, revoke_tokens,
+)
 
 
 class Locked(exceptions.APIException):
@@ -54,6 +56,9 @@ class TokenView(ObtainAuthToken):
         if not serializer.is_valid():
             if settings.AXES_ENABLED and getattr(request._request, "axes_locked_out", False):
                 raise Locked({"detail": lockout_message(), "code": "locked_out"})
+            data = request.data if hasattr(request.data, "get") else {}
+            if deactivated_credentials(str(data.get("username", ""))[:150], str(data.get("password", ""))):
+                raise exceptions.ValidationError({"non_field_errors": [deactivated_message()]})
             raise exceptions.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         # what a page login sends: axes resets the failure count (AXES_RESET_ON_SUCCESS), last_login is set

@@ -71,5 +71,5 @@ def test_supervisor_records_an_offence_with_a_photo(reference_data, pages, journ
 
     other = pages.phone("someone else")
     login(other, "other")
-    other.guard.expect(r"status of 403")
-    assert other.request.get(f"/penalties/offences/{record.pk}/photo/").status == 403
+    other.guard.expect(r"status of 404")
+    assert other.request.get(f"/penalties/offences/{record.pk}/photo/").status == 404  # another's record: not revealed

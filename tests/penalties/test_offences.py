@@ -162,5 +162,5 @@ def test_pages_record_decide_and_my_record(tech, supervisor, manager, page, othe
     assert Penalty.objects.get().status == PenaltyStatus.CONFIRMED
     r = page(tech).get("/penalties/offences/mine/")
     assert r.status_code == 200 and "P3" in r.content.decode()
-    assert page(other_technician).get(f"/penalties/offences/{rec.pk}/").status_code == 403
+    assert page(other_technician).get(f"/penalties/offences/{rec.pk}/").status_code == 404  # not revealed
     assert page(other_technician).get("/penalties/offences/new/").status_code == 403

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from bonuses.resident_rules import resident_awards
 from dispatch.resident import services
 from dispatch.resident.choices import DayMark
-from dispatch.resident.models import AttendanceDay, DocumentsDue
+from dispatch.resident.models import AttendanceDay, AttendanceSheet, DocumentsDue
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import RuleParameter
 
@@ -92,6 +92,20 @@ def test_r_r1_the_attendance_page_works_on_the_phone_and_in_the_browser(client, 
     assert AttendanceDay.objects.get(technician=resident, day=date(2026, 11, 5)).mark == "trip"
     client.force_login(resident.user)
     assert client.get(f"/dispatch/resident/attendance/?site={site.pk}").status_code == 403
+
+
+def test_reading_the_attendance_page_writes_nothing(client, site, post, lead, resident):
+    """A GET never writes (rule 4): browsing months shows blank sheets; the first saved mark stores the sheet."""
+    client.force_login(lead.user)
+    with time_machine.travel(at(11, 5), tick=False):
+        for month in ("2026-09", "2026-10", "2027-03"):
+            page = client.get(f"/dispatch/resident/attendance/?site={site.pk}&month={month}")
+            assert page.status_code == 200 and "驻点技术员甲" in page.content.decode()
+        assert not AttendanceSheet.objects.exists()
+        client.post("/dispatch/resident/attendance/", {"site": site.pk, "month": "2026-10", "day": "2026-10-09",
+                                                       f"m-{resident.pk}-2026-10-09": "leave"})
+    assert list(AttendanceSheet.objects.values_list("month", flat=True)) == [date(2026, 10, 1)]
+    assert AttendanceDay.objects.get(technician=resident, day=date(2026, 10, 9)).mark == "leave"
 
 
 def test_dispatch_stops_proposing_a_technician_on_leave_and_residents_for_mobile_jobs(site, post, lead, resident, technician, other_technician):

@@ -57,9 +57,9 @@ def test_supervisor_and_gm_office_have_their_to_dos_and_act_in_the_browser(clien
 def test_a_technician_cannot_see_another_report_or_the_chain_page(client, resident, resident2, post):
     other = filled_report(resident2)
     client.force_login(resident.user)
-    assert client.get(f"/dispatch/resident/{other.pk}/").status_code == 403
+    assert client.get(f"/dispatch/resident/{other.pk}/").status_code == 404  # another's report: not revealed
     assert client.get("/dispatch/resident/").status_code == 403
-    assert client.post(f"/dispatch/resident/{other.pk}/approve/").status_code == 403
+    assert client.post(f"/dispatch/resident/{other.pk}/approve/").status_code == 404
 
 
 def test_the_chain_page_has_a_fixed_query_count(client, supervisor, manager, gm, django_assert_max_num_queries):

@@ -78,7 +78,7 @@ DECLARED: dict[str, dict] = {
     "api/work-orders/{pk}/": R(STAFF, None),
     "api/work-orders/{pk}/attachments/": R(STAFF, STAFF),
     "api/attachments/{pk}/remove/": R(None, STAFF),
-    "api/parameters/": R({"manager", "admin"}, {"manager"}),
+    "api/parameters/": R({"manager", "admin"}, {"manager", "admin"}),  # the service decides by name: security.* admin, the rest manager
     "favicon.ico": R(EVERYONE, None),  # a redirect to the static icon; nothing to write
     "r/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read', 'write']
     "s/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read']
