@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
 from servicedesk.models.labels import FastChoiceLabels
-from servicedesk.texts import message
+from django.utils import timezone
+
+from servicedesk.texts import Date, message
 
 from .choices import (
     CallbackStatus, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus, Question, Satisfaction, WindowRule,
@@ -204,6 +206,10 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.client} · {self.created_at:%Y-%m-%d}"
+
+    def label_message(self) -> dict:
+        """The complaint as a penalty's source names it: the client as typed, the day (rule 7)."""
+        return message("%(client)s · %(day)s", client=str(self.client), day=Date(timezone.localtime(self.created_at).date()))
 
     def get_absolute_url(self):
         return f"/callbacks/complaints/{self.pk}/"

@@ -10,9 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
 from servicedesk.months import date_bounds
-from servicedesk.texts import render
+from servicedesk.texts import Date, message, render
 
 from .choices import (
     RULE_CHOICES,
@@ -225,6 +226,11 @@ class RecordedOffence(models.Model):
 
     def __str__(self):
         return f"{self.rule} · {self.person} · {self.occurred_at:%Y-%m-%d}"
+
+    def label_message(self) -> dict:
+        """The offence as a penalty's source names it: the clause, the person as typed, the day (rule 7)."""
+        return message("%(rule)s · %(person)s · %(day)s", rule=self.rule, person=str(self.person),
+                       day=Date(timezone.localtime(self.occurred_at).date()))
 
     def get_absolute_url(self):
         return f"/penalties/offences/{self.pk}/"

@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from servicedesk.api_fields import SaidField
 from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
@@ -280,6 +281,7 @@ class OverdueItemSerializer(serializers.ModelSerializer):
     follow_up_owner_name = serializers.CharField(source="follow_up_owner.name", read_only=True, default=None, allow_null=True)
     week_of = serializers.DateField(source="review.week_of", read_only=True)
     cause = enum_field(OverdueCause.choices, read_only=True)
+    follow_up_rule = SaidField()
 
     class Meta:
         model = OverdueReviewItem

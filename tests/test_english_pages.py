@@ -45,22 +45,7 @@ SKIP_VIEW = re.compile(r"logout|set_language|export|download|template|delete|jsi
 # KNOWN, being moved to stored messages on the lead's branch (dispatch deadlines, penalty sources, payment and
 # statement line defaults, import job messages, the calendar alert's separator). Each entry is the exact
 # Chinese text the product still writes; the lead removes an entry when its fix lands.
-TEMPORARY_ALLOWED = [
-    # Deadline.explanation["text"] (dispatch/services/dispatching.py): "承诺…到达" sentences
-    re.compile(r"承诺[^<]{0,80}?到达"),
-    # Penalty.source_label (penalties/services), stored as Chinese text: the deadline, the callback question
-    # (R-K3 items), the complaint ("<client> · <date>") or the recorded offence ("P5 · <person> · <date>") a
-    # penalty comes from
-    re.compile(r"联系客户时限|出示工牌并自我介绍|讲解故障原因并给出建议|清洁机器、整理线缆|客户在服务单上签字并填写完成时间"),
-    re.compile(r"^[^·]+ · \d{4}-\d{2}-\d{2}$"),  # a complaint's source label, alone in its link
-    re.compile(r"P\d+ · [^·]+ · \d{4}-\d{2}-\d{2}"),  # a recorded offence's source label
-    # default Payment.note / ConfirmationLine.description (receivables/services)
-    re.compile(r"现场收款|上门费|期初应收"),
-    # the overdue review's stored follow-up rule (receivables/services/reviews.py, follow_up_owner)
-    re.compile(r"R-S7 业务员|R-S7 驻点技术员"),
-    # the calendar due-date alert joins its parts with a Chinese separator
-    re.compile(r"；"),
-]
+TEMPORARY_ALLOWED: list[re.Pattern] = []  # none: every product text reads in English
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 SEEN_ATTRS = {"placeholder", "title", "aria-label", "alt", "label"}

@@ -11,7 +11,7 @@ import penalties.services as penalty_services
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.params import param
-from servicedesk.texts import message
+from servicedesk.texts import as_text, message
 
 from ..choices import DifferenceKind, OverdueCause
 from ..models import OverdueReview, OverdueReviewItem, Reconciliation, ReconciliationDifference, SalesConfirmation
@@ -50,8 +50,8 @@ def follow_up_owner(conf: SalesConfirmation, residents: dict | None = None):
         else:
             owner = Staff.objects.filter(resident_site_id=conf.site_id, active=True).order_by("name").first()
         if owner is not None:
-            return owner, "R-S7 驻点技术员"
-    return conf.client.salesperson or conf.salesperson, "R-S7 业务员"
+            return owner, as_text(message(N_("R-S7 驻点技术员")))  # read in the reader's language (rule 7)
+    return conf.client.salesperson or conf.salesperson, as_text(message(N_("R-S7 业务员")))
 
 
 def prepare_reconciliation(*, technician, week_of: date, now: datetime) -> Reconciliation:
