@@ -86,7 +86,7 @@ def test_the_photo_opens_for_the_record_s_people_only(client, people):
         assert r.status_code == 200 and r["Content-Type"] == "image/png", who.name
         assert b"".join(r.streaming_content).startswith(b"\x89PNG")
     client.force_login(other.user)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # another person's offence: not revealed
     client.force_login(manager.user)
     html = client.get(reverse("penalties:offence_detail", args=[pen.source_id])).content.decode()
     assert url in html and "/media/" not in html

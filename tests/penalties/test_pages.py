@@ -107,7 +107,7 @@ def test_my_penalties_lists_own_with_reason_source_status_and_monthly_totals(pag
 
 def test_person_history_managers_see_anyone_technicians_only_themselves(page, manager, technician, other_technician):
     pending(other_technician, "P1", reason="别人的处罚")
-    assert page(technician).get(reverse("penalties:person", args=[other_technician.pk])).status_code == 403
+    assert page(technician).get(reverse("penalties:person", args=[other_technician.pk])).status_code == 404  # another person's history: not revealed
     res = page(manager).get(reverse("penalties:person", args=[other_technician.pk]))
     assert res.status_code == 200 and "别人的处罚" in res.content.decode()
     assert page(technician).get(reverse("penalties:person", args=[technician.pk])).status_code == 302
