@@ -133,6 +133,21 @@ class Penalty(models.Model):
         return label
 
     @property
+    def source_html(self):
+        """The source for a page: a stored message in the reader's language (typed names in it marked
+        `data-user-text`), a snapshot of typed text marked as such, or the source's kind and number (rule 7)."""
+        from django.utils.html import format_html
+
+        from servicedesk.texts import is_text_message, render_html
+
+        label = self.source_label or ""
+        if is_text_message(label):
+            return render_html(label)
+        if not label or DEFAULT_REPR.fullmatch(label):
+            return self.source_text
+        return format_html("<span data-user-text>{}</span>", label)
+
+    @property
     def range_label(self) -> str:
         return str(self.min_points) if self.min_points == self.max_points else f"{self.min_points}–{self.max_points}"
 
