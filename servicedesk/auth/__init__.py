@@ -159,6 +159,8 @@ def deactivated_credentials(username: str, password: str) -> bool:
     """Are these the right credentials of a deactivated account? (to say why the login is refused)"""
     from ..permissions import account_active
 
+    if not username or "\x00" in username:  # never a stored username (PostgreSQL text holds no NUL): nothing to look up
+        return False
     User = get_user_model()
     user = User._default_manager.select_related("staff").filter(username=username).first()
     return bool(user is not None and password and not account_active(user) and user.check_password(password))

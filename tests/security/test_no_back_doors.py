@@ -309,3 +309,10 @@ def test_another_persons_history_is_not_found_rather_than_forbidden(technician, 
     assert b.get(f"/penalties/people/{other_technician.pk}/").status_code == 404  # exists, but that is not said
     assert b.get("/penalties/people/999999/").status_code == 404
     assert _browser(manager).get(f"/penalties/people/{other_technician.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_token_request_with_a_nul_in_the_username_is_a_400_not_a_500(client):
+    # the deactivated-account check must not send a NUL to PostgreSQL (schemathesis found it)
+    r = client.post("/api/auth/token/", {"username": "\x00a", "password": "x"}, content_type="application/json")
+    assert r.status_code == 400 and "username" in r.json()
