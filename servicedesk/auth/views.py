@@ -35,8 +35,10 @@ class TokenView(ObtainAuthToken):
         # the lockout is checked before the throttle so a locked account always hears why
         if settings.AXES_ENABLED:
             data = request.data if hasattr(request.data, "get") else {}
-            credentials = {settings.AXES_USERNAME_FORM_FIELD: str(data.get("username", ""))[:150]}
-            if AxesProxyHandler.is_locked(request._request, credentials):
+            username = str(data.get("username", ""))[:150]
+            credentials = {settings.AXES_USERNAME_FORM_FIELD: username}
+            # a NUL is never in a username (the serializer refuses it) and PostgreSQL text cannot hold one
+            if "\x00" not in username and AxesProxyHandler.is_locked(request._request, credentials):
                 raise Locked({"detail": lockout_message(), "code": "locked_out"})
         super().initial(request, *args, **kwargs)
 
