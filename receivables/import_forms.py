@@ -13,11 +13,10 @@ from decimal import Decimal
 from functools import partial
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from servicedesk.errors import CalendarMissingError, DomainError
+from servicedesk.masterdata.columns import spellings  # every way a label may be written (rule 7)
 from servicedesk.templatetags.money import format_yuan
 
 from . import services
@@ -29,19 +28,6 @@ ECHO_CHARS = 30
 # A spreadsheet cell: the raw value passes through (a date stays a date, a number a number); every check,
 # "required" included, is the form's own, so the messages are the import's.
 Cell = partial(forms.Field, required=False)
-
-
-def spellings(label) -> list[str]:
-    """Every way finance may write a label (a column title, a terms or method name): its Chinese source and its
-    reading in each of the product's languages (rule 7: imports accept headers in either language)."""
-    out = []
-    source = getattr(label, "_args", None)
-    if source and isinstance(source[0], str):
-        out.append(source[0])
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            out.append(str(label))
-    return [s for i, s in enumerate(out) if s and s not in out[:i]]
 
 
 def by_spelling(pairs) -> dict:
