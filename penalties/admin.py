@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin_base import ReadOnlyAdmin, ReadOnlyInline
-from servicedesk.texts import render
+from servicedesk.texts import render_html
 
 from .models import DismissalFlag, Penalty, PenaltyDecision
 
@@ -25,6 +25,10 @@ class PenaltyAdmin(ReadOnlyAdmin):
     inlines = [DecisionInline]
     readonly_fields = [f.name for f in Penalty._meta.concrete_fields if f.name != "id"]
 
+    @admin.display(description=_("来源"))
+    def source_text(self, obj):
+        return obj.source_html  # rule 7: in the reader's language, typed names marked
+
 
 @admin.register(PenaltyDecision)
 class PenaltyDecisionAdmin(ReadOnlyAdmin):
@@ -39,7 +43,7 @@ class DismissalFlagAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("原因"))
     def reason_text(self, obj):
-        return render(obj.reason)  # rule 7: in the reader's language
+        return render_html(obj.reason)  # rule 7: in the reader's language
     list_filter = ["status", "decision"]
     list_select_related = ["person", "decided_by"]
     readonly_fields = [f.name for f in DismissalFlag._meta.concrete_fields if f.name != "id"]

@@ -198,7 +198,9 @@ class ConfirmationLine(models.Model):
         ordering = ["confirmation", "position"]
 
     def __str__(self):
-        return f"{self.description} × {self.quantity}"
+        from servicedesk.texts import render
+
+        return f"{render(self.description)} × {self.quantity}"  # a catalogue line's name in the reader's language
 
 
 class DueDateChange(models.Model):

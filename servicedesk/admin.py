@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import HistoryAdmin, NoDelete, ReadOnlyAdmin, ReadOnlyInline, ServiceSavedAdmin
+from .admin_base import HistoryAdmin, NoDelete, ReadableAdmin, ReadOnlyAdmin, ReadOnlyInline, ServiceSavedAdmin
 from .choices import Role
 from .errors import DomainError
 from .forms import apply_domain_error
@@ -45,13 +45,13 @@ class NoChangeMixin:
         return False
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(ReadableAdmin, admin.TabularInline):
     model = Site
     extra = 0
     can_delete = False
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadableAdmin, admin.TabularInline):
     model = Contact
     extra = 0
     can_delete = False
@@ -152,7 +152,9 @@ class StaffAdmin(MasterDataImportMixin, NoDelete, HistoryAdmin):
 
     @admin.display(description=_("角色"))
     def roles_display(self, obj):
-        return "、".join(str(Role(r).label) for r in obj.roles)
+        from .texts import _list_sep
+
+        return _list_sep().join(str(Role(r).label) for r in obj.roles)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -208,7 +210,9 @@ class WorkOrderEventInline(ReadOnlyInline):
     @admin.display(description=_("说明"))
     def note_text(self, obj):
         """The note in the reader's language (rule 7), never the stored message's JSON (rule 2)."""
-        return render(obj.note)
+        from .templatetags.texts import say_typed
+
+        return say_typed(obj.note)
 
 
 class WorkOrderAttachmentInline(ReadOnlyInline):
@@ -372,7 +376,9 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("内容"))
     def shown_text(self, obj):
-        return obj.body  # rule 7: in the reader's language
+        from .templatetags.texts import say_typed
+
+        return say_typed(obj.message or obj.text)  # rule 7: in the reader's language, typed names marked
 
 
 # --- accounts: role changes made in Django's admin follow the same rules and leave the same audit (docs/rules.md §1) ---
@@ -383,7 +389,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 User = get_user_model()
 
 
-class AuditedUserAdmin(NoDelete, DjangoUserAdmin):
+class AuditedUserAdmin(ReadableAdmin, NoDelete, DjangoUserAdmin):
     """Django's user admin, except that a change of a staff member's role groups goes through
     `services.update_staff` — refused for one's own account or without authority over the role (403, nothing
     saved), written to the role-change audit otherwise — and that only a superuser sees the superuser,
@@ -435,7 +441,18 @@ admin.site.register(Group, RoleGroupAdmin)
 class RoleChangeAdmin(ReadOnlyAdmin):
     """The role-change audit: read-only, never deleted."""
 
-    list_display = ["at", "staff", "kind", "old_roles", "new_roles", "by"]
+    list_display = ["at", "staff", "kind", "old_roles_text", "new_roles_text", "by"]
+    fields = ["at", "by", "staff", "kind", "old_roles_text", "new_roles_text"]
+    readonly_fields = ["old_roles_text", "new_roles_text"]
+
+    @admin.display(description=_("原角色"))
+    def old_roles_text(self, obj):
+        return obj.roles_text(obj.old_roles)
+
+    @admin.display(description=_("新角色"))
+    def new_roles_text(self, obj):
+        return obj.roles_text(obj.new_roles)
+
     list_filter = ["kind"]
     search_fields = ["staff__name", "staff__user__username", "by__username"]
     list_select_related = ["staff", "by"]

@@ -103,7 +103,12 @@ def param_value_text(name: str, value, *, inputs: dict | None = None) -> str:
             _("%(band)s 档:%(row)s") % {"band": _tier_band(value, i), "row": _row_text(spec, row)} for i, row in enumerate(value)
         )
     if spec.kind == RECORD and isinstance(value, dict):
-        return _list_sep().join(f"{c.label} {display_cell(c, value.get(c.key))}" for c in spec.cells)
+        from .param_specs import offence_text
+
+        def cell_text(c, v):  # a penalty clause's seeded offence reads in the reader's words (rule 7)
+            return offence_text(spec, v) if c.key == "offence" and isinstance(v, str) else display_cell(c, v)
+
+        return _list_sep().join(f"{c.label} {cell_text(c, value.get(c.key))}" for c in spec.cells)
     if spec.kind == NESTED and isinstance(value, dict):
         return _group_sep().join(
             f"{glabel} " + _list_sep().join(f"{c.label} {display_cell(c, (value.get(g) or {}).get(c.key))}" for c in spec.cells)

@@ -38,7 +38,15 @@ class RoleChange(models.Model):
         indexes = [models.Index(fields=["staff", "by", "at"], name="rolechange_staff_by_at")]
 
     def __str__(self):
-        return f"{self.staff} {self.old_roles} → {self.new_roles}"
+        return f"{self.staff} {self.roles_text(self.old_roles)} → {self.roles_text(self.new_roles)}"
+
+    @staticmethod
+    def roles_text(roles) -> str:
+        """Roles by their names in the reader's language, "—" for none (never a list's repr)."""
+        from ..choices import Role
+        from ..texts import _list_sep
+
+        return _list_sep().join(str(Role(r).label) if r in Role.values else str(r) for r in roles or []) or "—"
 
     @property
     def granted(self) -> list[str]:

@@ -32,3 +32,16 @@ def say_typed(value):
     if is_message(value) or not isinstance(value, str) or is_text_message(value):
         return render_html(value)
     return user_text(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def admin_heading(context, title):
+    """A Django admin heading that names a record ("Change history: 龙华民治星辰教育"): the record's name, which
+    people typed, marked `data-user-text`; the rest of the heading is the admin's own words."""
+    record = context.get("original") or context.get("object")
+    title = str(title)
+    name = str(record) if record not in (None, "") else ""
+    if not name or name not in title:
+        return title
+    before, _sep, after = title.partition(name)
+    return format_html("{}<span data-user-text>{}</span>{}", before, name, after)
