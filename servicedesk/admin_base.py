@@ -165,6 +165,9 @@ class ReadableAdmin:
         return links
 
     def _all_readonly(self, request, obj):
+        # like Django's own change form: the add form is editable whenever adding is allowed
+        if obj is None and not isinstance(self, admin.options.InlineModelAdmin):
+            return not self.has_add_permission(request)
         return not self.has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
