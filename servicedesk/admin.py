@@ -17,7 +17,6 @@ from .errors import DomainError
 from .forms import apply_domain_error
 from .services import save_record
 from .masterdata.admin import ClientResource, EquipmentResource, MasterDataImportMixin, SiteResource, StaffResource
-from .texts import render
 
 from .models import (
     CalendarDay,
