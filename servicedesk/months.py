@@ -96,7 +96,8 @@ def parse_month(value, *, field: str = "month", default=_REQUIRED) -> date | Non
         raise DomainError(_("月份格式应为 YYYY-MM,例如 2026-11。"), field=field)
     if not in_range(parsed):
         raise DomainError(
-            _("月份超出范围:年份应在 %(first)s 到 %(last)s 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            _("月份 %(value)s 超出范围:年份应在 %(first)s 到 %(last)s 之间。")
+            % {"value": f"{parsed:%Y-%m}", "first": FIRST_YEAR, "last": LAST_YEAR},
             field=field,
             code="month_range",
         )

@@ -102,7 +102,7 @@ def test_nul_in_a_page_query_string_is_a_400_page(client, manager):
 def test_an_api_month_out_of_range_is_a_400_naming_month(api, manager, month):
     response = api(manager).get(f"/api/reports/monthly/{month}/")
     assert response.status_code == 400, response.content
-    assert response.json()["month"] == [f"月份超出范围:年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间。"] or month == "0000-01"
+    assert response.json()["month"] == [f"月份 {month} 超出范围:年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间。"] or month == "0000-01"
     compile_ = api(manager).post(f"/api/bonuses/months/{month}/compile/")
     assert compile_.status_code == 400 and "month" in compile_.json()
 
