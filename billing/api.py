@@ -12,6 +12,7 @@ from servicedesk.choices import Role
 from servicedesk.models import Client, Equipment
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.quantities import QuantityField
 from servicedesk.api_fields import SaidField
 
 from . import selectors, services
@@ -31,7 +32,7 @@ class QuoteLineInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LineKind.choices)
     item = serializers.ChoiceField(choices=LineItem.choices, required=False, default=LineItem.OTHER)
     cost = MoneyField(allow_zero=True, required=False, allow_null=True, default=None)  # plain decimal, 2 places
-    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY, required=False, default=1)
+    quantity = QuantityField(max_value=services.MAX_QUANTITY, required=False, default=1)
     installed = serializers.BooleanField(required=False, default=False)
 
 

@@ -21,6 +21,7 @@ from servicedesk.models import Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.quantities import QuantityField
 
 from . import services
 from .choices import ResidentReason
@@ -108,7 +109,7 @@ class LineSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, required=False, default="")
     # plain decimal, 2 places; the sign is left to billing.clean_lines so every close-out error is named at once
     cost = MoneyField(allow_zero=True, allow_negative=True, required=False, allow_null=True, default=None)
-    quantity = serializers.IntegerField(required=False, default=1)
+    quantity = QuantityField(max_value=None, required=False, default=1)  # the range is billing.clean_lines' (every row named)
     installed = serializers.BooleanField(required=False, default=False)
 
 

@@ -1,4 +1,6 @@
 """Forms of the dispatch pages: they parse input; services decide."""
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from .choices import ResidentReason
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.money import parse_money
+from servicedesk.quantities import QuantityFormField
 from servicedesk.forms import UserTextSelect
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -27,6 +30,7 @@ class IntakeForm(forms.ModelForm):
             "quantity", "content", "channel", "service_mode", "description", "required_at", "cooperation_chargeable",
         ]
         widgets = {"client": forms.HiddenInput, "required_at": DT_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"quantity": QuantityFormField}  # plain ASCII digits (servicedesk.quantities)
 
     def __init__(self, *args, new_client: bool = False, now=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,7 +219,8 @@ def lines_from(data) -> list[dict]:
                 "item": item,
                 "description": row["description"],
                 "cost": cost,
-                "quantity": int(q) if str(q).strip().isdigit() else q,
+                # ASCII digits only: str.isdigit() is true for "١٠٠" and "１００" (billing refuses anything else by row)
+                "quantity": int(q) if re.fullmatch(r"[0-9]+", str(q).strip()) else q,
                 "installed": row["installed"],
             }
         )

@@ -18,6 +18,7 @@ from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, has_role, staff_of
+from servicedesk.quantities import QuantityField
 from servicedesk.texts import render
 
 from . import selectors, services
@@ -139,7 +140,7 @@ class ConfirmationSerializer(serializers.ModelSerializer):
 
 class LineInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=200)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    quantity = QuantityField(decimal_places=2, max_digits=10, min_value=Decimal("0.01"))  # plain ASCII decimal
     unit_price = MoneyField(max_digits=14, decimal_places=2, allow_zero=True)
     price_source = enum_field(PriceSource.choices, default=PriceSource.TYPED)
 

@@ -16,6 +16,7 @@ from .filters import (
     CLIENT_KIND_MESSAGE, BoolFilter, ChoiceFilter, DateTimeFilter, FilterSet, IdFilter, StatusFilter,
 )
 from .models import Client, Equipment, RuleParameter, Site, Staff, WorkOrder
+from .quantities import QuantityField
 from .permissions import ANY_STAFF, INTAKE, MASTER_DATA_EDITORS, STAFF_EDITORS, RolePermission, staff_of
 
 
@@ -42,6 +43,8 @@ class SiteSerializer(ServiceSaveMixin, serializers.ModelSerializer):
 
 
 class EquipmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+    quantity = QuantityField(required=False, default=1)  # plain ASCII digits (servicedesk.quantities)
+
     class Meta:
         model = Equipment
         fields = [
@@ -103,6 +106,8 @@ class SetPasswordSerializer(serializers.Serializer):
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
+    quantity = QuantityField(required=False, default=1)  # plain ASCII digits (servicedesk.quantities)
+
     class Meta:
         model = WorkOrder
         fields = [

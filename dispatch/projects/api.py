@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from servicedesk.api_fields import ExplainedField
 from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.quantities import QuantityField
 from servicedesk.texts import rendered
 
 from . import selectors, services
@@ -110,6 +111,8 @@ class DailyReportSerializer(serializers.ModelSerializer):
 
 
 class WorkRecordSerializer(serializers.ModelSerializer):
+    quantity = QuantityField(required=False, default=1)  # plain ASCII digits (servicedesk.quantities)
+
     class Meta:
         model = WorkRecord
         fields = ["id", "project", "technician", "on", "serials", "quantity", "note", "created_at"]
