@@ -13,7 +13,7 @@ from servicedesk.models import Client, Equipment
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
 from servicedesk.quantities import QuantityField
-from servicedesk.api_fields import SaidField
+from servicedesk.api_fields import FreeTextField, SaidField
 
 from . import selectors, services
 from .choices import Decision, LineItem, LineKind
@@ -138,13 +138,13 @@ class VisitChargeSerializer(serializers.ModelSerializer):
 
 class DisputeSerializer(serializers.Serializer):
     line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="空:整次上门的收费")
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class DecideSerializer(serializers.Serializer):
     line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="空:整次上门的收费")
     decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class VisitChargeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -211,7 +211,7 @@ class RepairPlanSerializer(serializers.ModelSerializer):
 
 class PlanDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class RepairPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

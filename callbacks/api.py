@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from servicedesk.api_fields import FreeTextField
 from servicedesk.choices import Role
 from servicedesk.filters import MonthInput
 from servicedesk.permissions import RolePermission, staff_of
@@ -40,7 +41,7 @@ class RecordCallSerializer(serializers.Serializer):
     cleaned = serializers.BooleanField(required=False, allow_null=True, default=None)
     signed = serializers.BooleanField(required=False, allow_null=True, default=None)
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, allow_blank=True, default="")
-    complaint = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    complaint = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class TechnicianFiguresSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from servicedesk.api_fields import FreeTextField
 from servicedesk.choices import Role
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import RolePermission, staff_of
@@ -37,8 +38,8 @@ class AnyChannelComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintReplySerializer(serializers.Serializer):
-    root_cause = serializers.CharField(max_length=4000)
-    agreed_fix = serializers.CharField(max_length=4000)
+    root_cause = FreeTextField()
+    agreed_fix = FreeTextField()
     fix_due_on = serializers.DateField()
 
 
@@ -48,12 +49,12 @@ class ComplaintDecideSerializer(serializers.Serializer):
 
     outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
     responsible = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
-    reason = serializers.CharField(max_length=4000)
+    reason = FreeTextField()
     cause = serializers.ChoiceField(choices=NOT_PERSON_CAUSE_CHOICES, required=False, allow_blank=True)
 
 
 class ComplaintConfirmSerializer(serializers.Serializer):
-    client_confirmation = serializers.CharField(max_length=4000)
+    client_confirmation = FreeTextField()
 
 
 class ComplaintViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.choices import LineItem, LineKind
 from .choices import ResidentReason
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.money import parse_money
@@ -118,13 +119,13 @@ class ContactForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("拒单原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label=_("拒单原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class HandoverForm(forms.Form):
     to = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("接手的技术组长"), required=False, widget=UserTextSelect)
-    notes = forms.CharField(label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -137,10 +138,10 @@ class HandoverForm(forms.Form):
 class CloseOutForm(forms.Form):
     """R-W10. Required items are checked by the service so the missing ones are named together."""
 
-    work_done = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    fault_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    advice = forms.CharField(label=_("给客户的建议"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    software_installed = forms.CharField(label=_("安装的软件"), required=False)
+    work_done = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
+    fault_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
+    advice = forms.CharField(label=_("给客户的建议"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
+    software_installed = forms.CharField(label=_("安装的软件"), required=False, max_length=FREE_TEXT_MAX_LENGTH)
     started_at = forms.DateTimeField(label=_("开始时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     ended_at = forms.DateTimeField(label=_("结束时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     signature_name = forms.CharField(label=_("客户签名(姓名)"), max_length=40, required=False)

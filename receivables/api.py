@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from servicedesk.api_fields import SaidField
+from servicedesk.api_fields import FreeTextField, SaidField
 from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
@@ -166,7 +166,7 @@ class ClientSignSerializer(serializers.Serializer):
 
 class ExtensionRequestSerializer(serializers.Serializer):
     requested_due_date = serializers.DateField()
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -293,7 +293,7 @@ class OverdueItemSerializer(serializers.ModelSerializer):
 
 class OverdueNoteSerializer(serializers.Serializer):
     cause = enum_field(OverdueCause.choices)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = FreeTextField(required=False, allow_blank=True, default="")
 
 
 # --------------------------------------------------------------------------- viewsets

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from servicedesk.api_fields import ExplainedField
+from servicedesk.api_fields import ExplainedField, FreeTextField
 from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
 from servicedesk.quantities import QuantityField
@@ -79,11 +79,11 @@ class MemberField(serializers.Field):
 
 
 class ProjectCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, required=False, default="")
+    name = serializers.CharField(allow_blank=True, required=False, default="", max_length=120)
     client = serializers.IntegerField(required=False, allow_null=True, default=None)
     site = serializers.IntegerField(required=False, allow_null=True, default=None)
-    kind = serializers.CharField(required=False, default="")
-    contract_amount = serializers.CharField(required=False, allow_null=True, default=None)
+    kind = serializers.CharField(required=False, default="", max_length=32)
+    contract_amount = serializers.CharField(required=False, allow_null=True, default=None, max_length=32)
     manager = serializers.IntegerField(required=False, allow_null=True, default=None)
     members = serializers.ListField(child=MemberField(), required=False, default=list)
     planned_start = serializers.DateField(required=False, allow_null=True, default=None)
@@ -91,8 +91,8 @@ class ProjectCreateSerializer(serializers.Serializer):
     person_days = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
     documents_due = serializers.DateField(required=False, allow_null=True, default=None)
     documents_responsible = serializers.IntegerField(required=False, allow_null=True, default=None)
-    pool = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
-    manager_share = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+    pool = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None, max_length=32)
+    manager_share = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None, max_length=32)
     work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
     contract = serializers.IntegerField(required=False, allow_null=True, default=None)
 
