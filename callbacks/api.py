@@ -23,6 +23,9 @@ class CallbackSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     phone = serializers.CharField(source="work_order.contact_phone", read_only=True)
     technician_name = serializers.CharField(source="technician.name", read_only=True)
+    # "" until the call is answered: documented as one of the values or blank (a read-only model field loses its
+    # blank choice in the published schema)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Callback

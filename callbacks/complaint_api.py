@@ -11,7 +11,7 @@ from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import complaints
-from .choices import NOT_PERSON_CAUSE_CHOICES, NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
+from .choices import NOT_PERSON_CAUSE_CHOICES, NOT_PERSON_CAUSES, ComplaintCause, ComplaintChannel, ComplaintOutcome
 from .models import Complaint
 
 INTAKE = set(complaints.INTAKE_ROLES)
@@ -24,6 +24,9 @@ class AnyChannelComplaintSerializer(serializers.ModelSerializer):
     technician = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     reply_overdue = serializers.BooleanField(source="is_reply_overdue", read_only=True)
+    # "" until the manager decides: one of the values or blank in the published schema
+    outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices, allow_blank=True, read_only=True)
+    cause = serializers.ChoiceField(choices=ComplaintCause.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Complaint

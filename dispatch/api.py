@@ -18,6 +18,7 @@ from servicedesk.api_fields import FreeTextField
 from servicedesk.api import WorkOrderSerializer
 from servicedesk.api_errors import ErrorSerializer as _SharedErrorSerializer
 from servicedesk.choices import Role, WorkOrderStatus
+from servicedesk.errors import ConflictError
 from servicedesk.models import Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
@@ -225,13 +226,16 @@ class WorkOrderActionViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_order(self, request, pk=None):
         # not named `dispatch`: that is APIView.dispatch()
+        # every 409 of this action carries `suggestions` (the published LoadLimit shape): the least-loaded
+        # technicians of the area for R-W8's load limit; none for a conflict of the order's state (already
+        # dispatched by someone else, a stale version, an illegal transition), where no other technician helps
         try:
             return self._run(request, DispatchSerializer, services.dispatch_work_order)
-        except services.LoadLimitExceeded as exc:
-            return Response(
-                {"detail": str(exc.message), "code": exc.code, "suggestions": [s.as_dict() for s in exc.suggestions]},
-                status=status.HTTP_409_CONFLICT,
-            )
+        except ConflictError as exc:
+            body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
+            body["code"] = exc.code
+            body["suggestions"] = [s.as_dict() for s in getattr(exc, "suggestions", [])]
+            return Response(body, status=status.HTTP_409_CONFLICT)
 
     @_doc(VersionSerializer, _("接单"))
     @action(detail=True, methods=["post"])

@@ -122,6 +122,7 @@ class DismissalFlagSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.name", read_only=True, default="")
     reason = SaidField()
+    decision = serializers.ChoiceField(choices=FlagDecision.choices, allow_blank=True, read_only=True)  # "" until decided
 
     class Meta:
         model = DismissalFlag

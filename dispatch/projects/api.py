@@ -7,7 +7,7 @@
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -119,6 +119,15 @@ class WorkRecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "project", "technician", "created_at"]
 
 
+class SummarySerializer(serializers.Serializer):
+    summary_report = FreeTextField(required=False, allow_blank=True, default="", help_text=_("项目总结报告(发给客户)"))
+
+
+class SummarySentSerializer(serializers.Serializer):
+    survey_url = serializers.URLField()
+    summary_sent_at = serializers.DateTimeField()
+
+
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ProjectSerializer
     permission_classes = [RolePermission]
@@ -148,12 +157,14 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         project = selectors.project_detail(pk=project.pk)
         return Response(ProjectSerializer(project).data, status=status)
 
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def create(self, request, *args, **kwargs):
         ser = ProjectCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         project = services.create_project(by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return self._out(project, status=201)
 
+    @extend_schema(request=CompleteSerializer, responses={200: ProjectSerializer})
     @action(detail=True, methods=["post"], serializer_class=CompleteSerializer)
     def complete(self, request, pk=None):
         ser = CompleteSerializer(data=request.data)
@@ -161,6 +172,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         project = services.complete_project(project=self._project(pk), by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return self._out(project)
 
+    # the viewset's serializer is the Project's: each method says what it reads and answers (the published schema)
+    @extend_schema(methods=["GET"], request=None, responses={200: DailyReportSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=DailyReportSerializer, responses={201: DailyReportSerializer})
     @action(detail=True, methods=["get", "post"], url_path="daily-reports", serializer_class=DailyReportSerializer)
     def daily_reports(self, request, pk=None):
         project = self._project(pk)
@@ -172,6 +186,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         report = services.add_daily_report(project=project, by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return Response(DailyReportSerializer(report).data, status=201)
 
+    @extend_schema(request=WorkRecordSerializer, responses={201: WorkRecordSerializer})
     @action(detail=True, methods=["post"], url_path="work-records", serializer_class=WorkRecordSerializer)
     def work_records(self, request, pk=None):
         project = self._project(pk)
@@ -180,7 +195,11 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         record = services.add_work_record(project=project, by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return Response(WorkRecordSerializer(record).data, status=201)
 
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=SummarySerializer, responses={200: SummarySentSerializer})
+    @action(detail=True, methods=["post"], serializer_class=SummarySerializer)
     def summary(self, request, pk=None):
-        project, link = services.send_summary(project=self._project(pk), by=staff_of(request.user), text=request.data.get("summary_report", ""), now=timezone.now())
+        ser = SummarySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        project, link = services.send_summary(project=self._project(pk), by=staff_of(request.user),
+                                              text=ser.validated_data["summary_report"], now=timezone.now())
         return Response({"survey_url": request.build_absolute_uri(f"/s/{link.token}/"), "summary_sent_at": project.summary_sent_at})
