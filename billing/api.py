@@ -12,7 +12,8 @@ from servicedesk.choices import Role
 from servicedesk.models import Client, Equipment
 from servicedesk.money import MoneyField
 from servicedesk.permissions import RolePermission, staff_of
-from servicedesk.api_fields import SaidField
+from servicedesk.quantities import QuantityField
+from servicedesk.api_fields import FreeTextField, SaidField
 
 from . import selectors, services
 from .choices import Decision, LineItem, LineKind
@@ -31,7 +32,7 @@ class QuoteLineInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LineKind.choices)
     item = serializers.ChoiceField(choices=LineItem.choices, required=False, default=LineItem.OTHER)
     cost = MoneyField(allow_zero=True, required=False, allow_null=True, default=None)  # plain decimal, 2 places
-    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY, required=False, default=1)
+    quantity = QuantityField(max_value=services.MAX_QUANTITY, required=False, default=1)
     installed = serializers.BooleanField(required=False, default=False)
 
 
@@ -137,13 +138,13 @@ class VisitChargeSerializer(serializers.ModelSerializer):
 
 class DisputeSerializer(serializers.Serializer):
     line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="空:整次上门的收费")
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class DecideSerializer(serializers.Serializer):
     line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="空:整次上门的收费")
     decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class VisitChargeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -210,7 +211,7 @@ class RepairPlanSerializer(serializers.ModelSerializer):
 
 class PlanDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class RepairPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from servicedesk.routers import Router
 
 from .api import QuotePreviewView, RepairPlanViewSet, VisitChargeViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("billing/charges", VisitChargeViewSet, basename="billing-charge")
 router.register("billing/repair-plans", RepairPlanViewSet, basename="billing-repair-plan")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.templatetags.money import format_yuan
 
 from .choices import ChargeStatus, DecisionAction, LineItem, LineKind, RepairPlanStatus
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 MONEY = dict(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -114,7 +115,7 @@ class ChargeDecision(models.Model):
         help_text=_("空表示整次上门的收费"),
     )
     action = models.CharField(_("动作"), max_length=16, choices=DecisionAction.choices)
-    reason = models.TextField(_("理由"))
+    reason = models.TextField(_("理由"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     by = models.ForeignKey("servicedesk.Staff", verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"))
 
@@ -138,14 +139,14 @@ class RepairPlan(models.Model):
     line = models.OneToOneField(ChargeLine, verbose_name=_("收费明细"), on_delete=models.PROTECT, related_name="repair_plan")
     rule = models.CharField(_("规则"), max_length=16)
     cost = models.DecimalField(_("维修费用"), **MONEY)
-    description = models.TextField(_("维修方案"))
+    description = models.TextField(_("维修方案"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     status = models.CharField(_("状态"), max_length=20, choices=RepairPlanStatus.choices, default=RepairPlanStatus.AWAITING_CLIENT)
     created_at = models.DateTimeField(_("创建时间"))
     decided_by = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
-    reason = models.TextField(_("理由"), blank=True)
+    reason = models.TextField(_("理由"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     class Meta:
         verbose_name = _("维修方案")

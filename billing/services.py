@@ -16,6 +16,7 @@ from servicedesk.errors import ConflictError, DomainError
 from servicedesk.models import Client, WorkOrder
 from servicedesk.money import parse_money
 from servicedesk.params import UnknownParameterError, get_params
+from servicedesk.quantities import QuantityError, parse_quantity
 from servicedesk.texts import as_text, message, render
 
 from . import entitlements, pricing
@@ -109,10 +110,10 @@ def clean_lines(lines) -> list[LineInput]:
         quantity = data.get("quantity", 1)
         if quantity is None:
             quantity = 1
-        if isinstance(quantity, str) and quantity.strip().isdigit():
-            quantity = int(quantity)
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-            raise _line_error(n, _("数量须为 1 到 %(max)s 的整数。") % {"max": MAX_QUANTITY})
+        try:  # plain ASCII digits only (servicedesk.quantities): never "١٠٠", "１００", "1E+2", "1_000" or "+5"
+            quantity = parse_quantity(quantity, field="lines", max_value=MAX_QUANTITY)
+        except QuantityError:
+            raise _line_error(n, _("数量须为 1 到 %(max)s 的整数。") % {"max": MAX_QUANTITY}) from None
         installed = data.get("installed", False)
         if not isinstance(installed, bool):
             raise _line_error(n, _("“安装”须为是或否。"))

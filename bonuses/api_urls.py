@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from servicedesk.routers import Router
 
 from .api import AwardViewSet, MonthCompileView, RankingView, StatementViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("bonuses/awards", AwardViewSet, basename="bonus-award")
 router.register("bonuses/statements", StatementViewSet, basename="bonus-statement")
 urlpatterns = [

@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from servicedesk.api_fields import FreeTextField
 from servicedesk.choices import Role
 from servicedesk.filters import MonthInput
 from servicedesk.permissions import RolePermission, staff_of
@@ -22,6 +23,9 @@ class CallbackSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     phone = serializers.CharField(source="work_order.contact_phone", read_only=True)
     technician_name = serializers.CharField(source="technician.name", read_only=True)
+    # "" until the call is answered: documented as one of the values or blank (a read-only model field loses its
+    # blank choice in the published schema)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Callback
@@ -40,7 +44,7 @@ class RecordCallSerializer(serializers.Serializer):
     cleaned = serializers.BooleanField(required=False, allow_null=True, default=None)
     signed = serializers.BooleanField(required=False, allow_null=True, default=None)
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, allow_blank=True, default="")
-    complaint = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    complaint = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class TechnicianFiguresSerializer(serializers.Serializer):

@@ -5,12 +5,13 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from servicedesk.api_fields import FreeTextField
 from servicedesk.choices import Role
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.permissions import RolePermission, staff_of
 
 from . import complaints
-from .choices import NOT_PERSON_CAUSE_CHOICES, NOT_PERSON_CAUSES, ComplaintChannel, ComplaintOutcome
+from .choices import NOT_PERSON_CAUSE_CHOICES, NOT_PERSON_CAUSES, ComplaintCause, ComplaintChannel, ComplaintOutcome
 from .models import Complaint
 
 INTAKE = set(complaints.INTAKE_ROLES)
@@ -23,6 +24,9 @@ class AnyChannelComplaintSerializer(serializers.ModelSerializer):
     technician = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     reply_overdue = serializers.BooleanField(source="is_reply_overdue", read_only=True)
+    # "" until the manager decides: one of the values or blank in the published schema
+    outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices, allow_blank=True, read_only=True)
+    cause = serializers.ChoiceField(choices=ComplaintCause.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Complaint
@@ -37,8 +41,8 @@ class AnyChannelComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintReplySerializer(serializers.Serializer):
-    root_cause = serializers.CharField(max_length=4000)
-    agreed_fix = serializers.CharField(max_length=4000)
+    root_cause = FreeTextField()
+    agreed_fix = FreeTextField()
     fix_due_on = serializers.DateField()
 
 
@@ -48,12 +52,12 @@ class ComplaintDecideSerializer(serializers.Serializer):
 
     outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
     responsible = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
-    reason = serializers.CharField(max_length=4000)
+    reason = FreeTextField()
     cause = serializers.ChoiceField(choices=NOT_PERSON_CAUSE_CHOICES, required=False, allow_blank=True)
 
 
 class ComplaintConfirmSerializer(serializers.Serializer):
-    client_confirmation = serializers.CharField(max_length=4000)
+    client_confirmation = FreeTextField()
 
 
 class ComplaintViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

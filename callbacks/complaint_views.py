@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
@@ -28,7 +29,7 @@ class ComplaintForm(forms.Form):
         label=gettext_lazy("涉及人员(可选)"), queryset=Staff.objects.none(), required=False, widget=UserTextSelect,
         help_text=gettext_lazy("只是记录客户提到的人;是否本人工作问题、由谁负责,由部门经理判定后才确定。"),
     )
-    words = forms.CharField(label=gettext_lazy("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    words = forms.CharField(label=gettext_lazy("客户原话"), widget=forms.Textarea(attrs={"rows": 4}), max_length=FREE_TEXT_MAX_LENGTH)
     owner = forms.ModelChoiceField(label=gettext_lazy("负责人"), queryset=Staff.objects.none(), required=False, widget=UserTextSelect,
                                    help_text=gettext_lazy("留空 = 部门经理"))
     serious = forms.BooleanField(label=gettext_lazy("情节严重(上报总经办)"), required=False)
@@ -50,8 +51,8 @@ class ComplaintForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    root_cause = forms.CharField(label=gettext_lazy("根本原因"), widget=forms.Textarea(attrs={"rows": 3}))
-    agreed_fix = forms.CharField(label=gettext_lazy("商定的解决办法"), widget=forms.Textarea(attrs={"rows": 3}))
+    root_cause = forms.CharField(label=gettext_lazy("根本原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT_MAX_LENGTH)
+    agreed_fix = forms.CharField(label=gettext_lazy("商定的解决办法"), widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT_MAX_LENGTH)
     fix_due_on = forms.DateField(label=gettext_lazy("解决日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -67,7 +68,7 @@ class DecideForm(forms.Form):
         label=gettext_lazy("原因类别(非个人责任时)"), required=False,
         choices=[("", "—")] + [(c.value, c.label) for c in NOT_PERSON_CAUSES],
     )
-    reason = forms.CharField(label=gettext_lazy("判定理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reason = forms.CharField(label=gettext_lazy("判定理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class DecideForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    client_confirmation = forms.CharField(label=gettext_lazy("客户确认意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    client_confirmation = forms.CharField(label=gettext_lazy("客户确认意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)
 
 
 @login_required

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Question, Satisfaction
 
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH
+
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
@@ -14,7 +16,7 @@ class CallForm(forms.Form):
     cleaned = forms.ChoiceField(label=Question.CLEANED.label, choices=YES_NO, widget=forms.RadioSelect)
     signed = forms.ChoiceField(label=Question.SIGNED.label, choices=YES_NO, widget=forms.RadioSelect)
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    complaint = forms.CharField(label=_("客户意见/投诉(客户原话)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    complaint = forms.CharField(label=_("客户意见/投诉(客户原话)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT_MAX_LENGTH)
 
     def answers(self) -> dict:
         data = dict(self.cleaned_data)
@@ -24,4 +26,4 @@ class CallForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
-    resolution = forms.CharField(label=_("处理结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(label=_("处理结果"), widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)

@@ -13,6 +13,7 @@ from servicedesk.texts import Date, message
 from .choices import (
     CallbackStatus, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus, Question, Satisfaction, WindowRule,
 )
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 OPEN_STATUSES = (CallbackStatus.PENDING, CallbackStatus.DUE, CallbackStatus.OVERDUE)
 
@@ -57,7 +58,7 @@ class Callback(FastChoiceLabels, models.Model):
     cleaned = models.BooleanField(Question.CLEANED.label, null=True)
     signed = models.BooleanField(Question.SIGNED.label, null=True)
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
-    complaint = models.TextField(_("客户意见/投诉"), blank=True)
+    complaint = models.TextField(_("客户意见/投诉"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     late = models.BooleanField(_("超出回访时间"), default=False)
 
     objects = CallbackQuerySet.as_manager()
@@ -142,7 +143,7 @@ class Complaint(models.Model):
     technician = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("涉及人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
-    words = models.TextField(_("客户原话"))
+    words = models.TextField(_("客户原话"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
     created_at = models.DateTimeField(_("登记时间"), db_index=True)
     created_by = models.ForeignKey(
@@ -154,7 +155,7 @@ class Complaint(models.Model):
         "servicedesk.Staff", verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    resolution = models.TextField(_("处理结果"), blank=True)
+    resolution = models.TextField(_("处理结果"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     # R-K10
     owner = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("负责人"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_owned"
@@ -163,11 +164,11 @@ class Complaint(models.Model):
     reply_explanation = models.JSONField(_("期限说明"), default=dict, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
-    root_cause = models.TextField(_("根本原因"), blank=True)
-    agreed_fix = models.TextField(_("商定的解决办法"), blank=True)
+    root_cause = models.TextField(_("根本原因"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    agreed_fix = models.TextField(_("商定的解决办法"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     fix_due_on = models.DateField(_("解决日期"), null=True, blank=True)
     client_confirmed_at = models.DateTimeField(_("客户确认时间"), null=True, blank=True)
-    client_confirmation = models.TextField(_("客户确认意见"), blank=True)
+    client_confirmation = models.TextField(_("客户确认意见"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     serious = models.BooleanField(_("情节严重"), default=False)
     gm_reported_at = models.DateTimeField(_("上报总经办时间"), null=True, blank=True)
     # R-K10 Decision: the manager's decision — whose, if anyone's, the complaint is
@@ -181,7 +182,7 @@ class Complaint(models.Model):
         "servicedesk.Staff", verbose_name=_("判定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("判定时间"), null=True, blank=True)
-    decision_reason = models.TextField(_("判定理由"), blank=True)
+    decision_reason = models.TextField(_("判定理由"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     objects = ComplaintQuerySet.as_manager()
 

@@ -14,15 +14,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from servicedesk.api_fields import ExplainedField
+from servicedesk.api_fields import FreeTextField
 from servicedesk.api import WorkOrderSerializer
 from servicedesk.api_errors import ErrorSerializer as _SharedErrorSerializer
 from servicedesk.choices import Role, WorkOrderStatus
+from servicedesk.errors import ConflictError
 from servicedesk.models import Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.quantities import QuantityField
 
 from . import services
+from .services import SIGNATURE_MAX_CHARS
 from .choices import ResidentReason
 from .filters import RefusalFilter
 from billing.choices import LineItem, LineKind
@@ -95,7 +99,7 @@ class DispatchSerializer(VersionSerializer):
 
 
 class WorkOrderReasonSerializer(VersionSerializer):
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    reason = FreeTextField(allow_blank=True, required=False, default="")
 
 
 class ContactSerializer(VersionSerializer):
@@ -105,26 +109,26 @@ class ContactSerializer(VersionSerializer):
 class LineSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LineKind.choices)
     item = serializers.ChoiceField(choices=LineItem.choices, default=LineItem.OTHER)
-    description = serializers.CharField(allow_blank=True, required=False, default="")
+    description = FreeTextField(allow_blank=True, required=False, default="")
     # plain decimal, 2 places; the sign is left to billing.clean_lines so every close-out error is named at once
     cost = MoneyField(allow_zero=True, allow_negative=True, required=False, allow_null=True, default=None)
-    quantity = serializers.IntegerField(required=False, default=1)
+    quantity = QuantityField(max_value=None, required=False, default=1)  # the range is billing.clean_lines' (every row named)
     installed = serializers.BooleanField(required=False, default=False)
 
 
 class ResolveSerializer(VersionSerializer):
     """R-W10 close-out fields; missing ones are refused by the service with every missing item named."""
 
-    work_done = serializers.CharField(allow_blank=True, required=False, default="")
-    fault_cause = serializers.CharField(allow_blank=True, required=False, default="")
-    advice = serializers.CharField(allow_blank=True, required=False, default="")
-    software_installed = serializers.CharField(allow_blank=True, required=False, default="")
+    work_done = FreeTextField(allow_blank=True, required=False, default="")
+    fault_cause = FreeTextField(allow_blank=True, required=False, default="")
+    advice = FreeTextField(allow_blank=True, required=False, default="")
+    software_installed = FreeTextField(allow_blank=True, required=False, default="")
     lines = LineSerializer(many=True, required=False, default=list)
     started_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     ended_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    signature_name = serializers.CharField(allow_blank=True, required=False, default="", help_text=_("客户签名(姓名)"))
+    signature_name = serializers.CharField(allow_blank=True, required=False, default="", max_length=40, help_text=_("客户签名(姓名)"))
     signature_drawing = serializers.CharField(
-        allow_blank=True, required=False, default="", trim_whitespace=True,
+        allow_blank=True, required=False, default="", trim_whitespace=True, max_length=SIGNATURE_MAX_CHARS,
         help_text=_("客户手写签名:SVG 图像的 data URL(data:image/svg+xml;base64,…),可选"),
     )
     completed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -132,17 +136,17 @@ class ResolveSerializer(VersionSerializer):
 
 class HandoverSerializer(VersionSerializer):
     to = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), help_text=_("R-W11:技术组长"))
-    notes = serializers.CharField(allow_blank=True, required=False, default="")
+    notes = FreeTextField(allow_blank=True, required=False, default="")
 
 
 class AskConsentSerializer(VersionSerializer):
-    diagnosis = serializers.CharField(allow_blank=True, required=False, default="")
+    diagnosis = FreeTextField(allow_blank=True, required=False, default="")
     expected_ready_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ClientAnswerSerializer(VersionSerializer):
     continue_repair = serializers.BooleanField()
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = FreeTextField(allow_blank=True, required=False, default="")
 
 
 class FinishTestingSerializer(VersionSerializer):
@@ -151,12 +155,12 @@ class FinishTestingSerializer(VersionSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = FreeTextField(allow_blank=True, required=False, default="")
 
 
 class JudgeRefusalSerializer(serializers.Serializer):
     unjustified = serializers.BooleanField()
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = FreeTextField(allow_blank=True, required=False, default="")
 
 
 class RefusalSerializer(serializers.ModelSerializer):
@@ -222,13 +226,16 @@ class WorkOrderActionViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_order(self, request, pk=None):
         # not named `dispatch`: that is APIView.dispatch()
+        # every 409 of this action carries `suggestions` (the published LoadLimit shape): the least-loaded
+        # technicians of the area for R-W8's load limit; none for a conflict of the order's state (already
+        # dispatched by someone else, a stale version, an illegal transition), where no other technician helps
         try:
             return self._run(request, DispatchSerializer, services.dispatch_work_order)
-        except services.LoadLimitExceeded as exc:
-            return Response(
-                {"detail": str(exc.message), "code": exc.code, "suggestions": [s.as_dict() for s in exc.suggestions]},
-                status=status.HTTP_409_CONFLICT,
-            )
+        except ConflictError as exc:
+            body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
+            body["code"] = exc.code
+            body["suggestions"] = [s.as_dict() for s in getattr(exc, "suggestions", [])]
+            return Response(body, status=status.HTTP_409_CONFLICT)
 
     @_doc(VersionSerializer, _("接单"))
     @action(detail=True, methods=["post"])

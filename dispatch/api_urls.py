@@ -1,10 +1,10 @@
 """Mounted under /api/. Only detail actions on work-orders: the core's list/retrieve routes stay intact."""
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+from servicedesk.routers import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("work-orders", api.WorkOrderActionViewSet, basename="workorder-actions")
 router.register("refusals", api.RefusalViewSet, basename="refusal")
 # R-R1…R-R6: resident service, team projects, maintenance contracts

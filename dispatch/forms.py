@@ -1,13 +1,17 @@
 """Forms of the dispatch pages: they parse input; services decide."""
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from billing.choices import LineItem, LineKind
 from .choices import ResidentReason
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH
 from servicedesk.errors import DomainError
 from servicedesk.models import Client, Staff, WorkOrder
 from servicedesk.money import parse_money
+from servicedesk.quantities import QuantityFormField
 from servicedesk.forms import UserTextSelect
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -27,6 +31,7 @@ class IntakeForm(forms.ModelForm):
             "quantity", "content", "channel", "service_mode", "description", "required_at", "cooperation_chargeable",
         ]
         widgets = {"client": forms.HiddenInput, "required_at": DT_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"quantity": QuantityFormField}  # plain ASCII digits (servicedesk.quantities)
 
     def __init__(self, *args, new_client: bool = False, now=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,13 +119,13 @@ class ContactForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("拒单原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label=_("拒单原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class HandoverForm(forms.Form):
     to = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("接手的技术组长"), required=False, widget=UserTextSelect)
-    notes = forms.CharField(label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -133,10 +138,10 @@ class HandoverForm(forms.Form):
 class CloseOutForm(forms.Form):
     """R-W10. Required items are checked by the service so the missing ones are named together."""
 
-    work_done = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    fault_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    advice = forms.CharField(label=_("给客户的建议"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    software_installed = forms.CharField(label=_("安装的软件"), required=False)
+    work_done = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
+    fault_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
+    advice = forms.CharField(label=_("给客户的建议"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=FREE_TEXT_MAX_LENGTH)
+    software_installed = forms.CharField(label=_("安装的软件"), required=False, max_length=FREE_TEXT_MAX_LENGTH)
     started_at = forms.DateTimeField(label=_("开始时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     ended_at = forms.DateTimeField(label=_("结束时间"), input_formats=DT_FORMATS, widget=DT_WIDGET, required=False)
     signature_name = forms.CharField(label=_("客户签名(姓名)"), max_length=40, required=False)
@@ -215,7 +220,8 @@ def lines_from(data) -> list[dict]:
                 "item": item,
                 "description": row["description"],
                 "cost": cost,
-                "quantity": int(q) if str(q).strip().isdigit() else q,
+                # ASCII digits only: str.isdigit() is true for "١٠٠" and "１００" (billing refuses anything else by row)
+                "quantity": int(q) if re.fullmatch(r"[0-9]+", str(q).strip()) else q,
                 "installed": row["installed"],
             }
         )

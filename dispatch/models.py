@@ -11,6 +11,7 @@ from servicedesk.texts import Date, message
 from servicedesk.models.labels import FastChoiceLabels
 
 from .choices import AssignmentEnd, DeadlineKind, ResidentReason
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 class Assignment(models.Model):
@@ -114,11 +115,11 @@ class Refusal(models.Model):
     work_order = models.ForeignKey("servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="refusals")
     technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("技术员"), on_delete=models.PROTECT, related_name="refusals")
     at = models.DateTimeField(_("拒单时间"))
-    reason = models.TextField(_("拒单原因"))
+    reason = models.TextField(_("拒单原因"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     unjustified = models.BooleanField(_("无正当理由"), null=True, blank=True)
     judged_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("判定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     judged_at = models.DateTimeField(_("判定时间"), null=True, blank=True)
-    judgement_note = models.TextField(_("判定说明"), blank=True)
+    judgement_note = models.TextField(_("判定说明"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     class Meta:
         verbose_name = _("拒单记录")
@@ -136,7 +137,7 @@ class HandOver(models.Model):
     from_staff = models.ForeignKey("servicedesk.Staff", verbose_name=_("移交人"), on_delete=models.PROTECT, related_name="+")
     to_staff = models.ForeignKey("servicedesk.Staff", verbose_name=_("接手人"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("交接时间"))
-    notes = models.TextField(_("交接说明"))
+    notes = models.TextField(_("交接说明"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     status_at_handover = models.CharField(_("交接时状态"), max_length=20)
 
     class Meta:
@@ -150,10 +151,10 @@ class CloseOut(models.Model):
 
     work_order = models.OneToOneField("servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="close_out")
     technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("技术员"), on_delete=models.PROTECT, related_name="+")
-    work_done = models.TextField(_("工作内容"))
-    fault_cause = models.TextField(_("故障原因"))
-    advice = models.TextField(_("给客户的建议"))
-    software_installed = models.TextField(_("安装的软件"), blank=True)
+    work_done = models.TextField(_("工作内容"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    fault_cause = models.TextField(_("故障原因"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    advice = models.TextField(_("给客户的建议"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    software_installed = models.TextField(_("安装的软件"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     lines = models.JSONField(_("配件/耗材/维修/软件"), default=list, blank=True)
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"))
@@ -170,7 +171,7 @@ class CloseOut(models.Model):
     irregular = models.BooleanField(_("填写不规范"), default=False)
     irregular_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("判定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     irregular_at = models.DateTimeField(_("判定时间"), null=True, blank=True)
-    irregular_reason = models.TextField(_("不规范原因"), blank=True)
+    irregular_reason = models.TextField(_("不规范原因"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     class Meta:
         verbose_name = _("服务单")
@@ -191,11 +192,11 @@ class CarryInRepair(models.Model):
 
     work_order = models.OneToOneField("servicedesk.WorkOrder", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="carry_in")
     received_at = models.DateTimeField(_("接收时间"))
-    diagnosis = models.TextField(_("检测结论"), blank=True)
+    diagnosis = models.TextField(_("检测结论"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     expected_ready_on = models.DateField(_("预计修好日期"), null=True, blank=True)
     client_told_at = models.DateTimeField(_("告知客户时间"), null=True, blank=True)
     client_continue = models.BooleanField(_("客户同意继续维修"), null=True, blank=True)
-    client_answer_note = models.TextField(_("客户答复"), blank=True)
+    client_answer_note = models.TextField(_("客户答复"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     client_answered_at = models.DateTimeField(_("客户答复时间"), null=True, blank=True)
     testing_started_at = models.DateTimeField(_("开始测试时间"), null=True, blank=True)
     test_days = models.PositiveIntegerField(_("测试天数"), null=True, blank=True)
@@ -216,7 +217,7 @@ class ClientChase(models.Model):
     technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("责任技术员"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("来电时间"))
     recorded_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("说明"))
+    note = models.TextField(_("说明"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     class Meta:
         verbose_name = _("客户来电催问")

@@ -15,7 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.filters import IdInput, MonthInput
 from servicedesk.models import Staff
 from servicedesk.permissions import RolePermission, staff_of
-from servicedesk.api_fields import SaidField
+from servicedesk.api_fields import FreeTextField, SaidField
 from servicedesk.texts import render
 
 from . import selectors, services
@@ -75,7 +75,7 @@ class PenaltySerializer(serializers.ModelSerializer):
 class ConfirmSerializer(serializers.Serializer):
     points = serializers.IntegerField(required=False, allow_null=True, default=None)
     serious = serializers.BooleanField(required=False, default=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = FreeTextField(required=False, allow_blank=True, default="")
     failed_supervision = serializers.BooleanField(
         required=False, default=False,
         help_text="P8: the complaint was caused by failed supervision; only then are the joint-liability proposals made",
@@ -87,12 +87,12 @@ class ConfirmSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class ChangeSerializer(serializers.Serializer):
     points = serializers.IntegerField()
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class BulkConfirmSerializer(serializers.Serializer):
@@ -122,6 +122,7 @@ class DismissalFlagSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.name", read_only=True, default="")
     reason = SaidField()
+    decision = serializers.ChoiceField(choices=FlagDecision.choices, allow_blank=True, read_only=True)  # "" until decided
 
     class Meta:
         model = DismissalFlag
@@ -134,7 +135,7 @@ class DismissalFlagSerializer(serializers.ModelSerializer):
 
 class DismissalDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=FlagDecision.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class MonthlyTotalsQuery(serializers.Serializer):

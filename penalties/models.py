@@ -24,6 +24,7 @@ from .choices import (
     JointRole,
     PenaltyStatus,
 )
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 DEFAULT_REPR = re.compile(r"\w+ object \(\d+\)")  # str() of a model without __str__
@@ -80,12 +81,12 @@ class Penalty(models.Model):
     decided_by = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decision_reason = models.TextField(_("处理说明"), blank=True)
+    decision_reason = models.TextField(_("处理说明"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    withdraw_reason = models.TextField(_("撤销原因"), blank=True)
+    withdraw_reason = models.TextField(_("撤销原因"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     objects = PenaltyQuerySet.as_manager()
 
@@ -203,7 +204,7 @@ class DismissalFlag(models.Model):
         "servicedesk.Staff", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
-    decision_reason = models.TextField(_("决定说明"), blank=True)
+    decision_reason = models.TextField(_("决定说明"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     class Meta:
         verbose_name = _("辞退提示")
@@ -226,7 +227,7 @@ class RecordedOffence(models.Model):
     )
     rule = models.CharField(_("条款"), max_length=8, choices=RULE_CHOICES)
     occurred_at = models.DateTimeField(_("发生时间"))
-    observed = models.TextField(_("所见情况"))
+    observed = models.TextField(_("所见情况"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     photo = models.FileField(_("照片"), upload_to="offences/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
         "servicedesk.Staff", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="offences_recorded"

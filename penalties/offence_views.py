@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error, error_text
@@ -31,7 +32,7 @@ class OffenceForm(forms.Form):
     rule = forms.ChoiceField(label=gettext_lazy("条款"), choices=())
     occurred_at = forms.DateTimeField(label=gettext_lazy("发生时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    observed = forms.CharField(label=gettext_lazy("所见情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    observed = forms.CharField(label=gettext_lazy("所见情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=FREE_TEXT_MAX_LENGTH)
     points = forms.IntegerField(label=gettext_lazy("建议扣分"), required=False, help_text=gettext_lazy("留空 = 该条款的最低分"))
     photo = forms.FileField(label=gettext_lazy("照片(可选)"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))

@@ -12,12 +12,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from servicedesk.api_fields import SaidField
+from servicedesk.api_fields import FreeTextField, SaidField
 from servicedesk.choices import Role
 from servicedesk.models import Client, Site, Staff, WorkOrder
 from servicedesk.money import MoneyField
 from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, has_role, staff_of
+from servicedesk.quantities import QuantityField
 from servicedesk.texts import render
 
 from . import selectors, services
@@ -139,7 +140,7 @@ class ConfirmationSerializer(serializers.ModelSerializer):
 
 class LineInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=200)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    quantity = QuantityField(decimal_places=2, max_digits=10, min_value=Decimal("0.01"))  # plain ASCII decimal
     unit_price = MoneyField(max_digits=14, decimal_places=2, allow_zero=True)
     price_source = enum_field(PriceSource.choices, default=PriceSource.TYPED)
 
@@ -165,7 +166,7 @@ class ClientSignSerializer(serializers.Serializer):
 
 class ExtensionRequestSerializer(serializers.Serializer):
     requested_due_date = serializers.DateField()
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextField()
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -292,7 +293,7 @@ class OverdueItemSerializer(serializers.ModelSerializer):
 
 class OverdueNoteSerializer(serializers.Serializer):
     cause = enum_field(OverdueCause.choices)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = FreeTextField(required=False, allow_blank=True, default="")
 
 
 # --------------------------------------------------------------------------- viewsets

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from servicedesk.routers import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("receivables/confirmations", api.ConfirmationViewSet, basename="sales-confirmation")
 router.register("receivables/extensions", api.ExtensionViewSet, basename="due-date-extension")
 router.register("receivables/payments", api.PaymentViewSet, basename="receivable-payment")

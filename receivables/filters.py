@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from servicedesk.choices import ClientKind
+from servicedesk.months import FIRST_YEAR, LAST_YEAR, in_range
 from servicedesk.filters import (
     CLIENT_KIND_MESSAGE, DATE_MESSAGE, ChoiceFilter, DateFilter, FilterSet, IdFilter, StatusFilter,
 )
@@ -35,6 +36,13 @@ class LedgerQuery(serializers.Serializer):
     """The ledger's reference date (an input of the ageing, not a filter): today when not given."""
 
     as_of = serializers.DateField(required=False, error_messages={"invalid": DATE_MESSAGE, "datetime": DATE_MESSAGE})
+
+    def validate_as_of(self, value):
+        if not in_range(value):
+            raise serializers.ValidationError(
+                _("日期超出范围:年份应在 %(first)s 到 %(last)s 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return value
 
     def as_of_date(self):
         return self.validated_data.get("as_of") or timezone.localdate()

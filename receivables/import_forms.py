@@ -25,6 +25,13 @@ from .models import MonthlyStatement, Payment, SalesConfirmation
 
 ECHO_CHARS = 30
 
+# How finance's bank and cash books name the payment methods besides the product's labels (any language).
+METHOD_ALIASES = {
+    "银行转账": PaymentMethod.TRANSFER, "银行汇款": PaymentMethod.TRANSFER, "汇款": PaymentMethod.TRANSFER,
+    "网银": PaymentMethod.TRANSFER, "对公转账": PaymentMethod.TRANSFER, "Transfer": PaymentMethod.TRANSFER,
+    "Wire transfer": PaymentMethod.TRANSFER, "现金收款": PaymentMethod.CASH, "Check": PaymentMethod.CHEQUE,
+}
+
 # A spreadsheet cell: the raw value passes through (a date stays a date, a number a number); every check,
 # "required" included, is the form's own, so the messages are the import's.
 Cell = partial(forms.Field, required=False)
@@ -248,8 +255,10 @@ class PaymentLookups:
     def load(cls, raw_rows, *, today: date) -> "PaymentLookups":
         numbers = {str(r.get("number") or "").strip().upper() for _n, r in raw_rows}
         refs = {str(r.get("reference")).strip() for _n, r in raw_rows if r.get("reference") not in (None, "")}
+        # every language's label, the code, and finance's own words for them, whatever the reader's language
         methods = by_spelling((value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.OPENING)
         methods |= {v: v for v in methods.values()}
+        methods |= METHOD_ALIASES | {k.casefold(): v for k, v in METHOD_ALIASES.items()}
         return cls(
             today=today,
             confirmations={c.number: c for c in SalesConfirmation.objects.filter(number__in=numbers)},

@@ -22,6 +22,7 @@ from .choices import (
     PriceSource,
     StatementStatus,
 )
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 ZERO = Decimal("0.00")
 MONEY = dict(max_digits=14, decimal_places=2)
@@ -168,7 +169,7 @@ class ConfirmationCorrection(models.Model):
     old_amount = models.DecimalField(_("原金额"), **MONEY)
     new_amount = models.DecimalField(_("新金额"), **MONEY)
     rule = models.CharField(_("依据规则"), max_length=16)
-    reason = models.TextField(_("原因"))
+    reason = models.TextField(_("原因"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     source = models.JSONField(_("来源"), default=dict, blank=True)
     by = models.ForeignKey("servicedesk.Staff", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"))
@@ -227,7 +228,7 @@ class DueDateExtension(models.Model):
 
     confirmation = models.ForeignKey(SalesConfirmation, verbose_name=_("确认书"), on_delete=models.PROTECT, related_name="extensions")
     requested_due_date = models.DateField(_("申请延至"))
-    reason = models.TextField(_("客户原因说明"))
+    reason = models.TextField(_("客户原因说明"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     status = models.CharField(_("状态"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING_MANAGER)
     requested_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"))
@@ -383,7 +384,7 @@ class OverdueReviewItem(models.Model):
     outstanding = models.DecimalField(_("未收金额"), **MONEY)
     registered = models.BooleanField(_("送货联已登记"))
     cause = models.CharField(_("逾期原因"), max_length=12, choices=OverdueCause.choices, default=OverdueCause.UNKNOWN)
-    note = models.TextField(_("经理备注"), blank=True)
+    note = models.TextField(_("经理备注"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     noted_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("备注人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     noted_at = models.DateTimeField(_("备注时间"), null=True, blank=True)
     penalty_proposed = models.BooleanField(_("已建议处罚"), default=False)

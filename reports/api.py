@@ -55,7 +55,7 @@ def readable(user, report) -> bool:
 
 
 class ApproveSerializer(serializers.Serializer):
-    digest = serializers.CharField(required=False, allow_blank=True, default="")
+    digest = serializers.CharField(required=False, allow_blank=True, default="", max_length=128)
     drafts_confirmed = serializers.BooleanField(required=False, default=False)
 
 

@@ -9,6 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .texts import render
+
+PASSWORD_MAX_LENGTH = 1024  # a bound for the hasher's input, far above any password a person types
 from . import selectors, services
 from .api_errors import ErrorSerializer
 from .choices import Channel, ClientKind, Department, Role, ServiceContent, ServiceMode, WorkOrderStatus
@@ -16,6 +18,7 @@ from .filters import (
     CLIENT_KIND_MESSAGE, BoolFilter, ChoiceFilter, DateTimeFilter, FilterSet, IdFilter, StatusFilter,
 )
 from .models import Client, Equipment, RuleParameter, Site, Staff, WorkOrder
+from .quantities import QuantityField
 from .permissions import ANY_STAFF, INTAKE, MASTER_DATA_EDITORS, STAFF_EDITORS, RolePermission, staff_of
 
 
@@ -42,6 +45,8 @@ class SiteSerializer(ServiceSaveMixin, serializers.ModelSerializer):
 
 
 class EquipmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+    quantity = QuantityField(required=False, default=1)  # plain ASCII digits (servicedesk.quantities)
+
     class Meta:
         model = Equipment
         fields = [
@@ -59,7 +64,7 @@ class StaffSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", max_length=150)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"},
+        write_only=True, required=False, max_length=PASSWORD_MAX_LENGTH, style={"input_type": "password"},
         help_text=gettext_lazy("仅在创建账号时填写;修改密码请用 POST /api/staff/{id}/set-password/"),
     )
 
@@ -95,14 +100,16 @@ class StaffSerializer(serializers.ModelSerializer):
 
 
 class SetPasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(write_only=True, style={"input_type": "password"}, help_text=gettext_lazy("新密码"))
+    password = serializers.CharField(write_only=True, max_length=PASSWORD_MAX_LENGTH, style={"input_type": "password"}, help_text=gettext_lazy("新密码"))
     current_password = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, style={"input_type": "password"},
+        write_only=True, required=False, max_length=PASSWORD_MAX_LENGTH, allow_blank=True, style={"input_type": "password"},
         help_text=gettext_lazy("修改自己的密码时必填"),
     )
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
+    quantity = QuantityField(required=False, default=1)  # plain ASCII digits (servicedesk.quantities)
+
     class Meta:
         model = WorkOrder
         fields = [

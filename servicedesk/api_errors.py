@@ -50,3 +50,54 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = MessagesField(required=False)
     code = serializers.CharField(required=False)
+
+
+# --------------------------------------------------------------------------- Django's own error pages under /api/
+# A request Django answers before any API view does (no route: `/api/projects/abc/`; an unexpected exception; a
+# refused request) is answered in the API's error shape, JSON, under /api/; the pages keep their HTML pages.
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_error(detail, code: str, status_code: int):
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": str(detail), "code": code}, status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def not_found(request, exception=None):
+    from django.views import defaults
+    from rest_framework.exceptions import NotFound
+
+    # DRF's own messages (translated by DRF's catalogue): the same words as a view's 404/403/400/500
+    if is_api(request):
+        return _json_error(NotFound.default_detail, NotFound.default_code, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    from django.views import defaults
+    from rest_framework.exceptions import ParseError
+
+    if is_api(request):
+        return _json_error(ParseError.default_detail, "bad_request", 400)
+    return defaults.bad_request(request, exception)
+
+
+def forbidden(request, exception=None):
+    from django.views import defaults
+    from rest_framework.exceptions import PermissionDenied
+
+    if is_api(request):
+        return _json_error(PermissionDenied.default_detail, PermissionDenied.default_code, 403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    from django.views import defaults
+    from rest_framework.exceptions import APIException
+
+    if is_api(request):
+        return _json_error(APIException.default_detail, "server_error", 500)
+    return defaults.server_error(request)

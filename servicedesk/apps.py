@@ -22,3 +22,9 @@ class ServicedeskConfig(AppConfig):
         hooks.collect()  # the panels and action names the apps declare for the work-order page
         user_logged_in.connect(remember_on_login, dispatch_uid="servicedesk.remember_language")
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")
+        from django.db.models.signals import pre_save
+
+        from .validators import refuse_long_free_text
+
+        # the one limit of free text holds on every door (pages, API, services, admin), not only where a form checks
+        pre_save.connect(refuse_long_free_text, dispatch_uid="servicedesk.free_text_limit")

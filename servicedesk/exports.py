@@ -2,7 +2,8 @@
 
 Numbers stay numbers, dates stay dates, and every text cell is written as text:
 a value that a spreadsheet would read as a formula (starting with =, +, -, @, tab
-or carriage return — OWASP CSV injection) is written with Excel's quote prefix, so
+or carriage return — OWASP CSV injection —, or with their full-width forms ＝ ＋ － ＠ and the small forms
+﹦ ﹢ ﹣ ﹫, which a Chinese input method types and spreadsheets normalise into a formula) is written with Excel's quote prefix, so
 Excel shows it as text and never evaluates it, even after the cell is edited.
 
     from servicedesk.exports import SheetWriter, open_workbook
@@ -18,7 +19,11 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from django.conf import settings
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = (
+    "=", "+", "-", "@", "\t", "\r",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20",  # full-width ＝ ＋ － ＠ (a Chinese IME's forms)
+    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # small ﹦ ﹢ ﹣ ﹫
+)
 
 
 def is_formula_like(text: str) -> bool:

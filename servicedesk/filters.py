@@ -56,6 +56,20 @@ def month_of(text) -> date | None:
         return None
 
 
+def _month_or_refuse(text, invalid_message, error_class):
+    """The month `text` names, or `error_class` with the months.py range message (a year before FIRST_YEAR or
+    after LAST_YEAR) or else `invalid_message`."""
+    try:
+        month = parse_month(text, default=None)
+    except DomainError as exc:
+        if exc.code == "month_range":
+            raise error_class(str(exc.message), code="month_range") from None
+        raise error_class(invalid_message, code="invalid") from None
+    if month is None:
+        raise error_class(invalid_message, code="invalid")
+    return month
+
+
 # --------------------------------------------------------------------------- date-times the database can hold
 
 
@@ -149,10 +163,7 @@ class MonthField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        month = month_of(text)
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
+        return _month_or_refuse(text, self.error_messages["invalid"], forms.ValidationError)
 
 
 # --------------------------------------------------------------------------- the filters
@@ -224,10 +235,9 @@ class MonthInput(serializers.Field):
     default_error_messages = {"invalid": MONTH_MESSAGE, "required": MONTH_REQUIRED, "null": MONTH_REQUIRED}
 
     def to_internal_value(self, data):
-        month = month_of(data) if isinstance(data, str) else None
-        if month is None:
+        if not isinstance(data, str):
             self.fail("invalid")
-        return month
+        return _month_or_refuse(data, self.error_messages["invalid"], serializers.ValidationError)
 
     def to_representation(self, value):
         return f"{value:%Y-%m}"

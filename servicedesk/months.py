@@ -13,6 +13,28 @@ from .errors import DomainError
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _REQUIRED = object()
 
+# The years a month or day typed by a person may name. Year 0 is no date, and a month near 9999 overflows the
+# month arithmetic (its next month, its bounds): both answer "out of range" (400 on the API, the default month
+# or day on a page) rather than a 500. The department's records start long after 2000, and the official and
+# provisional working-day calendars (SPEC §11) reach no further than 2099.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+
+
+def in_range(d: date | None) -> bool:
+    """Whether a typed date is within the years the product works with (FIRST_YEAR … LAST_YEAR)."""
+    return d is not None and FIRST_YEAR <= d.year <= LAST_YEAR
+
+
+def parse_day(value, *, default=None) -> date | None:
+    """A page's "YYYY-MM-DD" (an `as_of` or `day` from the query string): the date, or `default` when none, no
+    valid one or one outside FIRST_YEAR … LAST_YEAR is given (a page falls back rather than failing)."""
+    try:
+        parsed = date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return default
+    return parsed if in_range(parsed) else default
+
 
 def first_day(d: date) -> date:
     return d.replace(day=1)
@@ -72,6 +94,13 @@ def parse_month(value, *, field: str = "month", default=_REQUIRED) -> date | Non
         parsed = None
     if parsed is None:
         raise DomainError(_("月份格式应为 YYYY-MM,例如 2026-11。"), field=field)
+    if not in_range(parsed):
+        raise DomainError(
+            _("月份 %(value)s 超出范围:年份应在 %(first)s 到 %(last)s 之间。")
+            % {"value": f"{parsed:%Y-%m}", "first": FIRST_YEAR, "last": LAST_YEAR},
+            field=field,
+            code="month_range",
+        )
     return parsed.replace(day=1)
 
 

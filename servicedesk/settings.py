@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicedesk.language.PreferredLanguageMiddleware",  # rule 7: a signed-in person's preferred language
+    "servicedesk.middleware.RefuseNulMiddleware",  # ?x=%00 → 400 naming x, never a 500 from PostgreSQL
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

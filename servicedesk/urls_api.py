@@ -1,10 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from . import api, attachment_api
 from .auth import views as auth
+from .routers import Router
 
-router = DefaultRouter()
+router = Router(root=True)
 router.register("clients", api.ClientViewSet, basename="client")
 router.register("sites", api.SiteViewSet, basename="site")
 router.register("equipment", api.EquipmentViewSet, basename="equipment")

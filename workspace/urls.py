@@ -47,3 +47,9 @@ urlpatterns = [
 
 admin.site.site_header = _("客服部工作平台 · 后台管理")
 admin.site.site_title = "servicedesk"
+
+# Django's error answers: JSON in the API's error shape under /api/, the HTML pages elsewhere
+handler400 = "servicedesk.api_errors.bad_request"
+handler403 = "servicedesk.api_errors.forbidden"
+handler404 = "servicedesk.api_errors.not_found"
+handler500 = "servicedesk.api_errors.server_error"

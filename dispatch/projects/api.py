@@ -7,15 +7,16 @@
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from servicedesk.api_fields import ExplainedField
+from servicedesk.api_fields import ExplainedField, FreeTextField
 from servicedesk.choices import Role
 from servicedesk.permissions import RolePermission, staff_of
+from servicedesk.quantities import QuantityField
 from servicedesk.texts import rendered
 
 from . import selectors, services
@@ -78,11 +79,11 @@ class MemberField(serializers.Field):
 
 
 class ProjectCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, required=False, default="")
+    name = serializers.CharField(allow_blank=True, required=False, default="", max_length=120)
     client = serializers.IntegerField(required=False, allow_null=True, default=None)
     site = serializers.IntegerField(required=False, allow_null=True, default=None)
-    kind = serializers.CharField(required=False, default="")
-    contract_amount = serializers.CharField(required=False, allow_null=True, default=None)
+    kind = serializers.CharField(required=False, default="", max_length=32)
+    contract_amount = serializers.CharField(required=False, allow_null=True, default=None, max_length=32)
     manager = serializers.IntegerField(required=False, allow_null=True, default=None)
     members = serializers.ListField(child=MemberField(), required=False, default=list)
     planned_start = serializers.DateField(required=False, allow_null=True, default=None)
@@ -90,8 +91,8 @@ class ProjectCreateSerializer(serializers.Serializer):
     person_days = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
     documents_due = serializers.DateField(required=False, allow_null=True, default=None)
     documents_responsible = serializers.IntegerField(required=False, allow_null=True, default=None)
-    pool = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
-    manager_share = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+    pool = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None, max_length=32)
+    manager_share = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None, max_length=32)
     work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
     contract = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -110,10 +111,21 @@ class DailyReportSerializer(serializers.ModelSerializer):
 
 
 class WorkRecordSerializer(serializers.ModelSerializer):
+    quantity = QuantityField(required=False, default=1)  # plain ASCII digits (servicedesk.quantities)
+
     class Meta:
         model = WorkRecord
         fields = ["id", "project", "technician", "on", "serials", "quantity", "note", "created_at"]
         read_only_fields = ["id", "project", "technician", "created_at"]
+
+
+class SummarySerializer(serializers.Serializer):
+    summary_report = FreeTextField(required=False, allow_blank=True, default="", help_text=_("项目总结报告(发给客户)"))
+
+
+class SummarySentSerializer(serializers.Serializer):
+    survey_url = serializers.URLField()
+    summary_sent_at = serializers.DateTimeField()
 
 
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -145,12 +157,14 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         project = selectors.project_detail(pk=project.pk)
         return Response(ProjectSerializer(project).data, status=status)
 
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def create(self, request, *args, **kwargs):
         ser = ProjectCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         project = services.create_project(by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return self._out(project, status=201)
 
+    @extend_schema(request=CompleteSerializer, responses={200: ProjectSerializer})
     @action(detail=True, methods=["post"], serializer_class=CompleteSerializer)
     def complete(self, request, pk=None):
         ser = CompleteSerializer(data=request.data)
@@ -158,6 +172,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         project = services.complete_project(project=self._project(pk), by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return self._out(project)
 
+    # the viewset's serializer is the Project's: each method says what it reads and answers (the published schema)
+    @extend_schema(methods=["GET"], request=None, responses={200: DailyReportSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=DailyReportSerializer, responses={201: DailyReportSerializer})
     @action(detail=True, methods=["get", "post"], url_path="daily-reports", serializer_class=DailyReportSerializer)
     def daily_reports(self, request, pk=None):
         project = self._project(pk)
@@ -169,6 +186,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         report = services.add_daily_report(project=project, by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return Response(DailyReportSerializer(report).data, status=201)
 
+    @extend_schema(request=WorkRecordSerializer, responses={201: WorkRecordSerializer})
     @action(detail=True, methods=["post"], url_path="work-records", serializer_class=WorkRecordSerializer)
     def work_records(self, request, pk=None):
         project = self._project(pk)
@@ -177,7 +195,11 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         record = services.add_work_record(project=project, by=staff_of(request.user), now=timezone.now(), **ser.validated_data)
         return Response(WorkRecordSerializer(record).data, status=201)
 
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=SummarySerializer, responses={200: SummarySentSerializer})
+    @action(detail=True, methods=["post"], serializer_class=SummarySerializer)
     def summary(self, request, pk=None):
-        project, link = services.send_summary(project=self._project(pk), by=staff_of(request.user), text=request.data.get("summary_report", ""), now=timezone.now())
+        ser = SummarySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        project, link = services.send_summary(project=self._project(pk), by=staff_of(request.user),
+                                              text=ser.validated_data["summary_report"], now=timezone.now())
         return Response({"survey_url": request.build_absolute_uri(f"/s/{link.token}/"), "summary_sent_at": project.summary_sent_at})

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH
 from servicedesk.models import Client, Site, Staff
 from servicedesk.forms import UserTextCheckboxes, UserTextSelect
 
@@ -34,9 +35,9 @@ class CompleteForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    needs = forms.CharField(label=_("您的需求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    staffing_timing = forms.CharField(label=_("人员与时间安排"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    work_done = forms.CharField(label=_("完成的工作"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    summary = forms.CharField(label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    needs = forms.CharField(label=_("您的需求"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)
+    staffing_timing = forms.CharField(label=_("人员与时间安排"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)
+    work_done = forms.CharField(label=_("完成的工作"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)
+    summary = forms.CharField(label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_MAX_LENGTH)
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     client_name = forms.CharField(label=_("填写人(可选)"), required=False, max_length=40)

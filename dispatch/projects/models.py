@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ProjectKind, ProjectStatus, Satisfaction, ShareRole
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 class Project(models.Model):
@@ -31,7 +32,7 @@ class Project(models.Model):
         "dispatch.MaintenanceContract", verbose_name=_("维保合同"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
     )
     status = models.CharField(_("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED, db_index=True)
-    summary_report = models.TextField(_("项目总结报告"), blank=True)
+    summary_report = models.TextField(_("项目总结报告"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     summary_sent_at = models.DateTimeField(_("总结报告提交客户时间"), null=True, blank=True)
     contract_fulfilled = models.BooleanField(_("合同已履行"), null=True, blank=True)
     documents_complete_on = models.DateField(_("资料齐全日期"), null=True, blank=True)
@@ -74,7 +75,7 @@ class DailyReport(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="daily_reports")
     on = models.DateField(_("日期"))
     by = models.ForeignKey("servicedesk.Staff", verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("当日进展"))
+    text = models.TextField(_("当日进展"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     created_at = models.DateTimeField(_("提交时间"))
 
     class Meta:
@@ -90,9 +91,9 @@ class WorkRecord(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="work_records")
     technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("技术员"), on_delete=models.PROTECT, related_name="+")
     on = models.DateField(_("日期"))
-    serials = models.TextField(_("设备序列号"), blank=True)
+    serials = models.TextField(_("设备序列号"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     quantity = models.PositiveIntegerField(_("数量"), default=1)
-    note = models.TextField(_("工作内容"), blank=True)
+    note = models.TextField(_("工作内容"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     created_at = models.DateTimeField(_("提交时间"))
 
     class Meta:
@@ -105,10 +106,10 @@ class ProjectSurvey(models.Model):
     """R-R5: the client's satisfaction survey, answered through a signed link."""
 
     project = models.OneToOneField(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="survey")
-    needs = models.TextField(_("需求"), blank=True)
-    staffing_timing = models.TextField(_("人员与时间安排"), blank=True)
-    work_done = models.TextField(_("完成的工作"), blank=True)
-    summary = models.TextField(_("总结"), blank=True)
+    needs = models.TextField(_("需求"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    staffing_timing = models.TextField(_("人员与时间安排"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    work_done = models.TextField(_("完成的工作"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    summary = models.TextField(_("总结"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices)
     client_name = models.CharField(_("填写人"), max_length=40, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"))

@@ -14,6 +14,7 @@ from servicedesk.models import Client, Site, Staff
 from servicedesk.money import parse_money
 from servicedesk.numbering import next_number
 from servicedesk.params import get_params
+from servicedesk.quantities import QuantityError, parse_quantity
 from servicedesk.templatetags.money import format_yuan
 from servicedesk.texts import Date, message
 
@@ -294,12 +295,10 @@ def add_work_record(*, project: Project, by: Staff, on: date, serials: str = "",
     _require_team(project, by)
     if project.status == ProjectStatus.COMPLETED:
         raise ConflictError(_("项目已完成,不能再登记工作记录。"))
-    try:
-        quantity = int(quantity)
-    except (TypeError, ValueError):
+    try:  # plain ASCII digits only (servicedesk.quantities): int() would take "١٠٠", "1_000" and "+5"
+        quantity = parse_quantity(quantity, field="quantity")
+    except QuantityError:
         raise DomainError(_("数量必须是正整数。"), field="quantity") from None
-    if quantity < 1:
-        raise DomainError(_("数量必须是正整数。"), field="quantity")
     if on is None:
         raise DomainError(_("请填写日期。"), field="on")
     return WorkRecord.objects.create(project=project, technician=by, on=on, serials=(serials or "").strip(), quantity=quantity,

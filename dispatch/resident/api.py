@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from servicedesk.api_fields import FreeTextField
 from servicedesk.pdf import API_PARAMETERS, API_RENDERERS, API_RESPONSES, pdf_response
 from servicedesk.permissions import RolePermission, staff_of
 
@@ -65,14 +66,14 @@ class ResidentReportSerializer(serializers.ModelSerializer):
 
 
 class ReportWriteSerializer(serializers.Serializer):
-    month = serializers.CharField(help_text="YYYY-MM")
-    work_done = serializers.CharField(required=False, allow_blank=True)
-    issues = serializers.CharField(required=False, allow_blank=True)
-    suggestions = serializers.CharField(required=False, allow_blank=True)
+    month = serializers.CharField(help_text="YYYY-MM", max_length=10)
+    work_done = FreeTextField(required=False, allow_blank=True)
+    issues = FreeTextField(required=False, allow_blank=True)
+    suggestions = FreeTextField(required=False, allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = FreeTextField(required=False, allow_blank=True)
 
 
 class ResidentReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):

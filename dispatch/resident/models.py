@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DayMark, LinkPurpose, Rating, ReportStatus, SheetStatus
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 class ResidentPost(models.Model):
@@ -62,19 +63,19 @@ class ResidentReport(models.Model):
     technician = models.ForeignKey("servicedesk.Staff", verbose_name=_("技术员"), on_delete=models.PROTECT, related_name="resident_reports")
     month = models.DateField(_("月份"))
     status = models.CharField(_("状态"), max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True)
-    work_done = models.TextField(_("本月工作内容"), blank=True)
+    work_done = models.TextField(_("本月工作内容"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     counts = models.JSONField(_("各类服务次数"), default=dict, blank=True)
-    issues = models.TextField(_("存在问题"), blank=True)
-    suggestions = models.TextField(_("改进建议"), blank=True)
+    issues = models.TextField(_("存在问题"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    suggestions = models.TextField(_("改进建议"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     stamped_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("盖章人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     stamped_at = models.DateTimeField(_("盖章时间"), null=True, blank=True)
     client_rating = models.CharField(_("客户评价"), max_length=10, choices=Rating.choices, blank=True)
-    client_comment = models.TextField(_("客户意见"), blank=True)
+    client_comment = models.TextField(_("客户意见"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     client_name = models.CharField(_("评价人"), max_length=40, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
-    returned_reason = models.TextField(_("退回原因"), blank=True)
+    returned_reason = models.TextField(_("退回原因"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
 
@@ -105,7 +106,7 @@ class ReportStep(models.Model):
     by = models.ForeignKey("servicedesk.Staff", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     by_client = models.CharField(_("客户签名"), max_length=40, blank=True)
     at = models.DateTimeField(_("时间"))
-    reason = models.TextField(_("说明"), blank=True)
+    reason = models.TextField(_("说明"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
 
     class Meta:
         verbose_name = _("月报审批记录")
@@ -118,7 +119,7 @@ class QualityEvaluation(models.Model):
 
     site = models.ForeignKey("servicedesk.Site", verbose_name=_("驻点单位"), on_delete=models.PROTECT, related_name="quality_evaluations")
     month = models.DateField(_("月份"))
-    content = models.TextField(_("质量评价"))
+    content = models.TextField(_("质量评价"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     submitted_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"))
 

@@ -1,8 +1,9 @@
 """Sales confirmations (R-S1): writing, signing, registering the delivery copy, the technician's ledger,
 voiding, collecting on the spot, and corrections of the amount after the fact (R-B9, R-B6/R-B7)."""
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,11 +16,14 @@ from servicedesk.texts import as_text, message
 from servicedesk.choices import ClientKind, Role
 from servicedesk.errors import ConflictError, DomainError
 from servicedesk.numbering import next_number
+from servicedesk.quantities import QuantityError, parse_quantity
 from servicedesk.templatetags.money import format_yuan
 
 from ..choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource, StatementStatus
 from ..models import ConfirmationCorrection, ConfirmationLine, MonthlyStatement, SalesConfirmation
 from .common import check_total, compute_due_date, default_terms, money, parse_amount, require, set_open
+
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # a plain number: out of range or too many places, not unreadable
 
 MAX_QUANTITY = Decimal("100000")
 
@@ -45,12 +49,15 @@ def _parse_lines(lines) -> list[LineInput]:
             raise DomainError(_("第 %(i)s 行:请填写品名/服务内容。") % {"i": i}, field="lines")
         if len(desc) > 200:
             raise DomainError(_("第 %(i)s 行:品名过长(最多200个字符)。") % {"i": i}, field="lines")
-        try:
-            qty = Decimal(str(raw.get("quantity", "1")).strip())
-        except (InvalidOperation, TypeError, ValueError):
-            raise DomainError(_("第 %(i)s 行:数量不是有效数字。") % {"i": i}, field="lines")
-        if not qty.is_finite() or qty <= 0 or qty > MAX_QUANTITY or qty != qty.quantize(Decimal("0.01")):
-            raise DomainError(_("第 %(i)s 行:数量必须大于0、最多两位小数且不超过 %(m)s。") % {"i": i, "m": MAX_QUANTITY}, field="lines")
+        raw_qty = raw.get("quantity", "1")
+        try:  # plain ASCII decimals only (servicedesk.quantities): Decimal() would take "1E+2", "١٠٠", "1_000", "+5"
+            qty = parse_quantity(raw_qty, field="lines", decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_QUANTITY)
+        except QuantityError as exc:
+            if _NUMBER.fullmatch(str(raw_qty).strip()):  # a plain number out of range or with too many places
+                raise DomainError(
+                    _("第 %(i)s 行:数量必须大于0、最多两位小数且不超过 %(m)s。") % {"i": i, "m": MAX_QUANTITY}, field="lines"
+                ) from exc
+            raise DomainError(_("第 %(i)s 行:数量不是有效数字。") % {"i": i}, field="lines") from exc
         try:
             price = parse_amount(raw.get("unit_price"), field="lines", label=_("第 %(i)s 行单价") % {"i": i}, allow_zero=True)
         except DomainError as exc:

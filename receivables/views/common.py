@@ -5,14 +5,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from servicedesk.months import parse_day
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_date(raw) -> date | None:
-    try:
-        return date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
+    """A typed day, or None when it is none or outside the years the product works with (servicedesk.months)."""
+    return parse_day(raw)
 
 
 def as_of_param(request) -> date:

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ..choices import ClientKind, Department, Role, SoftwareEntitlement
 from ..models import Client, Equipment, Site, Staff
+from ..quantities import QuantityError, parse_quantity
 from ..validators import normalize_phone
 from .columns import BY_KIND, by_spelling, fold, fold_header, header_map, spellings
 
@@ -129,13 +130,10 @@ class Quantity(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return 1
-        try:
-            number = float(value) if not isinstance(value, (int, float)) else value
-        except (TypeError, ValueError):
-            number = None
-        if number is None or isinstance(value, bool) or not float(number).is_integer() or number < 1:
-            raise ValueError(_("数量应为正整数。"))
-        return int(number)
+        try:  # a number cell (2.0) or plain ASCII digits: float() would take "١٠٠", "１００", "1E+2", "1_000", "+5"
+            return parse_quantity(value.strip() if isinstance(value, str) else value, field="quantity")
+        except QuantityError:
+            raise ValueError(_("数量应为正整数。")) from None
 
 
 class Lookup(widgets.Widget):

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import ClientKind, Department, SoftwareEntitlement
-from ..validators import NormalizedPhonesMixin, normalize_phone, validate_phone, validate_serial
+from ..validators import (
+    FREE_TEXT_MAX_LENGTH, NormalizedPhonesMixin, normalize_phone, validate_free_text, validate_phone, validate_serial,
+)
 
 
 class Client(NormalizedPhonesMixin, models.Model):
@@ -29,7 +31,7 @@ class Client(NormalizedPhonesMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="clients_owned",
     )
-    notes = models.TextField(_("备注"), blank=True)
+    notes = models.TextField(_("备注"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import OPEN_STATUSES, Channel, ServiceContent, ServiceMode, WorkOrderStatus
 from ..validators import NormalizedPhonesMixin, normalize_phone, validate_phone
 from .labels import FastChoiceLabels
+from ..validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -61,7 +62,7 @@ class WorkOrder(FastChoiceLabels, NormalizedPhonesMixin, models.Model):
     content = models.CharField(_("服务内容"), max_length=16, choices=ServiceContent.choices)
     channel = models.CharField(_("报修方式"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
     service_mode = models.CharField(_("服务方式"), max_length=16, choices=ServiceMode.choices, default=ServiceMode.MOBILE)
-    description = models.TextField(_("故障描述"), blank=True)
+    description = models.TextField(_("故障描述"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     required_at = models.DateTimeField(_("要求上门时间"), null=True, blank=True)
     cooperation_chargeable = models.BooleanField(
         _("配合单收费标记"), null=True, blank=True, help_text=_("R-B4:配合单上的收费/不收费标记;空表示无配合单")

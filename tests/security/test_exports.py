@@ -36,7 +36,11 @@ def test_no_workbook_or_csv_writer_outside_the_shared_helper():
 
 @pytest.mark.parametrize(
     "text",
-    ['=HYPERLINK("http://evil","点我")', "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "=cmd|' /C calc'!A0"],
+    [
+        '=HYPERLINK("http://evil","点我")', "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "=cmd|' /C calc'!A0",
+        # the full-width and small forms a Chinese input method types: spreadsheets read them as formulas too
+        '＝HYPERLINK("http://evil","点我")', "＋1+2", "－2+3", "＠SUM(A1:A2)", "﹦1+1", "﹢1", "﹣1", "﹫SUM(A1)",
+    ],
 )
 def test_formula_like_text_is_written_as_quoted_text(text):
     out = io.BytesIO()
@@ -61,3 +65,5 @@ def test_plain_text_and_numbers_stay_as_they_are():
 
 def test_csv_safe():
     assert csv_safe("=1+1") == "'=1+1" and csv_safe("@x") == "'@x" and csv_safe("王") == "王"
+    assert csv_safe("＝1+1") == "'＝1+1" and csv_safe("＠x") == "'＠x" and csv_safe("＋5") == "'＋5"
+    assert csv_safe("－5") == "'－5" and csv_safe("王＝1") == "王＝1"
