@@ -147,3 +147,16 @@ def test_a_fresh_link_revokes_the_old_one(api, client, stamped, supervisor):
         assert new != old
         assert client.get(f"/r/{old}/").status_code == 404
         assert client.get(f"/r/{new}/").status_code == 200
+
+
+def test_r_r3_with_the_shared_cache_down_the_link_opens_and_its_counter_fails_open(client, stamped):
+    from django.test import override_settings
+
+    RuleParameter.objects.filter(name="resident.link_attempts_per_hour").update(value=1)
+    dead = {"default": {"BACKEND": "servicedesk.cache.DegradingRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+                        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    with override_settings(CACHES=dead), time_machine.travel(STAMPED_AT, tick=False):
+        codes = [client.get(f"/r/{token_of(stamped)}/").status_code for _ in range(3)]
+        rated = client.post(f"/r/{token_of(stamped)}/", {"rating": "good", "comment": ""})
+    assert codes == [200, 200, 200]  # over the limit of 1: not counted while Redis is down, never a 500
+    assert rated.status_code == 200 and ResidentReport.objects.get(pk=stamped.pk).client_rating == "good"
