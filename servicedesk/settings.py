@@ -208,6 +208,13 @@ ATTACHMENT_MAX_ORDER_MB = env.int("ATTACHMENT_MAX_ORDER_MB", default=80)  # kept
 ATTACHMENT_IMAGE_MAX_SIDE = env.int("ATTACHMENT_IMAGE_MAX_SIDE", default=2000)
 ATTACHMENT_THUMB_SIDE = 320
 ATTACHMENT_PDF_MAX_PAGES = env.int("ATTACHMENT_PDF_MAX_PAGES", default=50)
+# Uploaded workbooks (servicedesk/spreadsheets.py, the one bounded reader of the master-data and finance imports):
+# the work is bounded, not only the bytes. Data rows of one file (finance's rule parameter may set fewer), distinct
+# texts (shared strings, counted before openpyxl loads them), blank rows read, columns looked at per row.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=300_000)
+IMPORT_MAX_BLANK_ROWS = env.int("IMPORT_MAX_BLANK_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
 # Django keeps an upload over this size in a temporary file instead of memory
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
