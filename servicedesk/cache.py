@@ -8,10 +8,11 @@ is a helper, never a dependency of a page: when it is down or slow, `DegradingRe
 - `incr` and `get_strict` with `CacheUnavailable`, for the callers that must decide: a login refuses
   (`login_unavailable_message`, "try again later"), the client-link counter lets the attempt through.
 
-Connection and read timeouts are short (settings `CACHE_TIMEOUT_SECONDS`), so a dead Redis costs a request at
-most that long, never a 500.
+Connection and read timeouts are short (setting `CACHE_TIMEOUT_SECONDS`) and a failure keeps Redis out of the way
+for a few seconds, so a dead or hanging Redis costs a request at most one timeout, never a 500.
 """
 import logging
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -37,79 +38,70 @@ def login_unavailable_message() -> str:
 
 
 class DegradingRedisCache(RedisCache):
-    """Django's RedisCache that never lets a connection error through (see the module docstring)."""
+    """Django's RedisCache that never lets a connection error through (see the module docstring). After a failure
+    Redis is left alone for RETRY_AFTER_SECONDS (this process and thread), so a Redis that hangs costs one timeout
+    every few seconds, not one per cache call."""
 
-    def _down(self, op: str, exc: Exception) -> None:
-        log.warning("cache unavailable (%s): %s", op, exc)
+    RETRY_AFTER_SECONDS = 5.0
 
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except CACHE_ERRORS as exc:
-            self._down("get", exc)
-            return default
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._down_until = 0.0
 
-    def get_strict(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except CACHE_ERRORS as exc:
-            self._down("get", exc)
-            raise CacheUnavailable(str(exc)) from exc
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except CACHE_ERRORS as exc:
-            self._down("get_many", exc)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except CACHE_ERRORS as exc:
-            self._down("has_key", exc)
-            return False
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._quiet("set", super().set, key, value, timeout, version=version)
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        # a failed add says "not added": a counter's caller then goes on to incr, which raises CacheUnavailable
-        try:
-            return super().add(key, value, timeout, version)
-        except CACHE_ERRORS as exc:
-            self._down("add", exc)
-            return False
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return bool(self._quiet("touch", super().touch, key, timeout, version=version))
-
-    def delete(self, key, version=None):
-        return bool(self._quiet("delete", super().delete, key, version=version))
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        result = self._quiet("set_many", super().set_many, data, timeout, version=version)
-        return list(data) if result is None else result
-
-    def delete_many(self, keys, version=None):
-        self._quiet("delete_many", super().delete_many, keys, version=version)
-
-    def clear(self):
-        return bool(self._quiet("clear", super().clear))
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except CACHE_ERRORS as exc:
-            self._down("incr", exc)
-            raise CacheUnavailable(str(exc)) from exc
-
-    def _quiet(self, op, method, *args, **kwargs):
+    def _call(self, op: str, method, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            raise CacheUnavailable("recently unreachable")
         try:
             return method(*args, **kwargs)
         except CACHE_ERRORS as exc:
-            self._down(op, exc)
-            return None
+            self._down_until = time.monotonic() + self.RETRY_AFTER_SECONDS
+            log.warning("cache unavailable (%s): %s", op, exc)
+            raise CacheUnavailable(str(exc)) from exc
+
+    def _or(self, fallback, op: str, method, *args, **kwargs):
+        try:
+            return self._call(op, method, *args, **kwargs)
+        except CacheUnavailable:
+            return fallback
+
+    # reads: a miss
+    def get(self, key, default=None, version=None):
+        return self._or(default, "get", super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._or({}, "get_many", super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._or(False, "has_key", super().has_key, key, version)
+
+    # writes: nothing done ("not added" for add, so a counter's caller goes on to incr, which says the cache is down)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(None, "set", super().set, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(False, "add", super().add, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(False, "touch", super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._or(False, "delete", super().delete, key, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(list(data), "set_many", super().set_many, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._or(None, "delete_many", super().delete_many, keys, version)
+
+    def clear(self):
+        return self._or(False, "clear", super().clear)
+
+    # the callers that must decide: CacheUnavailable
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", super().incr, key, delta, version)
+
+    def get_strict(self, key, default=None, version=None):
+        return self._call("get", super().get, key, default, version)
 
 
 def get_strict(cache, key, default=None):

@@ -69,3 +69,23 @@ def test_token_api_calls_and_the_schema_are_served_with_throttles_open(person):
 def test_page_login_still_works_its_lockout_is_counted_in_the_database(client, person):
     r = client.post("/accounts/login/", {"username": person.user.username, "password": PASSWORD})
     assert r.status_code == 302 and client.session["_auth_user_id"] == str(person.user.pk)
+
+
+@override_settings(CACHES=DEAD_REDIS)
+def test_after_a_failure_redis_is_left_alone_for_a_while(monkeypatch):
+    backend = caches["default"]
+    tries = []
+    real = backend._cache.get_client
+
+    def counting(*args, **kwargs):
+        tries.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backend._cache, "get_client", counting)
+    assert backend.get("a", 1) == 1
+    assert len(tries) == 1
+    # the next calls within RETRY_AFTER_SECONDS do not wait on a dead Redis again
+    assert [backend.get("b", 2), backend.add("c", 0), backend.has_key("d")] == [2, False, False]
+    with pytest.raises(CacheUnavailable):
+        backend.incr("c")
+    assert len(tries) == 1
