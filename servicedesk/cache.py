@@ -109,3 +109,27 @@ def get_strict(cache, key, default=None):
     is down. Caches that cannot be down (the per-process memory of development and tests) just read."""
     strict = getattr(cache, "get_strict", None)
     return strict(key, default) if strict is not None else cache.get(key, default)
+
+
+def check_shared_cache(app_configs=None, **kwargs):
+    """`manage.py check --deploy`: the limits need a cache every web worker shares, and the client's address
+    needs the proxy in front to be trusted (docs/deployment.md)."""
+    from django.conf import settings
+    from django.core.checks import Warning
+
+    warnings = []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        warnings.append(Warning(
+            "The default cache is per process: the API throttles and the client-link limit count per gunicorn worker.",
+            hint="Set CACHE_URL=redis://127.0.0.1:6379/1 (or dbcache://servicedesk_cache after createcachetable).",
+            id="servicedesk.W001",
+        ))
+    if not getattr(settings, "TRUSTED_PROXIES", None):
+        warnings.append(Warning(
+            "TRUSTED_PROXIES is empty: behind nginx every client has the proxy's address, and one client's failed "
+            "tries limit everyone.",
+            hint="Set TRUSTED_PROXIES=127.0.0.1,::1 with the shipped nginx on the same host (deploy/servicedesk.env.example).",
+            id="servicedesk.W002",
+        ))
+    return warnings

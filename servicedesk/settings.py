@@ -88,11 +88,11 @@ AXES_LOCKOUT_CALLABLE = "servicedesk.auth.lockout_response"
 AXES_VERBOSE = False
 # The client's address for the lockout, the API throttles and the client links: servicedesk/network.py.
 # X-Forwarded-For is believed only from these proxies (IPs or CIDRs; nginx on the same host: 127.0.0.1,::1).
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=[]) if p.strip()]
 AXES_CLIENT_IP_CALLABLE = "servicedesk.network.client_ip"
 for _proxy in TRUSTED_PROXIES:
     try:
-        ipaddress.ip_network(_proxy.strip(), strict=False)
+        ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 

@@ -92,8 +92,11 @@ def is_blank(values) -> bool:
 
 def check_xlsx(file, limits: Limits) -> None:
     """Refuse what is not a workbook, a zip bomb, or too many shared strings; nothing is unpacked but the
-    manifest and a streaming count of the shared strings. Leaves the file at its start."""
+    manifest and a streaming count of the shared strings. Leaves the file at its start. A file that passed under
+    the same limits is not counted again (finance's import checks, counts its rows, then reads it)."""
     file.seek(0)
+    if getattr(file, "_servicedesk_checked", None) == limits:
+        return
     if not zipfile.is_zipfile(file):
         raise not_xlsx(file)
     file.seek(0)
@@ -117,6 +120,10 @@ def check_xlsx(file, limits: Limits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
         raise not_xlsx(file) from None
     file.seek(0)
+    try:
+        file._servicedesk_checked = limits
+    except AttributeError:  # a file object that takes no attributes is simply checked again
+        pass
 
 
 def _shared_strings_part(zf, by_name, file) -> str | None:

@@ -150,3 +150,14 @@ def test_master_data_csv_of_blank_lines_is_bounded_too(admin, fixed_now):
     with pytest.raises(DomainError) as exc:
         services.preview(file=f, by=admin, now=fixed_now)
     assert "空行超过上限 3 行" in str(exc.value.message)
+
+
+def test_a_file_is_counted_once_under_the_same_limits(strings_read):
+    data = hostile_xlsx.with_shared_strings([["名称"], ["甲"]], 300)
+    f = hostile_xlsx.upload(data)
+    spreadsheets.check_xlsx(f, _limits())
+    with Workbook(f, _limits(), data_only=True) as book:  # finance: checked, rows counted, then read
+        assert book.first_sheet().header() == ("名称",)
+    assert len(strings_read) == 300
+    with pytest.raises(SpreadsheetRefused):  # other limits: counted again, and refused
+        spreadsheets.check_xlsx(f, _limits(shared_strings=200))
