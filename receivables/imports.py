@@ -1,9 +1,10 @@
 """Excel imports of finance: opening balances (historical confirmations) and payments. All rows or nothing.
 
 Safety (the `receivables.import_*` parameters, R-S8: a finance upload must never exhaust the server): the
-upload size is capped, the file must be a real xlsx (zip) whose *declared* uncompressed size is checked with
-`zipfile` before openpyxl unpacks anything (zip bombs refused; zipfile itself refuses members larger than they
-declare), the number of rows and the length of every cell are capped, and error messages quote a cell's content
+upload size is capped here; the file is read by the one bounded reader, `servicedesk.spreadsheets` (a real xlsx
+whose *declared* uncompressed size and shared strings are checked before openpyxl unpacks anything, data and
+blank rows counted while streaming, settings IMPORT_MAX_*; the row parameter may set fewer rows), the length of
+every cell is capped, and error messages quote a cell's content
 only shortened. Large files run as a background job with progress (`receivables.services.jobs`).
 
 The rows are parsed to dicts and every row is validated by its row form (`receivables/import_forms.py`); any bad
@@ -12,7 +13,6 @@ one transaction. (The checks run before it: the background job's progress, writt
 must be visible to the page while they are.)
 """
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,19 +21,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook as NewWorkbook
 
 from servicedesk.errors import DomainError
 from servicedesk.params import param
+from servicedesk.spreadsheets import Limits, Workbook, check_xlsx, file_size
 from servicedesk.texts import as_text, message
 
 from . import services
 from .choices import ConfirmationStatus, PaymentMethod, PaymentTerms, PriceSource
 from .import_forms import ConfirmationLookups, ConfirmationRowForm, PaymentLookups, PaymentRowForm, spellings
 from .models import ConfirmationLine, MonthlyStatement, Payment, PaymentAllocation, SalesConfirmation
-
-MAX_ZIP_MEMBERS = 2000
-
 
 @dataclass
 class ImportError_:
@@ -79,21 +77,15 @@ def limits(on: date) -> dict:
     }
 
 
-def _size(file) -> int:
-    size = getattr(file, "size", None)
-    if size is not None:
-        return size
-    pos = file.tell()
-    file.seek(0, io.SEEK_END)
-    size = file.tell()
-    file.seek(pos)
-    return size
+def _limits(lim: dict) -> Limits:
+    return Limits.of(rows=lim["rows"], unpacked_bytes=lim["unpacked_bytes"])
 
 
 def check_upload(file, *, on: date) -> dict:
-    """Refuse a file that is too big, not an xlsx, or unpacks to more than the limit — before parsing it."""
+    """Refuse a file that is too big, not an xlsx, unpacks to more than the limit or holds too many shared
+    strings — before parsing it (servicedesk.spreadsheets)."""
     lim = limits(on)
-    size = _size(file)
+    size = file_size(file)
     if size == 0:
         raise DomainError(_("文件是空的。"), field="file")
     if size > lim["upload_bytes"]:
@@ -101,26 +93,7 @@ def check_upload(file, *, on: date) -> dict:
             _("文件过大(%(mb).1f MB),上限为 %(max)s MB;请拆分后分批导入。") % {"mb": size / 1048576, "max": lim["upload_bytes"] // 1048576},
             field="file",
         )
-    file.seek(0)
-    if not zipfile.is_zipfile(file):
-        raise DomainError(_("无法读取文件,请上传 .xlsx 格式的 Excel 文件。"), field="file")
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            declared = sum(i.file_size for i in infos)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise DomainError(_("无法读取文件,请上传 .xlsx 格式的 Excel 文件。"), field="file")
-    if len(infos) > MAX_ZIP_MEMBERS or "xl/workbook.xml" not in names:
-        raise DomainError(_("无法读取文件,请上传 .xlsx 格式的 Excel 文件。"), field="file")
-    if declared > lim["unpacked_bytes"]:
-        raise DomainError(
-            _("文件解压后过大(%(mb)s MB,上限 %(max)s MB),已拒绝;请检查文件或拆分后导入。")
-            % {"mb": declared // 1048576, "max": lim["unpacked_bytes"] // 1048576},
-            field="file",
-        )
-    file.seek(0)
+    check_xlsx(file, _limits(lim))
     return lim
 
 
@@ -128,14 +101,9 @@ def read_rows(file, *, columns, on: date, lim: dict | None = None):
     """Header check and the non-empty data rows as (row number, {key: value}); cells over the length limit
     are reported (not echoed). Returns (rows, errors)."""
     lim = lim or check_upload(file, on=on)
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # anything openpyxl cannot read is "not an xlsx" to the user
-        raise DomainError(_("无法读取文件,请上传 .xlsx 格式的 Excel 文件。"), field="file")
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
+    with Workbook(file, _limits(lim), data_only=True) as book:
+        sheet = book.first_sheet()
+        header = sheet.header()
         if not header:
             raise DomainError(_("文件是空的。"), field="file")
         header = [str(h).strip()[:60].casefold() if h is not None else "" for h in header]
@@ -151,11 +119,7 @@ def read_rows(file, *, columns, on: date, lim: dict | None = None):
             raise ImportRejected(errors)
         titles = {key: str(title) for key, title, _r in columns}
         raw_rows = []
-        for rowno, values in enumerate(rows, start=2):
-            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if len(raw_rows) >= lim["rows"]:
-                raise DomainError(_("数据行超过上限 %(n)s 行,请拆分后导入。") % {"n": lim["rows"]}, field="file")
+        for rowno, values in sheet.data_rows():  # data and blank rows counted against the limits
             record = {}
             for k, i in index.items():
                 v = values[i] if i < len(values) else None
@@ -164,28 +128,23 @@ def read_rows(file, *, columns, on: date, lim: dict | None = None):
                     v = None
                 record[k] = v
             raw_rows.append((rowno, record))
-    finally:
-        wb.close()
     if not raw_rows and not errors:
         raise DomainError(_("文件中没有数据行。"), field="file")
     return raw_rows, errors
 
 
 def count_rows(file, *, on: date) -> int:
-    """Rows as the sheet declares them (cheap: the dimension), for choosing inline vs background."""
+    """Rows as the sheet declares them (cheap: the dimension), for choosing inline vs background; the file has
+    passed the same checks as for reading (the shared strings counted before openpyxl loads them)."""
     lim = check_upload(file, on=on)
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-        n = (wb.worksheets[0].max_row or 1) - 1
-        wb.close()
-    except Exception:
-        raise DomainError(_("无法读取文件,请上传 .xlsx 格式的 Excel 文件。"), field="file")
+    with Workbook(file, _limits(lim), data_only=True) as book:
+        n = book.declared_rows()
     file.seek(0)
-    return n if n <= lim["rows"] * 10 else lim["rows"] * 10
+    return min(n, lim["rows"] * 10)
 
 
 def template(columns, example, title) -> bytes:
-    wb = Workbook()
+    wb = NewWorkbook()
     ws = wb.active
     ws.title = str(title)
     ws.append([str(h) for _k, h, _r in columns])

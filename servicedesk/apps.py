@@ -19,6 +19,11 @@ class ServicedeskConfig(AppConfig):
         from .language import remember_on_login
         from .roles import ensure_role_groups
 
+        from django.core import checks
+
+        from .cache import check_shared_cache
+
+        checks.register(check_shared_cache, checks.Tags.security, deploy=True)
         hooks.collect()  # the panels and action names the apps declare for the work-order page
         user_logged_in.connect(remember_on_login, dispatch_uid="servicedesk.remember_language")
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")

@@ -4,10 +4,12 @@ Profiles: the default is the embedded development/demo profile (SQLite file in
 the project folder, eager Celery when no REDIS_URL). `DJANGO_PROFILE=production`
 turns on every deployment safeguard; `manage.py check --deploy` is then clean.
 """
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,7 +87,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "servicedesk.auth.lockout_response"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None  # 1 behind one reverse proxy
+# The client's address for the lockout, the API throttles and the client links: servicedesk/network.py.
+# X-Forwarded-For is believed only from these proxies (IPs or CIDRs; nginx on the same host: 127.0.0.1,::1).
+TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=[]) if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "servicedesk.network.client_ip"
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 ROOT_URLCONF = "workspace.urls"  # the top app includes every app's pages and API
 TEMPLATES = [
@@ -199,6 +209,13 @@ ATTACHMENT_MAX_ORDER_MB = env.int("ATTACHMENT_MAX_ORDER_MB", default=80)  # kept
 ATTACHMENT_IMAGE_MAX_SIDE = env.int("ATTACHMENT_IMAGE_MAX_SIDE", default=2000)
 ATTACHMENT_THUMB_SIDE = 320
 ATTACHMENT_PDF_MAX_PAGES = env.int("ATTACHMENT_PDF_MAX_PAGES", default=50)
+# Uploaded workbooks (servicedesk/spreadsheets.py, the one bounded reader of the master-data and finance imports):
+# the work is bounded, not only the bytes. Data rows of one file (finance's rule parameter may set fewer), distinct
+# texts (shared strings, counted before openpyxl loads them), blank rows read, columns looked at per row.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=300_000)
+IMPORT_MAX_BLANK_ROWS = env.int("IMPORT_MAX_BLANK_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
 # Django keeps an upload over this size in a temporary file instead of memory
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -228,7 +245,24 @@ API_THROTTLE_RATES = {
     "login": env.str("API_THROTTLE_LOGIN", default="30/min"),
 }
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=7 * 24))  # then POST /api/auth/token/ again
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The shared cache of the limits above and the client-link counters (servicedesk/cache.py). Production: Redis
+# (CACHE_URL=redis://…/1, Django's RedisCache wrapped so that Redis down degrades instead of answering 500: reads
+# miss, limits fail open, the token login refuses with "try again later"). The default, per-process memory, counts
+# per gunicorn worker: development and tests only.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)  # connect and read timeout of Redis
+
+
+def _cache(url: str) -> dict:
+    config = environ.Env.cache_url_config(url)
+    if url.split(":", 1)[0] in ("redis", "rediss", "rediscache"):
+        config["BACKEND"] = "servicedesk.cache.DegradingRedisCache"
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("socket_connect_timeout", CACHE_TIMEOUT_SECONDS)
+        options.setdefault("socket_timeout", CACHE_TIMEOUT_SECONDS)
+    return config
+
+
+CACHES = {"default": _cache(env.str("CACHE_URL", default="locmemcache://"))}
 
 # The schema and its docs: public in development, login required in production unless API_DOCS_PUBLIC=1.
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=not PRODUCTION)

@@ -14,6 +14,8 @@ def test_production_profile_check_deploy_is_clean():
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check-only",
         "ALLOWED_HOSTS": "servicedesk.example.cn",
         "DEBUG": "false",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",  # as deploy/servicedesk.env.example
+        "TRUSTED_PROXIES": "127.0.0.1,::1",
     }
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -21,6 +23,26 @@ def test_production_profile_check_deploy_is_clean():
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+def test_check_deploy_warns_of_a_per_worker_cache_and_an_untrusted_proxy():
+    env = {
+        **os.environ,
+        "DJANGO_PROFILE": "production",
+        "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check-only",
+        "ALLOWED_HOSTS": "servicedesk.example.cn",
+        "CACHE_URL": "locmemcache://",
+        "TRUSTED_PROXIES": "",
+    }
+    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert "servicedesk.W001" in out.stdout + out.stderr and "servicedesk.W002" in out.stdout + out.stderr
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start():
+    env = {**os.environ, "TRUSTED_PROXIES": "nginx.local"}
+    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0 and "TRUSTED_PROXIES" in out.stderr and "nginx.local" in out.stderr
 
 
 def test_production_profile_refuses_to_start_without_secret_key():

@@ -15,6 +15,7 @@ from servicedesk.choices import Role
 from servicedesk.errors import DomainError
 from servicedesk.forms import apply_domain_error
 from servicedesk.models import WorkOrder
+from servicedesk.network import client_ip
 from servicedesk.permissions import require_staff
 
 from ..resident import links
@@ -145,7 +146,7 @@ def public_survey(request, token):
     """R-R5: the client's satisfaction survey without an account; one use, expiring, rate-limited."""
     now = timezone.now()
     try:
-        links.check_rate(key=request.META.get("REMOTE_ADDR", "") or "unknown", now=now)
+        links.check_rate(key=client_ip(request), now=now)
         project = services.project_for_token(token=token, now=now)
     except (links.LinkError, links.LinkUsed, links.TooManyAttempts) as exc:
         return render(request, "resident/public_message.html", {"message": exc.message}, status=exc.status_code)

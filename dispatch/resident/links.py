@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.cache import CacheUnavailable
 from servicedesk.errors import DomainError
 from servicedesk.params import param
 
@@ -82,7 +83,8 @@ def live_link(*, purpose: str, object_id: int) -> ClientLink | None:
 
 
 def check_rate(*, key: str, now: datetime) -> None:
-    """Count one attempt from `key` (the client's address) in the current hour; refuse past the limit."""
+    """Count one attempt from `key` (the client's address, `servicedesk.network.client_ip`) in the current hour;
+    refuse past the limit."""
     limit = param("resident.link_attempts_per_hour", on=now.date())
     bucket = f"client-link:{key}:{now:%Y%m%d%H}"
     cache.add(bucket, 0, timeout=3700)
@@ -91,6 +93,8 @@ def check_rate(*, key: str, now: datetime) -> None:
     except ValueError:
         cache.set(bucket, 1, timeout=3700)
         n = 1
+    except CacheUnavailable:  # the shared cache is down: the counter fails open (the token is still signed and single-use)
+        return
     if n > limit:
         raise TooManyAttempts()
 

@@ -17,6 +17,7 @@ from servicedesk.errors import DomainError
 from servicedesk.forms import error_text
 from servicedesk.models import Site
 from servicedesk.pdf import pdf_response
+from servicedesk.network import client_ip
 from servicedesk.permissions import require_role, require_staff
 
 from . import links, selectors, services
@@ -25,10 +26,6 @@ from .models import ResidentReport
 from servicedesk.months import first_day, parse_month, previous_month
 
 CHAIN = (Role.SUPERVISOR, Role.MANAGER, Role.GM_OFFICE, Role.ADMIN)
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 # ---------------------------------------------------------------- the chain (browser)
@@ -272,7 +269,7 @@ def public_rating(request, token):
     """R-R3: the client sees the report and rates it (or returns it with a reason). No account, one use."""
     now = timezone.now()
     try:
-        links.check_rate(key=_client_ip(request), now=now)
+        links.check_rate(key=client_ip(request), now=now)
         report = services.report_for_token(token=token, now=now)
     except (links.LinkError, links.LinkUsed, links.TooManyAttempts) as exc:
         return render(request, "resident/public_message.html", {"message": exc.message}, status=exc.status_code)

@@ -30,6 +30,8 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 
 from axes.backends import AxesStandaloneBackend
 
+from ..cache import CacheUnavailable, get_strict, login_unavailable_message
+
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 0
@@ -71,6 +73,13 @@ class _SettingsRate:
         return super().allow_request(request, view)
 
 
+    def get_ident(self, request):
+        # the client's address as the trusted proxies report it (TRUSTED_PROXIES), never a header anyone can send
+        from ..network import client_ip
+
+        return client_ip(request)
+
+
 class AnonThrottle(_SettingsRate, AnonRateThrottle):
     pass
 
@@ -80,13 +89,40 @@ class UserThrottle(_SettingsRate, UserRateThrottle):
 
 
 class LoginThrottle(_SettingsRate, ScopedRateThrottle):
-    """Per client IP on the token endpoint (scope "login")."""
+    """Per client IP on the token endpoint (scope "login"). The one limit that fails closed: with the shared cache
+    down the attempts cannot be counted, so the login is refused with "try again later" (LoginUnavailable)."""
 
     def allow_request(self, request, view):
         self.scope = getattr(view, "throttle_scope", None)
         if not self.scope:
             return True
-        return super().allow_request(request, view)
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        try:
+            self.history = get_strict(self.cache, self.key, [])
+        except CacheUnavailable:
+            raise LoginUnavailable() from None
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return self.throttle_success()
+
+
+class LoginUnavailable(exceptions.APIException):
+    """503: the login cannot be counted against its limits now (shared cache down)."""
+
+    status_code = 503
+    default_code = "login_unavailable"
+
+    def __init__(self):
+        super().__init__({"detail": login_unavailable_message(), "code": "login_unavailable"})
 
 
 # --------------------------------------------------------------------------- tokens

@@ -1,14 +1,14 @@
 """The upload read into one dataset per list (docs/developers.md rule 4: nothing is written here).
 
-Safety, as the receivables imports do it: the size is capped; an .xlsx must be a real zip holding a workbook,
-whose *declared* unpacked size is checked before openpyxl opens it; the sheet is streamed (read-only) and the
-number of rows and the length of every cell are capped. Cells are read as written, never evaluated: a formula
+Safety: the size is capped here; the rest is the one bounded reader of uploads, `servicedesk.spreadsheets`, also
+used by the receivables imports (a real zip holding a workbook, its *declared* unpacked size and its shared
+strings counted before openpyxl opens it; the sheets streamed with data and blank rows counted, settings
+IMPORT_MAX_*). The length of every cell is capped here. Cells are read as written, never evaluated: a formula
 cell keeps its text (a leading "=" stays literal text), an Excel date stays a date.
 A .csv holds one list (told apart by its headers), read as UTF-8 (with or without BOM) or GB18030.
 """
 import csv
 import io
-import os
 import zipfile
 from dataclasses import dataclass, field
 
@@ -16,13 +16,13 @@ import tablib
 from django.utils.translation import gettext as _
 
 from servicedesk.errors import DomainError
+from servicedesk.spreadsheets import Limits, RowBudget, Workbook, budgeted, file_name, file_size, not_xlsx
 
 from .columns import BY_KIND, fold_header, header_map, kind_of_headers, kind_of_sheet
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # below nginx's client_max_body_size (deploy/), so the refusal is ours and translated
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-MAX_ZIP_MEMBERS = 2000
-MAX_ROWS = 60_000  # every sheet together: a department of 10 000 devices fits several times
+MAX_ROWS = 60_000  # every sheet together: a department of 10 000 devices fits several times (at most IMPORT_MAX_ROWS)
 MAX_CELL_CHARS = 2000
 
 
@@ -57,67 +57,26 @@ class Sheet:
     rownos: list = field(default_factory=list)  # the sheet row number of each dataset row
 
 
-def _size(file) -> int:
-    size = getattr(file, "size", None)
-    if size is not None:
-        return size
-    pos = file.tell()
-    file.seek(0, io.SEEK_END)
-    size = file.tell()
-    file.seek(pos)
-    return size
-
-
-def _name(file) -> str:
-    return os.path.basename(getattr(file, "name", "") or "") or _("上传的文件")
-
-
-def _not_xlsx(file) -> DomainError:
-    return DomainError(
-        _("“%(name)s”不是有效的 Excel (.xlsx) 文件,无法读取;请在 Excel 中“另存为” .xlsx 或 .csv 后重新上传。") % {"name": _name(file)},
-        field="file",
-    )
+def _limits() -> Limits:
+    return Limits.of(rows=MAX_ROWS, unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
 def read_upload(file, *, ignored: list | None = None) -> list[Sheet]:
     """Every list in the upload, as datasets with the column keys as headers; refuses what it cannot read.
     The titles of sheets that hold no list (a notes sheet) are added to `ignored`, for the preview to say so."""
-    size = _size(file)
+    size = file_size(file)
     if size == 0:
-        raise DomainError(_("“%(name)s”是空文件。") % {"name": _name(file)}, field="file")
+        raise DomainError(_("“%(name)s”是空文件。") % {"name": file_name(file)}, field="file")
     if size > MAX_UPLOAD_BYTES:
         raise DomainError(
             _("“%(name)s”过大(%(mb).1f MB),上限为 %(max)s MB;请拆分后分批导入。")
-            % {"name": _name(file), "mb": size / 1048576, "max": MAX_UPLOAD_BYTES // 1048576},
+            % {"name": file_name(file), "mb": size / 1048576, "max": MAX_UPLOAD_BYTES // 1048576},
             field="file",
         )
     file.seek(0)
-    if _name(file).lower().endswith(".csv"):
+    if file_name(file).lower().endswith(".csv"):
         return [_read_csv(file)]
-    _check_zip(file)
     return _read_xlsx(file, ignored if ignored is not None else [])
-
-
-def _check_zip(file) -> None:
-    if not zipfile.is_zipfile(file):
-        raise _not_xlsx(file)
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            declared = sum(i.file_size for i in infos)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _not_xlsx(file)
-    if len(infos) > MAX_ZIP_MEMBERS or "xl/workbook.xml" not in names:
-        raise _not_xlsx(file)
-    if declared > MAX_UNPACKED_BYTES:
-        raise DomainError(
-            _("“%(name)s”解压后过大(%(mb)s MB,上限 %(max)s MB),已拒绝。")
-            % {"name": _name(file), "mb": declared // 1048576, "max": MAX_UNPACKED_BYTES // 1048576},
-            field="file",
-        )
-    file.seek(0)
 
 
 def _cell(value):
@@ -128,8 +87,9 @@ def _cell(value):
     return value
 
 
-def _sheet(kind: str, title: str, header, rows, counter: list) -> Sheet:
-    """A dataset keyed by column keys (unknown columns dropped); rows entirely blank are left out."""
+def _sheet(kind: str, title: str, header, rows) -> Sheet:
+    """A dataset keyed by column keys (unknown columns dropped); `rows` are the non-blank rows, already counted
+    against the file's budget (servicedesk.spreadsheets)."""
     names = header_map(BY_KIND[kind])
     index = {}
     for i, h in enumerate(header):
@@ -143,11 +103,6 @@ def _sheet(kind: str, title: str, header, rows, counter: list) -> Sheet:
     keys = [c.key for c in spec.columns if c.key in index]
     data, rownos, too_long = tablib.Dataset(headers=keys), [], []
     for rowno, values in rows:
-        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        counter[0] += 1
-        if counter[0] > MAX_ROWS:
-            raise DomainError(_("数据行超过上限 %(n)s 行,请拆分后导入。") % {"n": MAX_ROWS}, field="file")
         out = []
         for key in keys:
             i = index[key]
@@ -165,37 +120,29 @@ def _sheet(kind: str, title: str, header, rows, counter: list) -> Sheet:
 
 
 def _read_xlsx(file, ignored: list) -> list[Sheet]:
-    from openpyxl import load_workbook
-
-    try:
-        # data_only=False: a formula cell gives its text, never a computed value (nothing is evaluated)
-        wb = load_workbook(file, read_only=True, data_only=False)
-    except Exception:  # anything openpyxl cannot open is "not an xlsx" to the person uploading it
-        raise _not_xlsx(file)
-    sheets, counter = [], [0]
-    try:
-        for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header = next(rows, None)
-            if not header or all(h is None for h in header):
-                continue
-            header = [str(h).strip() if h is not None else None for h in header]
-            kind = kind_of_sheet(ws.title) or kind_of_headers(header)
-            if kind is None:
-                ignored.append(ws.title)
-                continue
-            sheets.append(_sheet(kind, ws.title, header, enumerate(rows, start=2), counter))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
-        raise _not_xlsx(file)
-    finally:
-        wb.close()
+    sheets = []
+    # data_only=False: a formula cell gives its text, never a computed value (nothing is evaluated)
+    with Workbook(file, _limits(), data_only=False) as book:
+        try:
+            for sheet in book.sheets():
+                header = sheet.header()
+                if not header or all(h is None for h in header):
+                    continue
+                header = [str(h).strip() if h is not None else None for h in header]
+                kind = kind_of_sheet(sheet.title) or kind_of_headers(header)
+                if kind is None:
+                    ignored.append(sheet.title)
+                    continue
+                sheets.append(_sheet(kind, sheet.title, header, sheet.data_rows()))
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
+            raise not_xlsx(file) from None
     if not sheets:
         raise DomainError(
-            _("“%(name)s”中没有可识别的工作表:工作表名应为 客户/网点/设备/员工(或英文),或表头与模板一致。") % {"name": _name(file)},
+            _("“%(name)s”中没有可识别的工作表:工作表名应为 客户/网点/设备/员工(或英文),或表头与模板一致。") % {"name": file_name(file)},
             field="file",
         )
     if not any(len(s.dataset) for s in sheets):
-        raise DomainError(_("“%(name)s”中没有数据行。") % {"name": _name(file)}, field="file")
+        raise DomainError(_("“%(name)s”中没有数据行。") % {"name": file_name(file)}, field="file")
     return sheets
 
 
@@ -208,19 +155,19 @@ def _read_csv(file) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise DomainError(_("“%(name)s”的编码无法识别,请保存为 UTF-8 编码的 CSV。") % {"name": _name(file)}, field="file")
+        raise DomainError(_("“%(name)s”的编码无法识别,请保存为 UTF-8 编码的 CSV。") % {"name": file_name(file)}, field="file")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
-        raise DomainError(_("“%(name)s”是空文件。") % {"name": _name(file)}, field="file")
+        raise DomainError(_("“%(name)s”是空文件。") % {"name": file_name(file)}, field="file")
     header = [h.strip() for h in header]
     kind = kind_of_headers(header)
     if kind is None:
         raise DomainError(
-            _("无法识别“%(name)s”是哪一份名单:表头应与模板(客户、网点、设备或员工)一致,必填列不能缺少。") % {"name": _name(file)},
+            _("无法识别“%(name)s”是哪一份名单:表头应与模板(客户、网点、设备或员工)一致,必填列不能缺少。") % {"name": file_name(file)},
             field="file",
         )
-    sheet = _sheet(kind, str(BY_KIND[kind].title), header, enumerate(reader, start=2), [0])
+    sheet = _sheet(kind, str(BY_KIND[kind].title), header, budgeted(enumerate(reader, start=2), RowBudget(file, _limits())))
     if not len(sheet.dataset):
-        raise DomainError(_("“%(name)s”中没有数据行。") % {"name": _name(file)}, field="file")
+        raise DomainError(_("“%(name)s”中没有数据行。") % {"name": file_name(file)}, field="file")
     return sheet

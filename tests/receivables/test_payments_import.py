@@ -163,7 +163,7 @@ def test_a_zip_bomb_is_refused_from_its_declared_size_without_unpacking(finance,
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not read a zip bomb")
 
-    monkeypatch.setattr("receivables.imports.load_workbook", never)
+    monkeypatch.setattr("servicedesk.spreadsheets.load_workbook", never)
     with pytest.raises(DomainError) as exc:
         excel.import_payments(file=bomb, by=finance, now=NOW)
     assert exc.value.field == "file" and "解压后过大" in str(exc.value.message) and "AAAA" not in str(exc.value.message)
@@ -171,7 +171,7 @@ def test_a_zip_bomb_is_refused_from_its_declared_size_without_unpacking(finance,
 
 def test_unpacked_limit_parameter(finance, monkeypatch):
     _param("receivables.import_max_unpacked_mb", 200)
-    monkeypatch.setattr("receivables.imports.load_workbook", lambda *a, **k: (_ for _ in ()).throw(ValueError()))
+    monkeypatch.setattr("servicedesk.spreadsheets.load_workbook", lambda *a, **k: (_ for _ in ()).throw(ValueError()))
     with pytest.raises(DomainError) as exc:  # no longer a bomb: reaches the reader (here: unreadable)
         excel.import_payments(file=_zip_bomb(80), by=finance, now=NOW)
     assert ".xlsx" in str(exc.value.message)
@@ -259,3 +259,37 @@ def test_phone_api_records_signatures_and_collects_on_the_spot(api, technician, 
     assert res.status_code == 201 and res.json()["amount"] == "300.00" and res.json()["reference"] == "FP-1"
     again = mine.post(f"/api/receivables/confirmations/{conf.pk}/collect/", {"method": "cash", "invoice_number": "FP-2"}, format="json")
     assert again.status_code == 409
+
+
+def test_a_shared_strings_bomb_is_refused_before_openpyxl_reads_it(finance, settings, monkeypatch):
+    from servicedesk import spreadsheets
+    from tests import hostile_xlsx
+
+    settings.IMPORT_MAX_SHARED_STRINGS = 2000
+    loaded = []
+    monkeypatch.setattr(spreadsheets, "load_workbook", lambda *a, **k: loaded.append(a))
+    bomb = hostile_xlsx.upload(hostile_xlsx.with_shared_strings([["确认书或对账单编号"], ["XS-1"]], 100_000), "payments.xlsx")
+    with pytest.raises(DomainError) as exc:
+        excel.import_payments(file=bomb, by=finance, now=NOW)
+    assert exc.value.field == "file" and "不同文字超过上限 2000 个" in str(exc.value.message)
+    bomb.seek(0)
+    with pytest.raises(DomainError):  # the inline-or-background choice reads the dimension: the same check first
+        imports_count_rows(bomb)
+    assert loaded == [] and not Payment.objects.exists()
+
+
+def imports_count_rows(file):
+    from receivables import imports
+
+    return imports.count_rows(file, on=NOW.date())
+
+
+def test_made_up_blank_rows_stop_the_payments_import(finance, settings):
+    from tests import hostile_xlsx
+
+    settings.IMPORT_MAX_BLANK_ROWS = 20
+    header = ["确认书或对账单编号", "收款金额", "收款日期", "收款方式"]
+    far = hostile_xlsx.upload(hostile_xlsx.with_far_row([header, ["XS-1", "1", "2026-11-10", "转账"]]), "far.xlsx")
+    with pytest.raises(DomainError) as exc:
+        excel.import_payments(file=far, by=finance, now=NOW)
+    assert "空行超过上限 20 行" in str(exc.value.message) and not Payment.objects.exists()

@@ -147,3 +147,31 @@ def test_a_fresh_link_revokes_the_old_one(api, client, stamped, supervisor):
         assert new != old
         assert client.get(f"/r/{old}/").status_code == 404
         assert client.get(f"/r/{new}/").status_code == 200
+
+
+def test_r_r3_with_the_shared_cache_down_the_link_opens_and_its_counter_fails_open(client, stamped):
+    from django.test import override_settings
+
+    RuleParameter.objects.filter(name="resident.link_attempts_per_hour").update(value=1)
+    dead = {"default": {"BACKEND": "servicedesk.cache.DegradingRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+                        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    with override_settings(CACHES=dead), time_machine.travel(STAMPED_AT, tick=False):
+        codes = [client.get(f"/r/{token_of(stamped)}/").status_code for _ in range(3)]
+        rated = client.post(f"/r/{token_of(stamped)}/", {"rating": "good", "comment": ""})
+    assert codes == [200, 200, 200]  # over the limit of 1: not counted while Redis is down, never a 500
+    assert rated.status_code == 200 and ResidentReport.objects.get(pk=stamped.pk).client_rating == "good"
+
+
+def test_r_r3_the_link_limit_counts_each_client_behind_nginx_not_the_proxy(client, stamped):
+    from django.test import override_settings
+
+    RuleParameter.objects.filter(name="resident.link_attempts_per_hour").update(value=3)
+    token = token_of(stamped)
+    nginx = {"REMOTE_ADDR": "127.0.0.1"}
+    with override_settings(TRUSTED_PROXIES=["127.0.0.1"]), time_machine.travel(STAMPED_AT, tick=False):
+        guesses = [client.get(f"/r/guess-{i}/", HTTP_X_FORWARDED_FOR="203.0.113.5", **nginx).status_code for i in range(4)]
+        other_client = client.get(f"/r/{token}/", HTTP_X_FORWARDED_FOR="198.51.100.9", **nginx).status_code
+        spoofing = client.get(f"/r/{token}/", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.5", **nginx).status_code
+    assert guesses == [404, 404, 404, 429]
+    assert other_client == 200  # one client's bad tries do not lock out everyone behind the proxy
+    assert spoofing == 429  # the guesser cannot borrow another address by writing it on the left
