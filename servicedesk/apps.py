@@ -22,3 +22,17 @@ class ServicedeskConfig(AppConfig):
         hooks.collect()  # the panels and action names the apps declare for the work-order page
         user_logged_in.connect(remember_on_login, dispatch_uid="servicedesk.remember_language")
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")
+        # a parameter written in the admin (or anywhere) is never read from the request's memo afterwards
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import RuleParameter
+        from .params import forget_on_write
+
+        post_save.connect(forget_on_write, sender=RuleParameter, dispatch_uid="servicedesk.params_forget_saved")
+        post_delete.connect(forget_on_write, sender=RuleParameter, dispatch_uid="servicedesk.params_forget_deleted")
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from .memo import forget_roles
+
+        m2m_changed.connect(forget_roles, sender=get_user_model().groups.through, dispatch_uid="servicedesk.forget_roles")
