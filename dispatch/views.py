@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, Http404
+from django.middleware.csrf import get_token
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -66,7 +67,30 @@ def board_partial(request):
     version = selectors.board_version(now=now)
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
-    return render(request, "dispatch/_board.html", {"board": selectors.board(now=now), "version": version})
+    return HttpResponse(shared_board_html(version=version, now=now).replace(CSRF_SLOT, get_token(request)))
+
+
+CSRF_SLOT = "csrf-slot-not-a-token"  # where each coordinator's own CSRF token goes into the shared render
+
+
+def shared_board_html(*, version: str, now) -> str:
+    """The board at `version`, rendered once for every coordinator polling it (in the default cache: per process
+    with the local-memory cache, for all workers with CACHE_URL=redis://…). The version changes with every event,
+    refusal and minute the board shows, so a render is never older than what the 204 answer already allows. The
+    partial reads nothing of the viewer but the language (part of the key) and the CSRF token, rendered as a slot
+    and filled per request."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    key = f"dispatch:board:{version}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "dispatch/_board.html", {"board": selectors.board(now=now), "version": version, "csrf_token": CSRF_SLOT}
+        )
+        cache.set(key, html, timeout=120)
+    return html
 
 
 @login_required

@@ -33,3 +33,17 @@ class ServicedeskConfig(AppConfig):
 
         # the one limit of free text holds on every door (pages, API, services, admin), not only where a form checks
         pre_save.connect(refuse_long_free_text, dispatch_uid="servicedesk.free_text_limit")
+        # a parameter written in the admin (or anywhere) is never read from the request's memo afterwards
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import RuleParameter
+        from .params import forget_on_write
+
+        post_save.connect(forget_on_write, sender=RuleParameter, dispatch_uid="servicedesk.params_forget_saved")
+        post_delete.connect(forget_on_write, sender=RuleParameter, dispatch_uid="servicedesk.params_forget_deleted")
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from .memo import forget_roles
+
+        m2m_changed.connect(forget_roles, sender=get_user_model().groups.through, dispatch_uid="servicedesk.forget_roles")

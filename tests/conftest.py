@@ -13,6 +13,7 @@ absence fails the run (docs/developers.md).
 import os
 import socket
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -90,7 +91,38 @@ def _reachable(url: str) -> bool:
         return False
 
 
+JOURNEYS = Path(__file__).parent / "journeys"
+
+
+def _xdist_group(item) -> str | None:
+    """The parallel run's groups (`pytest -n 2 --dist loadgroup`, .ci/run): every browser test on one worker, so
+    two Chromiums never compete for the two cores while a live server waits on them; the modules reading the demo
+    department on one worker, one after another, so it is built once (`demo_department`) instead of once a module
+    on each worker. Everything else is spread test by test."""
+    if "browser" in item.keywords or JOURNEYS in Path(str(item.fspath)).parents:
+        return "browser"
+    if "demo_department" in getattr(item, "fixturenames", ()):
+        return "demo"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Marks before anything else reads them: tryfirst, because pytest-xdist's worker turns an `xdist_group` mark
+    into the test's node id in its own collection hook, which otherwise runs before this conftest's (a group added
+    later is silently ignored and the browser tests spread over both workers)."""
+    for item in items:
+        group = _xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    # the demo's readers run one after another, so the department built for the first serves the last
+    demo = [item for item in items if "demo_department" in getattr(item, "fixturenames", ())]
+    if demo:
+        first = items.index(demo[0])
+        chosen = set(demo)
+        rest = [item for item in items if item not in chosen]
+        items[:] = rest[:first] + demo + rest[first:]
+
     on_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     redis_ok = _reachable(_redis_url())
     for item in items:
@@ -106,6 +138,30 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.usefixtures("_fail_missing_service"))
             else:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_collection_finish(session):
+    """On a parallel worker (--dist loadgroup) every grouped test must carry its group in its node id, which is
+    what the scheduler reads; where it does not (pytest 9 with pytest-xdist 3.8), stop rather than run the
+    browser tests side by side on both workers."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in session.items if _xdist_group(item) and "@" not in item.nodeid.rsplit("::", 1)[-1]]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist did not put {len(lost)} grouped tests in their group (first: {lost[0]}); "
+            "install the pytest pyproject.toml asks for (pip install -e '.[dev]')"
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_run(tmp_path_factory):
+    """Files written by tests (exports, imports, photos) go to this run's own folder — one per parallel worker, since
+    two workers' test databases both number their first export job 1 — never to the project's var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -222,9 +278,65 @@ def _reseed_reference_data():
         seed(apps, None)
 
 
+class SharedDemo:
+    """The demo department (demo.department.build) in a transaction held open on this process's test database: built
+    when a test first asks for it, rolled back after the last of the consecutive tests that use it (the teardown
+    hook below) or at the end of the run. The page, English and export scans all read it; one build takes about
+    100 s, so a run (or a parallel worker) builds it once, not once a module."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.atomic = None
+        self.now = None
+
+    def ensure(self, now: datetime) -> None:
+        if self.atomic is not None:
+            assert self.now == now, f"the shared demo was built at {self.now}, not {now}"
+            return
+        from django.db import transaction
+
+        from demo.department import build
+
+        with self.blocker.unblock(), time_machine.travel(now, tick=False):
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            self.now = now
+            try:
+                build(now=now)
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        atomic, self.atomic, self.now = self.atomic, None, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_shared_demo: list[SharedDemo] = []
+
+
+@pytest.fixture(scope="session")
+def demo_department(django_db_setup, django_db_blocker):
+    """The shared demo (SharedDemo): a module fixture calls `demo_department.ensure(NOW)` inside its own
+    transaction, which it rolls back, so what a module changes never reaches the next."""
+    shared = SharedDemo(django_db_blocker)
+    _shared_demo.append(shared)
+    yield shared
+    shared.close()
+    _shared_demo.remove(shared)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
+    if _shared_demo and (nextitem is None or "demo_department" not in getattr(nextitem, "fixturenames", ())):
+        _shared_demo[0].close()  # the next test does not read the demo: it must not see it either
     marker = item.get_closest_marker("django_db")
     if nextitem is None:  # the test database is already gone
         return

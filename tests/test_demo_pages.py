@@ -183,12 +183,10 @@ def pages_for_roles() -> dict[str, tuple[str, list[Page]]]:
 
 
 @pytest.fixture(scope="module")
-def demo_pages(django_db_setup, django_db_blocker):
-    from demo.department import build
-
+def demo_pages(demo_department, django_db_blocker):
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        demo_department.ensure(NOW)
         with transaction.atomic():
-            build(now=NOW)
             yield pages_for_roles()
             transaction.set_rollback(True)
 

@@ -176,16 +176,15 @@ def crawl(browser, seeds, *, skip=SKIP_PATH, per_view=PER_VIEW, admin_kinds=True
 
 
 @pytest.fixture(scope="module")
-def english_demo(django_db_setup, django_db_blocker):
+def english_demo(demo_department, django_db_blocker):
     """The demo department, everybody reading in English; {role: its known pages} and the clients' links."""
-    from demo.department import build
     from dispatch.resident.links import issue_link
     from dispatch.resident.models import ClientLink
     from servicedesk.models import Staff
 
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        demo_department.ensure(NOW)
         with transaction.atomic():
-            build(now=NOW)
             Staff.objects.update(language="en")
             known = {role: [p.url for p in pages] for role, (_login, pages) in pages_for_roles().items()}
             # the demo's clients have used their links; a coordinator sends each record's client a fresh one

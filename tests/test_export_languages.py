@@ -109,15 +109,14 @@ def chinese_leftovers(wb, first_header: str, english_headers: set[str]) -> list[
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(demo_department, django_db_blocker):
     from bonuses.models import Statement
-    from demo.department import build
     from receivables.models import MonthlyStatement
     from reports.models import MonthlyReport
 
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        demo_department.ensure(NOW)
         with transaction.atomic():
-            build(now=NOW)
             yield {
                 "month": Statement.objects.filter(status="approved").order_by("-month").first().month,
                 "report_month": MonthlyReport.objects.order_by("-month").first().month,

@@ -72,3 +72,32 @@ def test_changes_keep_history():
     row = RuleParameter.objects.get(name="billing.onsite_fee", effective_from=date(2026, 12, 1))
     assert row.typed_value == Decimal("58.00")
     assert [h.value for h in row.history.order_by("history_date")] == ["55.00", "58.00"]
+
+
+def test_within_a_request_a_dates_parameters_are_read_in_one_query(django_assert_num_queries):
+    """servicedesk.params.read_many (every request runs in one): seven single reads and a batch of one date cost
+    one query, another date one more; a version scheduled meanwhile is read, not the memo's old value."""
+    from servicedesk.params import read_many
+
+    on, later = date(2026, 11, 22), date(2026, 12, 1)
+    with read_many():
+        with django_assert_num_queries(1):
+            assert param("billing.onsite_fee", on=on) == Decimal("50.00")
+            assert param("billing.part_markup", on=on) == Decimal("1.25")
+            assert param("sla.mobile_depart_minutes", on=on) == 10
+            assert param("callback.first_due_hours", on=on) == 72
+            assert param("receivables.retail_due_working_days", on=on) == 7
+            assert param("penalty.P1", on=on)["max"] == 20
+            assert get_params(["billing.installation_fee", "billing.onsite_fee"], on=on)["billing.installation_fee"].value == Decimal("60.00")
+        with django_assert_num_queries(1):
+            assert param("billing.onsite_fee", on=later) == Decimal("50.00")
+        schedule_param(name="billing.onsite_fee", value="60.00", effective_from=later, today=on)
+        assert param("billing.onsite_fee", on=later) == Decimal("60.00")
+        assert param("billing.onsite_fee", on=on) == Decimal("50.00")
+        RuleParameter.objects.filter(name="billing.onsite_fee", effective_from=later).get().delete()
+        assert param("billing.onsite_fee", on=later) == Decimal("50.00")  # a deleted row is forgotten too
+        with pytest.raises(UnknownParameterError) as exc:
+            param("no.such_parameter", on=on)
+        assert "no.such_parameter" in str(exc.value.message)
+    with django_assert_num_queries(1):  # outside a request: one query a read, as before
+        assert param("billing.onsite_fee", on=on) == Decimal("50.00")

@@ -221,7 +221,7 @@ def _resident_reason_text(reason: str, note: str) -> dict:
 def _check_load_limit(wo: WorkOrder, tech: Staff, *, now: datetime, force: bool) -> tuple[list, list, list]:
     """R-W8: the technician's visit beyond `dispatch.max_visits_per_day` raises LoadLimitExceeded (with the
     least-loaded technicians of the same area) unless `force`, which keeps the message as a warning.
-    Returns (warnings, suggestions, the warnings as stored messages); carry-in repairs are no visit."""
+    Returns (warnings, suggestions — none once forced, the warnings as stored messages); carry-in repairs are no visit."""
     if lifecycle.is_carry_in(wo):
         return [], [], []
     # R-W8 decision: count the visits of the day this visit happens (its required time; the dispatch day
@@ -231,16 +231,20 @@ def _check_load_limit(wo: WorkOrder, tech: Staff, *, now: datetime, force: bool)
     visits = selectors.visits_by_technician(on=day, technician_ids=[tech.pk]).get(tech.pk, 0)
     if visits < limit.value:
         return [], [], []
+    # rule 7: the warning is kept on the work order's history as a message, read in the reader's language
+    stored = message(
+        N_("R-W8:%(name)s %(day)s 已有 %(n)s 次上门(上限 %(max)s 次),这将是第 %(next)s 次。"),
+        name=tech.name, day=day.isoformat(), n=visits, max=limit.value, next=visits + 1,
+    )
+    if force:
+        # confirmed "dispatch anyway": the coordinator saw the suggestions when the dispatch was refused; the
+        # override is recorded with the count, and the suggestions (a fifth of a dispatch's work) are not recomputed
+        return [render(stored)], [], [stored]
     wo_site = WorkOrder.objects.select_related("site").get(pk=wo.pk)
     # the least-loaded technician of the same area first, the usual one only breaks ties; nobody on
     # leave that day (suggest_technicians skips them)
     suggestions = selectors.least_loaded_first(
         selectors.suggest_technicians(work_order=wo_site, on=day, limit=limit.value, exclude_ids={tech.pk})
-    )
-    # rule 7: the warning is kept on the work order's history as a message, read in the reader's language
-    stored = message(
-        N_("R-W8:%(name)s %(day)s 已有 %(n)s 次上门(上限 %(max)s 次),这将是第 %(next)s 次。"),
-        name=tech.name, day=day.isoformat(), n=visits, max=limit.value, next=visits + 1,
     )
     if suggestions:
         best = suggestions[0]
@@ -248,10 +252,7 @@ def _check_load_limit(wo: WorkOrder, tech: Staff, *, now: datetime, force: bool)
             N_("%(limit)s建议改派同区域负荷最少的 %(name)s(当天 %(n)s 次)。"), limit=stored, name=best.staff.name,
             n=best.visits_today,
         )
-    text = render(stored)
-    if not force:
-        raise LoadLimitExceeded(text + _("确认仍要派单请勾选“确认超限派单”。"), suggestions=suggestions)
-    return [text], suggestions, [stored]
+    raise LoadLimitExceeded(render(stored) + _("确认仍要派单请勾选“确认超限派单”。"), suggestions=suggestions)
 
 
 def dispatch_work_order(

@@ -68,9 +68,15 @@ class Staff(NormalizedPhonesMixin, models.Model):
 
     @cached_property
     def roles(self) -> list[str]:
-        """Role codes in the order of `Role`; uses prefetched groups when present."""
-        names = {g.name for g in self.user.groups.all()}
-        return [r for r in Role.values if r in names]
+        """Role codes in the order of `Role`; uses prefetched groups when present, and within a request the roles
+        already read for the same user (servicedesk.memo: one groups query per person and request)."""
+        from servicedesk.memo import roles_of
+
+        def compute():
+            names = {g.name for g in self.user.groups.all()}
+            return [r for r in Role.values if r in names]
+
+        return roles_of(self.user_id, compute)
 
     def has_role(self, *roles: str) -> bool:
         return self.user.is_superuser or any(r in self.roles for r in roles)

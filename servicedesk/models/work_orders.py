@@ -96,6 +96,16 @@ class WorkOrder(FastChoiceLabels, NormalizedPhonesMixin, models.Model):
             models.Index(fields=["status", "created_at"]),
             # the phone's "my work" order (required time, nulls last = the btree's own order, then waiting longest)
             models.Index(fields=["technician", "required_at", "created_at", "id"], name="wo_technician_urgency"),
+            # the coordinator's board (dispatch.selectors.board), polled by every coordinator: partial indexes holding
+            # only the orders it shows, in its order — the waiting orders (required time first, nulls last = the
+            # btree's own order, then waiting longest) and their count; the dispatched ones not yet set off; each
+            # technician's open on-site jobs, from which it picks the current one
+            models.Index(fields=["required_at", "created_at", "id"], name="wo_board_waiting",
+                         condition=models.Q(status="new")),
+            models.Index(fields=["created_at", "id"], name="wo_board_dispatched",
+                         condition=models.Q(status__in=["dispatched", "accepted", "contacted"])),
+            models.Index(fields=["technician", "created_at"], name="wo_board_current_job",
+                         condition=models.Q(status__in=["on_site", "en_route", "contacted", "accepted", "dispatched"])),
         ]
 
     def __str__(self):
