@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from servicedesk import language
 from servicedesk import views as core_views
@@ -23,7 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("core/", include("servicedesk.urls_pages")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # the split view serves Swagger UI's start-up script as a file (?script): the Content-Security-Policy allows no inline script
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/", include("servicedesk.urls_api")),
     # the clients' signed links (no account): /r/<token>/ resident report rating (R-R3), /s/<token>/ project survey (R-R5)
