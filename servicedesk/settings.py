@@ -225,7 +225,6 @@ CONTENT_SECURITY_POLICY = {
         "img-src": _csp_img_src,
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
-        "worker-src": ["'self'", "blob:"],  # Redoc (/api/redoc/) runs its search index in a blob: worker
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],

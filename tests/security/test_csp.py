@@ -99,6 +99,11 @@ def test_api_docs_load_their_scripts_from_files():
     redoc = browser.get("/api/redoc/").content.decode()
     assert _offences(redoc) == [] and "<redoc spec-url=" in redoc
     assert "googleapis" not in redoc and "https://" not in redoc
+    assert "worker-src" not in browser.get("/api/docs/")["Content-Security-Policy"]
+    assert _policy(browser.get("/api/redoc/")["Content-Security-Policy"])["worker-src"] == ["'self'", "blob:"]  # its search
+    bundle = browser.get("/api/redoc/redoc.standalone.js")  # the sidecar's, its footer logo from our origin
+    assert bundle.status_code == 200 and bundle["Content-Type"].startswith("application/javascript")
+    assert b"cdn.redoc.ly" not in bundle.content and b'src:"/static/servicedesk/favicon.svg"' in bundle.content
 
 
 def test_htmx_runs_without_evaluated_code_or_its_own_style_element(technician):

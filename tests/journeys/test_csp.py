@@ -1,0 +1,62 @@
+"""The Content-Security-Policy in Chromium (docs/deployment.md): a refused inline script shows as a console error, so
+the guard of every journey fails on a violation; and the pages that are not ours — the Django admin with
+django-import-export and django-simple-history, DRF's browsable API, Swagger UI and Redoc from the sidecar — work
+under the policy without one."""
+import pytest
+
+from servicedesk.choices import Role
+
+from .builders import client_with_device, person
+from .helpers import login, text, visit
+from .reference import reference_data  # noqa: F401  (the parameters every page reads)
+
+
+def test_an_inline_script_is_refused_and_the_guard_reports_it(pages, journey_now):
+    person("csp-coord", "郭协调", Role.COORDINATOR, now=journey_now)
+    page = pages.desk("inline")
+    login(page, "csp-coord")
+    page.evaluate(
+        """() => { const s = document.createElement('script'); s.textContent = 'window.ranInline = true';
+                   document.body.appendChild(s);
+                   const b = document.createElement('button'); b.id = 'inline-handler';
+                   b.setAttribute('onclick', 'window.ranHandler = true'); document.body.appendChild(b); }"""
+    )
+    page.click("#inline-handler")
+    page.wait_for_timeout(100)
+    assert page.evaluate("() => [window.ranInline === true, window.ranHandler === true]") == [False, False]
+    with pytest.raises(AssertionError, match="Content Security Policy"):
+        page.guard.check()
+    page.guard.expect("Content Security Policy")  # provoked on purpose
+
+
+def test_admin_api_browser_and_api_docs_work_under_the_policy(reference_data, pages, journey_now):
+    boss = person("csp-admin", "管理员甲", Role.ADMIN, now=journey_now)
+    boss.user.is_staff = boss.user.is_superuser = True
+    boss.user.save(update_fields=["is_staff", "is_superuser"])
+    client, _site, equipment = client_with_device("华强电子")
+    page = pages.desk("back office")
+    login(page, "csp-admin")
+
+    # the admin: index, a list, a form with the date widget, the import page, a record's history
+    visit(page, "/admin/")
+    visit(page, "/admin/servicedesk/client/")
+    assert "华强电子" in text(page, "#result_list")
+    visit(page, f"/admin/servicedesk/equipment/{equipment.pk}/change/")
+    page.wait_for_selector(".datetimeshortcuts")  # DateTimeShortcuts.js ran: 今天 and the calendar link
+    visit(page, "/admin/servicedesk/equipment/import/")
+    visit(page, f"/admin/servicedesk/client/{client.pk}/history/")
+
+    # DRF's browsable API: the page, its scripts (the raw-data form toggles) and the JSON under it
+    visit(page, "/api/clients/")
+    assert "华强电子" in text(page, "body")
+    page.wait_for_function("() => typeof window.jQuery === 'function'")
+
+    # Swagger UI (start-up script served as a file) draws the operations from the schema
+    visit(page, "/api/docs/")
+    page.wait_for_selector(".opblock-tag", timeout=30_000)
+    assert "servicedesk API" in text(page, "body")
+
+    # Redoc (no outside fonts, no inline script) draws the same schema
+    visit(page, "/api/redoc/")
+    page.wait_for_selector("h1:has-text('servicedesk API')", timeout=30_000)
+    page.wait_for_timeout(500)  # its search worker starts after the first paint
