@@ -60,3 +60,26 @@ def test_admin_api_browser_and_api_docs_work_under_the_policy(reference_data, pa
     visit(page, "/api/redoc/")
     page.wait_for_selector("h1:has-text('servicedesk API')", timeout=30_000)
     page.wait_for_timeout(500)  # its search worker starts after the first paint
+
+
+def test_the_board_refresh_pauses_while_a_picker_is_in_use(pages, journey_now):
+    """The 5-second refresh of the dispatch board skips its turn while the coordinator is in a form on the board (a
+    cancelled htmx request in board.js, where it used to be an hx-trigger filter, i.e. evaluated code) and resumes after."""
+    from .builders import order_for
+
+    coordinator = person("csp-board", "张协调", Role.COORDINATOR, now=journey_now)
+    person("csp-tech", "王技术", Role.TECHNICIAN, now=journey_now, area="福田区")
+    order_for(client_with_device("深圳市看板客户有限公司", serial="SN-BOARD-1")[2], by=coordinator, now=journey_now)
+    page = pages.desk("board")
+    login(page, "csp-board")
+    polls = []
+    page.on("request", lambda r: "/dispatch/board/partial" in r.url and polls.append(r.url))
+    visit(page, "/dispatch/board/")
+    picker = page.locator("#board select.tech-pick").first
+    picker.focus()
+    assert page.locator("#board select.tech-pick").first.locator("option", has_text="王技术").count() >= 1  # copied in
+    page.wait_for_timeout(11_000)  # two turns of the refresh
+    assert polls == []
+    page.locator("h1").click()  # out of the form
+    page.wait_for_timeout(6_000)
+    assert len(polls) >= 1
