@@ -83,3 +83,37 @@ def test_the_board_refresh_pauses_while_a_picker_is_in_use(pages, journey_now):
     page.locator("h1").click()  # out of the form
     page.wait_for_timeout(6_000)
     assert len(polls) >= 1
+
+
+def test_behaviour_moved_into_script_files_still_works(reference_data, pages, journey_now):
+    """What the templates did inline now runs from servicedesk/static/servicedesk/js/: a rule parameter's "加一行", the
+    work-order list filtering as soon as a status is picked, the print buttons and the "返回" link."""
+    person("csp-mgr", "李经理", Role.MANAGER, now=journey_now)
+    page = pages.desk("manager")
+    login(page, "csp-mgr")
+
+    visit(page, "/core/parameters/")
+    form = page.locator("form:has([data-add-row])").first
+    form.locator("xpath=ancestor::details[1]/summary").click()  # 新增版本
+    rows = form.locator("table[data-rows] tbody tr")
+    before = rows.count()
+    form.locator("[data-add-row]").click()
+    assert rows.count() == before + 1
+    names = rows.nth(before).locator("input, select").evaluate_all("els => els.map(e => e.name)")
+    assert names and all(n.startswith(f"value__{before}") for n in names), names
+    assert rows.nth(before).locator("td").first.inner_text() == str(before + 1)
+
+    visit(page, "/core/work-orders/")
+    with page.expect_navigation():
+        page.select_option("#status", "resolved")
+    assert "status=resolved" in page.url and page.locator("#status").input_value() == "resolved"
+
+    # data-print prints, data-back goes back (app.js, loaded by every page)
+    page.evaluate("""() => { window.printed = 0; window.print = () => { window.printed += 1; };
+        document.querySelector('main').insertAdjacentHTML('beforeend',
+          '<button type="button" id="p" data-print>打印</button><a id="b" href="/" data-back>返回</a>'); }""")
+    page.click("#p")
+    assert page.evaluate("() => window.printed") == 1
+    with page.expect_navigation():
+        page.click("#b")
+    assert page.url.endswith("/core/work-orders/")  # the page before, not the link's own address (/)
