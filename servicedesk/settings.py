@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "simple_history",
     "import_export",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servicedesk.memo.RequestMemoMiddleware",  # a request reads a date's rule parameters once (servicedesk/params.py)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page, every profile (CONTENT_SECURITY_POLICY)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +221,36 @@ IMPORT_MAX_BLANK_ROWS = env.int("IMPORT_MAX_BLANK_ROWS", default=10_000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
 # Django keeps an upload over this size in a temporary file instead of memory
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Content-Security-Policy (django-csp; docs/deployment.md "Content-Security-Policy") ---
+# In every profile, so tests and the browser journeys see a violation as a console error. Scripts only from our own
+# origin (the vendored htmx, ECharts, signature_pad and the apps' static JS): no inline <script>, no on…= attributes,
+# no javascript: URLs, no eval (htmx's allowEval is off, templates/base.html) — tests/test_csp.py checks the templates.
+# Inline style attributes stay allowed (style-src 'unsafe-inline'): they cannot run code. data: images are the drawn
+# signatures (an SVG data URL) and the icons inside the admin's and Swagger UI's stylesheets.
+# CSP_EXTRA_IMG_SRC: further origins images may come from, e.g. the S3 endpoint a signed media URL redirects to.
+_csp_img_src = ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])]
+if MEDIA_STORAGE == "s3" and env.str("MEDIA_S3_ENDPOINT_URL", default=""):
+    from urllib.parse import urlsplit  # noqa: E402
+
+    _s3 = urlsplit(env.str("MEDIA_S3_ENDPOINT_URL"))
+    _csp_img_src.append(f"{_s3.scheme}://{_s3.netloc}")
+    _csp_img_src.append(f"{_s3.scheme}://*.{_s3.netloc}")  # virtual-hosted bucket addresses
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": _csp_img_src,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        **({"report-uri": [env.str("CSP_REPORT_URI")]} if env.str("CSP_REPORT_URI", default="") else {}),
+    },
+}
 
 # --- REST API (API reference /api/docs/) ---
 REST_FRAMEWORK = {

@@ -1,16 +1,17 @@
 """The site's URLs (ROOT_URLCONF): the home page, sign-in, the admin and the API reference, then every app's pages
 (under /<app>/) and REST API (under /api/), each named here."""
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from servicedesk import language
 from servicedesk import views as core_views
 from servicedesk.auth import LoginForm
 
-from . import views
+from . import api_docs, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,8 +24,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("core/", include("servicedesk.urls_pages")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # the split view serves Swagger UI's start-up script as a file (?script): the Content-Security-Policy allows no inline script
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Redoc builds its search index in a worker made from a blob: URL; allowed on this page only
+    path("api/redoc/", csp_update({"worker-src": ["'self'", "blob:"]})(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
+    path("api/redoc/redoc.standalone.js", api_docs.redoc_bundle, name="redoc-bundle"),
     path("api/", include("servicedesk.urls_api")),
     # the clients' signed links (no account): /r/<token>/ resident report rating (R-R3), /s/<token>/ project survey (R-R5)
     path("", include("dispatch.resident.public_urls")),

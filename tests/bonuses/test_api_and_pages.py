@@ -206,7 +206,7 @@ def test_printable_statement_and_archive(compiled, manager, admin_staff, page):
     r = client.get(f"/bonuses/statements/{st.pk}/")
     html = r.content.decode()
     # the parameter reads by its name, never its key (rule 2)
-    assert "window.print()" in html and "R-M1" in html and "月度排名奖励" in html and "bonus.mobile_rank_rewards" not in html
+    assert "data-print" in html and "R-M1" in html and "月度排名奖励" in html and "bonus.mobile_rank_rewards" not in html
     r = client.get("/bonuses/archive/?month=2026-10")
     assert r.status_code == 200 and "2026-10" in r.content.decode()
     ids = list(Statement.objects.filter(month=OCT).values_list("pk", flat=True))

@@ -41,7 +41,7 @@ def test_close_out_editor_signature_and_service_form_on_a_phone(live_server, coo
         # the part line has one item (priced from cost): no item choice shown
         assert not first.locator("[data-role=item-wrap]").is_visible()
         # the live quote reprices after each change (htmx): wait for both lines, not just the first render
-        page.wait_for_function("document.querySelector('#quote').innerText.includes('2. ¥')", timeout=15000)
+        page.wait_for_function("() => document.querySelector('#quote').innerText.includes('2. ¥')", timeout=15000)
         assert "1. ¥" in page.inner_text("#quote") and "合计" in page.inner_text("#quote")
         for name, value in (("work_done", "更换硒鼓并安装系统"), ("fault_cause", "硒鼓老化"), ("advice", "使用原装耗材"), ("signature_name", "王经理")):
             page.fill(f"[name={name}]", value)

@@ -19,7 +19,7 @@ from .helpers import login, screen, submit, visit
 def _lookup_and_pick(page, query: str, button_text: str) -> None:
     page.fill("#lookup-q", query)
     page.locator("#lookup-results button", has_text=button_text).first.click()
-    page.wait_for_function("document.querySelector('#picked select[name=site]') && document.querySelector('#picked select[name=site]').value !== ''")
+    page.wait_for_function("() => document.querySelector('#picked select[name=site]') && document.querySelector('#picked select[name=site]').value !== ''")
 
 
 def test_coordinator_day(pages, journey_now):

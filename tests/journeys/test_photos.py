@@ -63,7 +63,7 @@ def test_technician_attaches_photos_and_the_manager_opens_them(pages, journey_no
     assert "已上传 2 个附件。" in text(page)
     thumbs = page.locator(".attachments ul.thumbs img")
     assert thumbs.count() == 2
-    page.wait_for_function("[...document.querySelectorAll('.attachments ul.thumbs img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function("() => [...document.querySelectorAll('.attachments ul.thumbs img')].every(i => i.complete && i.naturalWidth > 0)")
     page.locator(".attachments").scroll_into_view_if_needed()
     screen(page, "technician-photos-375")
     box = page.locator(".attachments ul.thumbs a").first.bounding_box()
@@ -97,7 +97,7 @@ def test_technician_attaches_photos_and_the_manager_opens_them(pages, journey_no
     desk = pages.desk("manager")
     login(desk, "boss")
     visit(desk, f"/core/work-orders/{job.pk}/")
-    desk.wait_for_function("document.querySelectorAll('.attachments ul.thumbs img').length === 3 && [...document.querySelectorAll('.attachments ul.thumbs img')].every(i => i.complete && i.naturalWidth > 0)")
+    desk.wait_for_function("() => document.querySelectorAll('.attachments ul.thumbs img').length === 3 && [...document.querySelectorAll('.attachments ul.thumbs img')].every(i => i.complete && i.naturalWidth > 0)")
     screen(desk, "manager-order-photos")
     with desk.context.expect_page() as opened:
         desk.locator(".attachments ul.thumbs a").first.click()

@@ -79,7 +79,7 @@ def test_technician_day(pages, journey_now, journey_clock):
     second.locator("select[data-role=kind]").select_option("software")
     second.locator("select[data-role=item]").select_option("os_install")
     second.locator("input[name$=-description]").fill("重装 Windows")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('2. ¥')")
+    page.wait_for_function("() => document.querySelector('#quote').innerText.includes('2. ¥')")
     quote = page.inner_text("#quote")  # the price and its reason, live: rule, inputs and parameter in words
     assert "R-P2" in quote and "成本 ¥40.00 × 2" in quote and "合计:¥158.80" in quote, quote
     page.fill("[name=work_done]", "更换搓纸轮两个,重装操作系统")

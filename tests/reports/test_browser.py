@@ -23,7 +23,7 @@ def test_manager_report_draws_its_charts_at_1280_and_375(live_server, month_data
             errors = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(f"{live_server.url}/reports/?month=2026-11")
-            page.wait_for_function("document.querySelectorAll('.chart[data-drawn=\"1\"]').length === 5", timeout=10000)
+            page.wait_for_function("() => document.querySelectorAll('.chart[data-drawn=\"1\"]').length === 5", timeout=10000)
             charts = page.evaluate(CHARTS_JS)
             assert errors == []
             assert [c["id"] for c in charts] == ["chart-visits", "chart-quality", "chart-ranking", "chart-ageing", "chart-coverage"]
