@@ -87,7 +87,7 @@ def client_page(request, token):
         **context, "token": token, "error": error, "data": data, "done": done, "satisfactions": _satisfactions(),
     }, status=400 if error else 200)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the path: never passed on to another site
+    response["Referrer-Policy"] = "same-origin"  # the token is in the path: never passed on to another site
     return response
 
 

@@ -68,3 +68,10 @@ def now():
 
 def later(now, **kw):
     return now + timedelta(**kw)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Photos the clients upload land in this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_X_ACCEL_REDIRECT = ""

@@ -29,7 +29,7 @@ def test_a_link_stores_only_the_hash_and_opens_the_contacts_page(client, parties
     assert page.status_code == 200
     html = page.content.decode()
     assert "深圳市华强电子" in html and "陈主任" in html and "南山科技园物业" not in html
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     # a token one character off is not a page (and does not say whose it would be)
     wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
     refused = client.get(f"/c/{wrong}/")
