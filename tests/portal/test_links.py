@@ -118,3 +118,20 @@ def test_a_technician_cannot_make_a_link_through_the_service(parties, technician
     with pytest.raises(PermissionDenied):
         services.create_link(contact=mine.contact, by=technician, now=now)
     assert not ClientLink.objects.exists()
+
+
+def test_the_demo_gives_a_contact_a_link_that_opens_their_page(client, parties, coordinator, now):
+    import random
+
+    from demo.department import Demo
+    from demo.portal import build_portal, demo_link_url
+
+    demo = Demo(now=now, rnd=random.Random(1))
+    demo.staff["coord1"] = coordinator
+    build_portal(demo)
+    url = demo_link_url(base="http://127.0.0.1:8000")
+    assert url.startswith("http://127.0.0.1:8000/c/")
+    link = ClientLink.objects.get()
+    assert (link.contact.name, link.created_by) == ("陈主任", coordinator)
+    page = client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert page.status_code == 200 and link.contact.client.name in page.content.decode()
