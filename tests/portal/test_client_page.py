@@ -199,3 +199,17 @@ def test_a_complaint_from_the_page_has_the_manager_as_owner_and_24_hours(client,
     c = Complaint.objects.get()
     assert (c.client, c.work_order, c.channel, c.created_by, c.owner) == (mine.client, mine.visit, "signed_link", None, manager)
     assert c.reply_due_at - c.created_at == timedelta(hours=24) and c.words.startswith("发票一直没寄到")
+
+
+def test_the_call_page_shows_the_clients_rating_and_may_keep_it(client, mine, coordinator, now):
+    from callbacks.services import rate_by_client
+
+    cb = Callback.objects.get(work_order=mine.visit)
+    rate_by_client(callback=cb, satisfaction="satisfied", comment="很准时", now=now)
+    client.force_login(coordinator.user)
+    page = client.get(reverse("callbacks:call", args=[cb.pk])).content.decode()
+    assert "data-client-rating" in page and "客户已通过链接自评:满意" in page and "很准时" in page
+    done = client.post(reverse("callbacks:call", args=[cb.pk]), {"badge": "yes", "explained": "yes", "cleaned": "yes", "signed": "yes"})
+    assert done.status_code == 302
+    cb.refresh_from_db()
+    assert (cb.status, cb.satisfaction, cb.satisfaction_source, cb.complaint) == ("done", "satisfied", "client", "很准时")
