@@ -158,6 +158,8 @@ def links(request):
             else:
                 contact = get_object_or_404(Contact, pk=request.POST.get("contact"))
                 link, token = services.create_link(contact=contact, by=me, now=now)
+                # Today the link is shown here once for the coordinator to copy (contacts have no e-mail address);
+                # the outbox (messaging) will send it on the contact's channel from here, through link_url().
                 shown = {"contact": contact, "url": request.build_absolute_uri(services.path_for(token)), "link": link}
         except (DomainError, ValidationError) as exc:
             messages.error(request, error_text(exc))
