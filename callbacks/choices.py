@@ -28,6 +28,14 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+class SatisfactionSource(models.TextChoices):
+    """R-K3 item 5: who gave the satisfaction on the callback — the client on the phone, or the client themselves
+    from their own page (the signed portal link)."""
+
+    CALL = "call", _("回访电话")
+    CLIENT = "client", _("客户通过链接自评")
+
+
 class Question(models.TextChoices):
     """R-K3 items 1–4; a "no" is one breach of the engineer's operating norms (R-K4, P6)."""
 

@@ -18,6 +18,11 @@ class CallForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     complaint = forms.CharField(label=_("客户意见/投诉(客户原话)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT_MAX_LENGTH)
 
+    def __init__(self, *args, client_rated: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if client_rated:  # R-K3: the client already rated the visit from their own page; the call may keep it
+            self.fields["satisfaction"].required = False
+
     def answers(self) -> dict:
         data = dict(self.cleaned_data)
         for q in Question.values:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from servicedesk.texts import Date, message
 
 from .choices import (
-    CallbackStatus, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus, Question, Satisfaction, WindowRule,
+    CallbackStatus, ComplaintCause, ComplaintChannel, ComplaintOutcome, ComplaintStatus, Question, Satisfaction, SatisfactionSource,
+    WindowRule,
 )
 from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
@@ -58,6 +59,9 @@ class Callback(FastChoiceLabels, models.Model):
     cleaned = models.BooleanField(Question.CLEANED.label, null=True)
     signed = models.BooleanField(Question.SIGNED.label, null=True)
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices, blank=True)
+    # R-K3: the satisfaction may come from the client's own page before the call (recorded as theirs)
+    satisfaction_source = models.CharField(_("满意度来源"), max_length=8, choices=SatisfactionSource.choices, blank=True)
+    client_rated_at = models.DateTimeField(_("客户自评时间"), null=True, blank=True)
     complaint = models.TextField(_("客户意见/投诉"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     late = models.BooleanField(_("超出回访时间"), default=False)
 

@@ -18,7 +18,7 @@ from servicedesk.notifications import department_heads, notify, notify_many
 from servicedesk.params import get_param
 from servicedesk.texts import Date, message
 
-from .choices import CallbackStatus, Question, Satisfaction, WindowRule
+from .choices import CallbackStatus, Question, Satisfaction, SatisfactionSource, WindowRule
 from .models import CallAttempt, Callback, CallbackViolation, Complaint
 
 RESOLVED_STATUSES = (WorkOrderStatus.RESOLVED, WorkOrderStatus.CLOSED, WorkOrderStatus.RETURNED)
@@ -185,7 +185,7 @@ def _propose_p6_for_noes(cb: Callback, answers: dict, *, by, on) -> None:
             )
 
 
-def _open_complaint(cb: Callback, *, satisfaction: str, complaint: str, by, now: datetime) -> None:
+def _open_complaint(cb: Callback, *, satisfaction: str, complaint: str, by, now: datetime, channel: str = "") -> None:
     """R-K5/R-K10: dissatisfaction or a complaint opens one complaint record (owner and reply deadline)."""
     from .complaints import intake_defaults
 
@@ -199,7 +199,7 @@ def _open_complaint(cb: Callback, *, satisfaction: str, complaint: str, by, now:
             satisfaction=satisfaction,
             created_at=now,
             created_by=by,
-            **intake_defaults(by=by, now=now),  # R-K10: owner and reply deadline
+            **intake_defaults(by=by, now=now, **({"channel": channel} if channel else {})),  # R-K10: owner and reply deadline
         ),
     )
     # R-K10 Decision: the complaint names the visit's technician but blames nobody until the manager
@@ -228,7 +228,9 @@ def record_call(
     missing = [k for k, v in answers.items() if v is None]
     if missing:
         raise DomainError(_("请回答这一项。"), field=missing[0])
-    if satisfaction not in Satisfaction.values:
+    # R-K3: a client who already rated the visit from their own page keeps their answer unless the call gives one
+    client_rated = callback.satisfaction_source == SatisfactionSource.CLIENT and bool(callback.satisfaction)
+    if satisfaction not in Satisfaction.values and not (client_rated and not satisfaction):
         raise DomainError(_("未知的满意度:“%(v)s”。") % {"v": satisfaction}, field="satisfaction")
     complaint = (complaint or "").strip()
     on = timezone.localtime(now).date()
@@ -240,8 +242,9 @@ def record_call(
         CallAttempt.objects.create(callback=cb, at=now, by=by, answered=True)
         for name, value in answers.items():
             setattr(cb, name, value)
-        cb.satisfaction = satisfaction
-        cb.complaint = complaint
+        if satisfaction:
+            cb.satisfaction, cb.satisfaction_source = satisfaction, SatisfactionSource.CALL
+        cb.complaint = complaint or cb.complaint
         cb.answered_at = now
         cb.recorded_by = by
         cb.late = not (cb.window_opens_at <= now <= cb.due_at)
@@ -251,6 +254,40 @@ def record_call(
         if satisfaction == Satisfaction.DISSATISFIED or complaint:
             _open_complaint(cb, satisfaction=satisfaction, complaint=complaint, by=by, now=now)
     if satisfaction == Satisfaction.DISSATISFIED or complaint:
+        notify(
+            recipients=[s for s in department_heads() if s.has_role("manager")],
+            key=f"complaint-{cb.pk}",
+            message=message(N_("新的客户投诉:%(client)s(工单 %(n)s)"), client=cb.client.name, n=cb.work_order.number),
+            link="/callbacks/complaints/",
+            now=now,
+        )
+    return cb
+
+
+def rate_by_client(*, callback: Callback, satisfaction: str, comment: str = "", now: datetime) -> Callback:
+    """R-K3 item 5 from the client's own page (the signed portal link): the visit's satisfaction, recorded as the
+    client's (`satisfaction_source` = client, `client_rated_at`). Once per visit, and not after the call has
+    recorded one. The callback stays in the queue: the call still asks items 1–4 (R-K4). "Dissatisfied" opens the
+    complaint record with its owner and reply deadline, as on the call (R-K5, R-K10)."""
+    if satisfaction not in Satisfaction.values:
+        raise DomainError(_("请选择您对这次服务的满意度。"), field="satisfaction")
+    comment = (comment or "").strip()[:2000]
+    with transaction.atomic():
+        cb = Callback.objects.select_for_update(of=("self",)).select_related("work_order", "client").get(pk=callback.pk)
+        if cb.work_order.status not in RESOLVED_STATUSES:
+            raise DomainError(_("工单 %(n)s 尚未完成,暂不能评价。") % {"n": cb.work_order.number}, field="satisfaction")
+        if cb.client_rated_at is not None or cb.satisfaction:
+            raise ConflictError(_("这次服务已经评价过了,谢谢!"))
+        cb.satisfaction, cb.satisfaction_source, cb.client_rated_at = satisfaction, SatisfactionSource.CLIENT, now
+        if comment:
+            cb.complaint = comment
+        cb.save(update_fields=["satisfaction", "satisfaction_source", "client_rated_at", "complaint"])
+        dissatisfied = satisfaction == Satisfaction.DISSATISFIED
+        if dissatisfied:
+            from .choices import ComplaintChannel
+
+            _open_complaint(cb, satisfaction=satisfaction, complaint=comment, by=None, now=now, channel=ComplaintChannel.SIGNED_LINK)
+    if dissatisfied:
         notify(
             recipients=[s for s in department_heads() if s.has_role("manager")],
             key=f"complaint-{cb.pk}",

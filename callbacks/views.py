@@ -15,6 +15,7 @@ from servicedesk.paging import page_of, query_without_page
 from servicedesk.permissions import require_role, staff_of
 
 from . import selectors, services
+from .choices import SatisfactionSource
 from .forms import CallForm, ResolutionForm
 from .models import Callback, Complaint
 
@@ -51,7 +52,8 @@ def call(request, pk):
     cb = get_object_or_404(
         Callback.objects.select_related("work_order", "work_order__site", "work_order__equipment", "client", "technician"), pk=pk
     )
-    form = CallForm()
+    client_rated = cb.satisfaction_source == SatisfactionSource.CLIENT and bool(cb.satisfaction)
+    form = CallForm(client_rated=client_rated)
     if request.method == "POST":
         by = staff_of(request.user)
         try:
@@ -59,7 +61,7 @@ def call(request, pk):
                 cb = services.record_no_answer(callback=cb, by=by, now=timezone.now())
                 messages.info(request, _("已记录未接通(第 %(n)s 次)。") % {"n": cb.attempts})
                 return redirect("callbacks:queue")
-            form = CallForm(request.POST)
+            form = CallForm(request.POST, client_rated=client_rated)
             if form.is_valid():
                 services.record_call(callback=cb, by=by, now=timezone.now(), answered=True, **form.answers())
                 messages.success(request, _("回访已记录。"))

@@ -125,6 +125,7 @@ class Demo:
 def _steps():
     from . import fieldwork as field_steps
     from . import later, office, people
+    from .portal import build_portal
 
     return [
         ("people", people.build_people),
@@ -136,6 +137,7 @@ def _steps():
         ("month ends", later.plan_month_ends),
         ("agenda", lambda demo: demo.run_agenda()),
         ("open items", office.leave_open_items),
+        ("client portal", build_portal),
     ]
 
 

@@ -336,11 +336,12 @@ def open_orders_for_device(*, client, equipment=None, serial: str = ""):
     return qs.select_related("technician").order_by("-created_at")[:OPEN_ORDERS_SHOWN]
 
 
-def service_form(*, work_order_id: int, viewer: Staff | None) -> dict | None:
+def service_form(*, work_order_id: int, viewer: Staff | None, client=None) -> dict | None:
     """R-W10: the visit's service form as the page and its PDF show it — what was done, each priced line with
     its amount and the stored reason, the totals, the client's typed and drawn signature — or None when there is
     none or `viewer` may not see it (rule 6: whoever may see the work order, and the technician who filled it).
-    A fixed number of queries (the close-out, the charge with its live lines and decisions)."""
+    A fixed number of queries (the close-out, the charge with its live lines and decisions). `client` instead of a
+    viewer: the client's own page, which sees that client's visits only."""
     from billing.choices import LineItem, LineKind
     from billing.selectors import visit_charge_for
 
@@ -354,7 +355,12 @@ def service_form(*, work_order_id: int, viewer: Staff | None) -> dict | None:
         .filter(work_order_id=work_order_id)
         .first()
     )
-    if row is None or viewer is None or not (row.work_order.can_view(viewer) or row.technician_id == viewer.pk):
+    if row is None:
+        return None
+    if client is not None:  # the client's own page (portal): only that client's visits
+        if row.work_order.client_id != client.pk:
+            return None
+    elif viewer is None or not (row.work_order.can_view(viewer) or row.technician_id == viewer.pk):
         return None
     charge = visit_charge_for(row.work_order)  # what the client pays (never the internal cost)
     amounts = {line.position: line for line in (charge.live_lines if charge else [])}

@@ -158,6 +158,8 @@ _ENTRIES = [
     S("bonus.adjustment_lookback_months", INT, 0, 24, "月", "8", _("月度结算检查更正的月数")),
     S("resident.link_valid_days", INT, 1, 365, "天", "5", _("客户签名链接有效天数")),
     S("resident.link_attempts_per_hour", INT, 1, 10000, "次", "5", _("签名链接每小时尝试次数上限")),
+    S("portal.link_valid_days", INT, 1, 3650, "天", "3", _("客户自助页面链接有效天数")),
+    S("portal.link_attempts_per_hour", INT, 1, 10000, "次", "3", _("客户自助页面链接每小时访问次数上限(每个链接、每个来源地址)")),
     S("contract.inspection_ahead_days", INT, 0, 90, "天", "5", _("提前生成巡检工单的天数")),
     S("contract.renewal_reminder_days", INT, 0, 365, "天", "5", _("合同到期前提醒续约的天数")),
     S("report.target_visits", INT, 0, 500, "家次", "10", _("月报目标:每月拜访家次")),

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "receivables",
     "bonuses",
     "reports",
+    # the client's own page (signed links, no account): above reports, below the workspace
+    "portal",
     # the top floor (docs/developers.md): the home page, to-dos and menus; the demo department
     "workspace",
     "demo",

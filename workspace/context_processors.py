@@ -13,6 +13,7 @@ import bonuses.menu
 import callbacks.menu
 import dispatch.menu
 import penalties.menu
+import portal.menu
 import receivables.menu
 import reports.menu
 import servicedesk.menu
@@ -28,7 +29,7 @@ SITE = [  # the site's own pages, last
 ]
 DECLARED = [
     *servicedesk.menu.MENU, *penalties.menu.MENU, *billing.menu.MENU, *callbacks.menu.MENU, *dispatch.menu.MENU,
-    *receivables.menu.MENU, *bonuses.menu.MENU, *reports.menu.MENU,
+    *receivables.menu.MENU, *bonuses.menu.MENU, *reports.menu.MENU, *portal.menu.MENU,
 ]
 # The order of the menu (under "更多" and the home page's shortcuts). A declared entry this list does not name
 # comes after the named ones, in the order of INSTALLED_APPS.
@@ -37,7 +38,7 @@ ORDER = [
     "penalties:review", "penalties:mine",
     "billing:queue", "billing:parameters",
     "callbacks:queue", "callbacks:figures", "callbacks:complaints",
-    "dispatch:board", "dispatch:intake", "dispatch:my_work", "dispatch:resident:reports", "dispatch:resident:my",
+    "dispatch:board", "dispatch:intake", "portal:intake", "portal:links", "dispatch:my_work", "dispatch:resident:reports", "dispatch:resident:my",
     "dispatch:resident:attendance", "dispatch:projects:list", "dispatch:contracts:list",
     "receivables:ledger", "receivables:payment_new", "receivables:payments_import", "receivables:import",
     "receivables:statements", "receivables:register", "receivables:reconciliation", "receivables:my_ledger",

@@ -17,6 +17,7 @@ import bonuses.todos
 import callbacks.todos
 import dispatch.todos
 import penalties.todos
+import portal.todos
 import receivables.todos
 import reports.todos
 import servicedesk.todos
@@ -26,7 +27,7 @@ from servicedesk.errors import DomainError
 # Where each tile sits among a viewer's tiles (those with something to do come first, then the zeros; each group in
 # this order). A declared to-do this list does not name comes after the named ones, in the order of INSTALLED_APPS.
 ORDER = [
-    "unassigned", "overdue_callbacks", "due_callbacks", "unregistered_copies", "my_visits", "callbacks_about_me",
+    "unassigned", "portal_intake", "overdue_callbacks", "due_callbacks", "unregistered_copies", "my_visits", "callbacks_about_me",
     "my_sales", "my_penalties", "pending_penalties", "statements_to_review", "extensions_manager", "open_complaints",
     "dismissal_flags", "overdue_receivables", "statements_to_check", "penalties_about_managers", "extensions_gm",
     "sales_disputes", "awaiting_plans", "missing_calendar", "complaints_reply_overdue", "complaints_to_decide",
@@ -37,7 +38,7 @@ ORDER = [
 
 DECLARED: list[Todo] = [
     *servicedesk.todos.TODOS, *penalties.todos.TODOS, *billing.todos.TODOS, *callbacks.todos.TODOS,
-    *dispatch.todos.TODOS, *receivables.todos.TODOS, *bonuses.todos.TODOS, *reports.todos.TODOS,
+    *dispatch.todos.TODOS, *receivables.todos.TODOS, *bonuses.todos.TODOS, *reports.todos.TODOS, *portal.todos.TODOS,
 ]
 
 

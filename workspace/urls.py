@@ -32,6 +32,8 @@ urlpatterns = [
     path("api/", include("servicedesk.urls_api")),
     # the clients' signed links (no account): /r/<token>/ resident report rating (R-R3), /s/<token>/ project survey (R-R5)
     path("", include("dispatch.resident.public_urls")),
+    # the client's own page (signed, revocable link per site contact): /c/<token>/
+    path("", include("portal.public_urls")),
     # each app: its REST API under /api/ (`api_urls.py`), its pages under /<app>/ (`urls.py`, namespace = the app)
     path("api/", include("dispatch.api_urls")),
     path("dispatch/", include(("dispatch.urls", "dispatch"))),
@@ -47,6 +49,7 @@ urlpatterns = [
     path("bonuses/", include(("bonuses.urls", "bonuses"))),
     path("api/", include("reports.api_urls")),
     path("reports/", include(("reports.urls", "reports"))),
+    path("portal/", include(("portal.urls", "portal"))),
 ]
 
 admin.site.site_header = _("客服部工作平台 · 后台管理")

@@ -82,10 +82,11 @@ def live_link(*, purpose: str, object_id: int) -> ClientLink | None:
     )
 
 
-def check_rate(*, key: str, now: datetime) -> None:
-    """Count one attempt from `key` (the client's address, `servicedesk.network.client_ip`) in the current hour;
-    refuse past the limit."""
-    limit = param("resident.link_attempts_per_hour", on=now.date())
+def check_rate(*, key: str, now: datetime, limit_param: str = "resident.link_attempts_per_hour") -> None:
+    """Count one attempt from `key` (the client's address, `servicedesk.network.client_ip`, or one link) in the
+    current hour; refuse past the limit read from `limit_param` (the client portal's links use their own,
+    `portal.link_attempts_per_hour`)."""
+    limit = param(limit_param, on=now.date())
     bucket = f"client-link:{key}:{now:%Y%m%d%H}"
     cache.add(bucket, 0, timeout=3700)
     try:

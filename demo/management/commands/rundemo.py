@@ -23,6 +23,11 @@ class Command(BaseCommand):
         self.stdout.write("演示账号 (demo logins):")
         for username, role, password in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {password:<12} {role}")
+        from demo.portal import demo_link_url
+
+        client_link = demo_link_url(base=url)
+        if client_link:  # the client's own page: no account, the link is the key
+            self.stdout.write(f"客户自助页面 (client's page, open on a phone): {client_link}")
         if settings.CELERY_TASK_ALWAYS_EAGER:
             self.stdout.write("后台任务: 内嵌模式 (embedded beat thread, no Redis needed)\n")
         if no_serve:
