@@ -7,6 +7,7 @@ derandomized, no network. Marked `postgres`
 """
 import os
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -18,6 +19,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from callbacks.choices import CallbackStatus, WindowRule
+from callbacks.models import Callback
 from penalties import services as penalties
 from servicedesk.choices import Role
 from tests.factories import ClientFactory, EquipmentFactory, SiteFactory, WorkOrderFactory, staff_with
@@ -51,6 +54,12 @@ def tokens(db, settings, fixed_now):
     WorkOrderFactory(client=ClientFactory(salesperson=None))
     # records whose optional fields are empty: the published schema must allow "" and null where they occur
     penalties.propose(person=technician, rule="P7", source=orders[0], reason="响应超时", on=fixed_now.date())
+    # a callback not yet answered: `satisfaction` is "" (documented as blank), answered_at null
+    Callback.objects.create(
+        work_order=orders[1], client=client, technician=technician, completed_at=fixed_now - timedelta(hours=30),
+        window_opens_at=fixed_now - timedelta(hours=6), due_at=fixed_now + timedelta(hours=42),
+        window_rule=WindowRule.FIRST_SERVICE, status=CallbackStatus.DUE,
+    )
     return {
         "manager": Token.objects.create(user=manager.user).key,
         "technician": Token.objects.create(user=technician.user).key,
