@@ -42,10 +42,16 @@ def _trusted(address, networks) -> bool:
 
 def client_ip(request) -> str:
     """The client's IP address as text ("unknown" when the connection gives none)."""
+    address = client_address(request)
+    return "unknown" if address is None else address
+
+
+def client_address(request) -> str | None:
+    """The same, None when unknown: AXES_CLIENT_IP_CALLABLE (axes stores it in an IP address column)."""
     meta = request.META
     remote = _address(meta.get("REMOTE_ADDR", ""))
     if remote is None:
-        return "unknown"
+        return None
     networks = trusted_networks()
     if not networks or not _trusted(remote, networks):
         return str(remote)

@@ -95,7 +95,7 @@ AXES_VERBOSE = False
 # The client's address for the lockout, the API throttles and the client links: servicedesk/network.py.
 # X-Forwarded-For is believed only from these proxies (IPs or CIDRs; nginx on the same host: 127.0.0.1,::1).
 TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=[]) if p.strip()]
-AXES_CLIENT_IP_CALLABLE = "servicedesk.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "servicedesk.network.client_address"
 for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)

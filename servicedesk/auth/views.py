@@ -26,7 +26,8 @@ class Locked(exceptions.APIException):
 
 class TokenView(ObtainAuthToken):
     """POST {"username", "password"} → {"token"} (API reference /api/docs/). Refused while the username is locked
-    out (django-axes, AXES_FAILURE_LIMIT failures from the same address); throttled per address."""
+    out (django-axes, AXES_FAILURE_LIMIT failures from the same address); throttled per address
+    (servicedesk.network.client_ip); 503 "try again later" while the shared cache that counts the attempts is down."""
 
     throttle_classes = [AnonThrottle, LoginThrottle]
     throttle_scope = "login"
@@ -49,6 +50,7 @@ class TokenView(ObtainAuthToken):
             400: OpenApiResponse(ErrorSerializer, description=gettext_lazy("用户名或密码错误")),
             403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("登录失败次数过多,已锁定")),
             429: OpenApiResponse(ErrorSerializer, description=gettext_lazy("请求过于频繁")),
+            503: OpenApiResponse(ErrorSerializer, description=gettext_lazy("暂时无法登录,请稍后再试。")),
         },
         operation_id="auth_token",
         tags=["auth"],

@@ -100,3 +100,10 @@ def test_lockout_cannot_be_escaped_by_inventing_a_header(person):
     r = direct.post(TOKEN_URL, {"username": person.user.username, "password": PASSWORD}, format="json",
                     HTTP_X_FORWARDED_FOR="10.0.0.99")
     assert r.status_code == 403 and r.json()["code"] == "locked_out"
+
+
+def test_a_request_without_an_address_is_unknown_to_the_limits_and_none_to_axes():
+    from servicedesk.network import client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="")
+    assert client_ip(request) == "unknown" and client_address(request) is None
