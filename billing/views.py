@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.paging import page_of, query_without_page
 from servicedesk.permissions import require_role, require_staff
 from servicedesk.views import schedule_parameter
 
@@ -44,7 +45,16 @@ def queue(request):
     """R-B9 disputed charges and R-B6/R-B7 repair plans awaiting the client's decision."""
     require_role(request.user, *QUEUE_ROLES)
     viewer = require_staff(request.user)
-    return render(request, "billing/queue.html", {**selectors.salesperson_queue(viewer=viewer), "decision_form": DecisionForm()})
+    # bounded screen (docs/developers.md rule 8): one page of each list, each with its own page parameter and the
+    # count of all its rows
+    pages = {name: page_of(request, qs, param=f"{name}_page") for name, qs in selectors.salesperson_queue(viewer=viewer).items()}
+    return render(request, "billing/queue.html", {
+        **{name: page.object_list for name, page in pages.items()},
+        "pages": pages,
+        "keep": {name: query_without_page(request, f"{name}_page") for name in pages},
+        "counts": {name: page.paginator.count for name, page in pages.items()},
+        "decision_form": DecisionForm(),
+    })
 
 
 def _back(request, charge):

@@ -143,6 +143,9 @@ def schedule_parameter(request, *, today, prefix: str = "", outside_prefix=None)
     return form, None
 
 
+HISTORY_SHOWN = 10
+
+
 def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
     """Group the overview by SPEC section (§3 … §10), naturally sorted (P2 before P10), with form inputs."""
     from . import param_specs as ps
@@ -167,7 +170,10 @@ def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
             "unit": ps.unit_name(info.unit),
             "current_display": ps.display(spec, entry["current"].typed_value) if entry["current"] else [],
             "scheduled_display": [(row, ps.display(spec, row.typed_value)) for row in entry["scheduled"]],
-            "history": [(row, ps.display(spec, row.typed_value)) for row in reversed(entry["past"])],
+            # bounded (docs/developers.md rule 8): the newest HISTORY_SHOWN past versions; the count says how many
+            # there are (all of them stay in the admin's history)
+            "history": [(row, ps.display(spec, row.typed_value)) for row in list(reversed(entry["past"]))[:HISTORY_SHOWN]],
+            "history_count": len(entry["past"]),
             "form_rows": rows,
             "failing": failing,
             "form_kind": spec.kind,
