@@ -21,4 +21,7 @@ class ServicedeskConfig(AppConfig):
 
         hooks.collect()  # the panels and action names the apps declare for the work-order page
         user_logged_in.connect(remember_on_login, dispatch_uid="servicedesk.remember_language")
+        from .auth.sessions import start_session
+
+        user_logged_in.connect(start_session, dispatch_uid="servicedesk.start_session")
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")

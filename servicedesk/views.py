@@ -1,5 +1,6 @@
 """Core pages: work orders, rule parameters, working-day calendar, notifications. Thin: services do the work.
 (The home page is the workspace's.)"""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -243,3 +244,36 @@ def notifications(request):
         qs.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("servicedesk:notifications")
     return render(request, "servicedesk/notifications.html", {"items": qs[:200]})
+
+
+@login_required
+def sessions(request):
+    """This device's session and "sign out everywhere" (servicedesk.auth.sessions); a manager also signs a
+    technician out everywhere (a lost or handed-on phone). POST only changes anything; the permission is the
+    service's (`services.can_sign_out`)."""
+    from django.contrib.auth import logout
+    from django.contrib.auth.views import redirect_to_login
+
+    from . import services
+    from .auth.sessions import SLIDING, signed_in_at
+    from .models import Staff
+
+    me = require_staff(request.user)
+    if request.method == "POST":
+        now = timezone.now()
+        if request.POST.get("action") == "technician":
+            target = get_object_or_404(Staff, pk=request.POST.get("staff") or 0)
+            services.sign_out_everywhere(staff=target, by=me, now=now)  # PermissionDenied → 403
+            messages.success(request, _("%(name)s 已在所有设备上退出。") % {"name": target.name})
+            return redirect("servicedesk:sessions")
+        services.sign_out_everywhere(staff=me, by=me, now=now)
+        logout(request)  # this device too: everywhere means here as well
+        return redirect_to_login(request.path)
+    manages = request.user.is_superuser or me.has_role(Role.MANAGER)
+    return render(request, "servicedesk/sessions.html", {
+        "signed_in_at": signed_in_at(request.session),
+        "expires_at": request.session.get_expiry_date(),
+        "sliding": bool(request.session.get(SLIDING)),
+        "week_days": settings.TECHNICIAN_SESSION_AGE // 86400,
+        "technicians": Staff.objects.technicians().exclude(pk=me.pk).only("pk", "name").order_by("name") if manages else None,
+    })
