@@ -30,6 +30,8 @@ def main():
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--db", choices=["temp", "configured"], default="temp")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", default="", help="comma-separated page labels to measure (default: all)")
+    parser.add_argument("--profile", default="", help="a page label: print where its time goes at --items (cProfile)")
     args = parser.parse_args()
 
     if args.db == "temp":
@@ -198,6 +200,10 @@ def main():
         ("rule parameters", boss, lambda: "/core/parameters/"),
     ]
 
+    if args.only:
+        wanted = {w.strip() for w in args.only.split(",")}
+        pages[:] = [p for p in pages if p[0] in wanted]
+
     def measure() -> dict:
         out = {}
         for label, http, url_of in pages:
@@ -223,6 +229,15 @@ def main():
     with connection.cursor() as cur:  # statistics for the real row counts (PostgreSQL: what autovacuum does after a bulk load)
         cur.execute("ANALYZE")
     big = measure()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        label, http, url_of = next(p for p in pages if p[0] == args.profile)
+        url = url_of()
+        prof = cProfile.Profile()
+        prof.runcall(http.get, url)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
 
     print()
     print(f"{'page':24s} {'10 items':>10s} {f'{args.items} items':>12s} {'ratio':>6s}  {'size at 10 → N':>20s}  queries      status")
