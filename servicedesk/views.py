@@ -253,6 +253,7 @@ def sessions(request):
     service's (`services.can_sign_out`)."""
     from django.contrib.auth import logout
     from django.contrib.auth.views import redirect_to_login
+    from django.http import HttpResponseBadRequest
 
     from . import services
     from .auth.sessions import SLIDING, signed_in_at
@@ -266,6 +267,8 @@ def sessions(request):
             services.sign_out_everywhere(staff=target, by=me, now=now)  # PermissionDenied → 403
             messages.success(request, _("%(name)s 已在所有设备上退出。") % {"name": target.name})
             return redirect("servicedesk:sessions")
+        if request.POST.get("action") != "mine":  # nothing is ended without the button's explicit action
+            return HttpResponseBadRequest(_("未知的操作。"))
         services.sign_out_everywhere(staff=me, by=me, now=now)
         logout(request)  # this device too: everywhere means here as well
         return redirect_to_login(request.path)

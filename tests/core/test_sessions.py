@@ -59,6 +59,8 @@ def test_sign_out_everywhere_ends_every_session_and_the_api_token(fixed_now):
     Token.objects.create(user=tech.user)
     page = phone.get("/core/sessions/").content.decode()
     assert "在所有设备上退出" in page and "7 天内无需重新登录" in page
+    assert phone.post("/core/sessions/", {}).status_code == 400  # no explicit action: nothing is ended
+    assert _home_ok(laptop)
     res = phone.post("/core/sessions/", {"action": "mine"})
     assert res.status_code == 302 and res["Location"].startswith("/accounts/login/")
     assert laptop.get("/").status_code == 302  # the other device is signed out on its next request
