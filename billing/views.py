@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
-from servicedesk.paging import page_of, query_without_page
+from servicedesk.paging import page_of_rows, query_without_page
 from servicedesk.permissions import require_role, require_staff
 from servicedesk.views import schedule_parameter
 
@@ -18,6 +18,7 @@ from .forms import DecisionForm, DisputeForm
 from .models import RepairPlan, VisitCharge
 
 QUEUE_ROLES = (Role.SALES, Role.MANAGER)
+QUEUE_PER_LIST = 10
 
 
 @login_required
@@ -46,8 +47,11 @@ def queue(request):
     require_role(request.user, *QUEUE_ROLES)
     viewer = require_staff(request.user)
     # bounded screen (docs/developers.md rule 8): one page of each list, each with its own page parameter and the
-    # count of all its rows
-    pages = {name: page_of(request, qs, param=f"{name}_page") for name, qs in selectors.salesperson_queue(viewer=viewer).items()}
+    # count of all its rows; three lists of decision forms, so QUEUE_PER_LIST each (≤ 30 cards on the screen)
+    pages = {
+        name: page_of_rows(request, qs, per_page=QUEUE_PER_LIST, param=f"{name}_page")
+        for name, qs in selectors.salesperson_queue(viewer=viewer).items()
+    }
     return render(request, "billing/queue.html", {
         **{name: page.object_list for name, page in pages.items()},
         "pages": pages,

@@ -18,3 +18,14 @@ def query_without_page(request, param: str = "page") -> str:
     params = request.GET.copy()
     params.pop(param, None)
     return params.urlencode()
+
+
+def page_of_rows(request, queryset, *, per_page: int = PER_PAGE, param: str = "page") -> Page:
+    """`page_of` for a wide, joined queryset: the page's primary keys are found first (the database sorts only the
+    ordering columns and the keys, not every joined column of every matching row), then the page's rows are read
+    by key, in order, with the queryset's select_related / prefetch_related / annotations."""
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get(param))
+    ids = list(page.object_list)
+    rows = queryset.order_by().in_bulk(ids) if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
