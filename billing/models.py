@@ -47,6 +47,10 @@ class VisitCharge(models.Model):
         verbose_name = _("上门收费")
         verbose_name_plural = _("上门收费")
         ordering = ["-recorded_at"]
+        # the salesperson's queue reads the open disputes, oldest first (bounded screens, docs/developers.md rule 8)
+        indexes = [
+            models.Index(fields=["recorded_at"], condition=models.Q(status="disputed"), name="visitcharge_disputed_at"),
+        ]
 
     def __str__(self):
         return f"{self.work_order} {format_yuan(self.total)}"
@@ -84,6 +88,12 @@ class ChargeLine(models.Model):
         verbose_name = _("收费明细")
         verbose_name_plural = _("收费明细")
         ordering = ["visit_charge", "superseded", "position", "id"]
+        indexes = [  # the live disputed lines of the salesperson's queue (rule 8)
+            models.Index(
+                fields=["visit_charge", "position"], condition=models.Q(status="disputed", superseded=False),
+                name="chargeline_disputed_live",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {format_yuan(self.amount)} ({self.rule})"
@@ -152,6 +162,9 @@ class RepairPlan(models.Model):
         verbose_name = _("维修方案")
         verbose_name_plural = _("维修方案")
         ordering = ["-created_at"]
+        indexes = [  # the plans awaiting the client's decision, oldest first (the salesperson's queue, rule 8)
+            models.Index(fields=["created_at"], condition=models.Q(status="awaiting_client"), name="repairplan_awaiting_at"),
+        ]
 
     def __str__(self):
         return f"{self.work_order} {format_yuan(self.cost)} {self.get_status_display()}"

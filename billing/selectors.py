@@ -70,19 +70,13 @@ def disputes_count(*, viewer) -> int:
     return disputed_lines(viewer=viewer).count() + disputed_visit_charges(viewer=viewer).count()
 
 
-QUEUE_ROWS = 100
-
-
 def salesperson_queue(*, viewer) -> dict:
-    """R-B9 disputes and R-B6/R-B7 repair plans awaiting a decision: own clients for a salesperson, all for a manager."""
-    # bounded screen (docs/developers.md rule 8): the oldest QUEUE_ROWS of each list, with the count of all
-    lines, charges, plans = disputed_lines(viewer=viewer), disputed_visit_charges(viewer=viewer), awaiting_repair_plans(viewer=viewer)
+    """R-B9 disputes and R-B6/R-B7 repair plans awaiting a decision, oldest first, as querysets the page shows one
+    page of each (docs/developers.md rule 8): own clients for a salesperson, all for a manager."""
     return {
-        "lines": list(lines[:QUEUE_ROWS]),
-        "charges": list(charges[:QUEUE_ROWS]),
-        "plans": list(plans[:QUEUE_ROWS]),
-        "counts": {"lines": lines.count(), "charges": charges.count(), "plans": plans.count()},
-        "queue_rows": QUEUE_ROWS,
+        "charges": disputed_visit_charges(viewer=viewer),
+        "lines": disputed_lines(viewer=viewer),
+        "plans": awaiting_repair_plans(viewer=viewer),
     }
 
 

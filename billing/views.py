@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from servicedesk.choices import Role
 from servicedesk.errors import DomainError
+from servicedesk.paging import page_of_rows, query_without_page
 from servicedesk.permissions import require_role, require_staff
 from servicedesk.views import schedule_parameter
 
@@ -17,6 +18,7 @@ from .forms import DecisionForm, DisputeForm
 from .models import RepairPlan, VisitCharge
 
 QUEUE_ROLES = (Role.SALES, Role.MANAGER)
+QUEUE_PER_LIST = 10
 
 
 @login_required
@@ -44,7 +46,19 @@ def queue(request):
     """R-B9 disputed charges and R-B6/R-B7 repair plans awaiting the client's decision."""
     require_role(request.user, *QUEUE_ROLES)
     viewer = require_staff(request.user)
-    return render(request, "billing/queue.html", {**selectors.salesperson_queue(viewer=viewer), "decision_form": DecisionForm()})
+    # bounded screen (docs/developers.md rule 8): one page of each list, each with its own page parameter and the
+    # count of all its rows; three lists of decision forms, so QUEUE_PER_LIST each (≤ 30 cards on the screen)
+    pages = {
+        name: page_of_rows(request, qs, per_page=QUEUE_PER_LIST, param=f"{name}_page")
+        for name, qs in selectors.salesperson_queue(viewer=viewer).items()
+    }
+    return render(request, "billing/queue.html", {
+        **{name: page.object_list for name, page in pages.items()},
+        "pages": pages,
+        "keep": {name: query_without_page(request, f"{name}_page") for name in pages},
+        "counts": {name: page.paginator.count for name, page in pages.items()},
+        "decision_form": DecisionForm(),
+    })
 
 
 def _back(request, charge):

@@ -109,7 +109,11 @@ class Penalty(models.Model):
                 name="penalty_points_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["person", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["person", "occurred_on"]),
+            # the review queue's default view: the pending proposals, oldest first (bounded screens, rule 8)
+            models.Index(fields=["occurred_on", "id"], condition=Q(status="pending"), name="penalty_pending_occurred"),
+        ]
 
     def __str__(self):
         return f"{self.person} {self.rule} {self.get_status_display()}"

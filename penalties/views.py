@@ -13,15 +13,13 @@ from servicedesk.errors import DomainError
 from servicedesk.forms import error_text
 from servicedesk.models import Staff
 from servicedesk.months import month_or
+from servicedesk.paging import page_of, query_without_page
 from servicedesk.permissions import has_role, require_role, require_staff, staff_of
 
 from . import selectors, services
 from .choices import RULES, FlagDecision, PenaltyStatus
 from .models import DismissalFlag, Penalty
 from .rules import catalogue
-
-REVIEW_LIMIT = 300
-
 
 def _int(raw):
     try:
@@ -94,11 +92,13 @@ def review(request):
     rule = rule if rule in RULES else ""
     person_id = _int(request.GET.get("person"))
     month = month_or(request.GET.get("month"), None)
-    rows = list(selectors.review_queue(rule=rule, person=person_id, month=month, status=status, viewer=by)[:REVIEW_LIMIT])
+    # bounded screen (docs/developers.md rule 8): one page of the queue, oldest first, with the count of all
+    page = page_of(request, selectors.review_queue(rule=rule, person=person_id, month=month, status=status, viewer=by))
     today = timezone.localdate()
     ctx = {
-        "rows": rows,
-        "limited": len(rows) == REVIEW_LIMIT,
+        "rows": page.object_list,
+        "page": page,
+        "keep": query_without_page(request),
         "people": Staff.objects.filter(active=True).order_by("name").only("pk", "name"),
         "rules": RULES,
         "statuses": PenaltyStatus.choices,
@@ -132,14 +132,16 @@ def person_history(request, pk: int):
 def _history(request, person: Staff, *, own: bool):
     today = timezone.localdate()
     month = month_or(request.GET.get("month"), None)
-    rows = list(selectors.person_history(person, month=month))
+    page = page_of(request, selectors.person_history(person, month=month))  # bounded screen (rule 8)
     return render(
         request,
         "penalties/history.html",
         {
             "person": person,
             "own": own,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "keep": query_without_page(request),
             "month": request.GET.get("month", ""),
             "totals": selectors.monthly_totals_for(person, months=6, today=today),
             "flags": list(person.dismissal_flags.select_related("decided_by").order_by("-raised_at")) if not own

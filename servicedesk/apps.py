@@ -26,6 +26,9 @@ class ServicedeskConfig(AppConfig):
         checks.register(check_shared_cache, checks.Tags.security, deploy=True)
         hooks.collect()  # the panels and action names the apps declare for the work-order page
         user_logged_in.connect(remember_on_login, dispatch_uid="servicedesk.remember_language")
+        from .auth.sessions import start_session
+
+        user_logged_in.connect(start_session, dispatch_uid="servicedesk.start_session")
         post_migrate.connect(ensure_role_groups, dispatch_uid="servicedesk.ensure_role_groups")
         from django.db.models.signals import pre_save
 

@@ -169,3 +169,29 @@ def set_preferred_language(*, staff: Staff, language: str) -> Staff:
         staff.language = language
         staff.save(update_fields=["language"])
     return staff
+
+
+def can_sign_out(by: Staff | None, staff: Staff) -> bool:
+    """Who may end a person's sessions everywhere: the person themselves; a department manager (or a superuser)
+    for a technician (a lost or handed-on phone)."""
+    if by is None or not by.active:
+        return False
+    if by.pk == staff.pk:
+        return True
+    if staff.user.is_superuser:
+        return False
+    return (by.user.is_superuser or by.has_role(Role.MANAGER)) and staff.has_role(Role.TECHNICIAN)
+
+
+def sign_out_everywhere(*, staff: Staff, by: Staff | None, now: datetime) -> Staff:
+    """End every page session of `staff` (each is logged out on its next request: servicedesk.auth.sessions) and
+    delete their API tokens. Refused unless `can_sign_out`."""
+    from rest_framework.authtoken.models import Token
+
+    if not can_sign_out(by, staff):
+        raise PermissionDenied(_("只有本人或部门经理(对技术员)可以让其在所有设备上退出。"))
+    with transaction.atomic():
+        staff.sessions_revoked_at = now
+        staff.save(update_fields=["sessions_revoked_at"])
+        Token.objects.filter(user=staff.user).delete()
+    return staff

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "servicedesk.auth.sessions.SessionPolicyMiddleware",  # sign out everywhere; a technician's week-long sliding session
     "servicedesk.language.PreferredLanguageMiddleware",  # rule 7: a signed-in person's preferred language
     "servicedesk.middleware.RefuseNulMiddleware",  # ?x=%00 → 400 naming x, never a 500 from PostgreSQL
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,6 +82,12 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last (django-axes): maps a lockout to servicedesk.auth.lockout_response
 ]
+
+# --- page sessions (servicedesk/auth/sessions.py): field staff (technician, team lead) stay signed in for a
+# working week after their last request, the expiry pushed forward at most hourly; other roles keep Django's
+# SESSION_COOKIE_AGE (two weeks from the last change). "Sign out everywhere" is on /core/sessions/.
+TECHNICIAN_SESSION_AGE = env.int("TECHNICIAN_SESSION_DAYS", default=7) * 24 * 3600
+SESSION_REFRESH_INTERVAL = env.int("SESSION_REFRESH_SECONDS", default=3600)
 
 # --- login lockout (django-axes, against password guessing): AXES_FAILURE_LIMIT failed logins of one username
 # from one address lock that pair for AXES_COOLOFF_MINUTES, on the login page and on POST /api/auth/token/.

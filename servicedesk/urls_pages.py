@@ -14,6 +14,7 @@ urlpatterns = [
     path("parameters/", views.parameters, name="parameters"),
     path("calendar/", views.calendar, name="calendar"),
     path("notifications/", views.notifications, name="notifications"),
+    path("sessions/", views.sessions, name="sessions"),
     path("masterdata/", masterdata.masterdata, name="masterdata"),
     path("masterdata/confirm/", masterdata.masterdata_confirm, name="masterdata_confirm"),
     path("masterdata/template/", masterdata.masterdata_template, name="masterdata_template"),

@@ -1,5 +1,6 @@
 """Core pages: work orders, rule parameters, working-day calendar, notifications. Thin: services do the work.
 (The home page is the workspace's.)"""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +144,9 @@ def schedule_parameter(request, *, today, prefix: str = "", outside_prefix=None)
     return form, None
 
 
+HISTORY_SHOWN = 10
+
+
 def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
     """Group the overview by SPEC section (§3 … §10), naturally sorted (P2 before P10), with form inputs."""
     from . import param_specs as ps
@@ -167,7 +171,10 @@ def _parameter_sections(overview, *, form=None, failed=None) -> list[dict]:
             "unit": ps.unit_name(info.unit),
             "current_display": ps.display(spec, entry["current"].typed_value) if entry["current"] else [],
             "scheduled_display": [(row, ps.display(spec, row.typed_value)) for row in entry["scheduled"]],
-            "history": [(row, ps.display(spec, row.typed_value)) for row in reversed(entry["past"])],
+            # bounded (docs/developers.md rule 8): the newest HISTORY_SHOWN past versions; the count says how many
+            # there are (all of them stay in the admin's history)
+            "history": [(row, ps.display(spec, row.typed_value)) for row in list(reversed(entry["past"]))[:HISTORY_SHOWN]],
+            "history_count": len(entry["past"]),
             "form_rows": rows,
             "failing": failing,
             "form_kind": spec.kind,
@@ -237,3 +244,39 @@ def notifications(request):
         qs.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("servicedesk:notifications")
     return render(request, "servicedesk/notifications.html", {"items": qs[:200]})
+
+
+@login_required
+def sessions(request):
+    """This device's session and "sign out everywhere" (servicedesk.auth.sessions); a manager also signs a
+    technician out everywhere (a lost or handed-on phone). POST only changes anything; the permission is the
+    service's (`services.can_sign_out`)."""
+    from django.contrib.auth import logout
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import HttpResponseBadRequest
+
+    from . import services
+    from .auth.sessions import SLIDING, signed_in_at
+    from .models import Staff
+
+    me = require_staff(request.user)
+    if request.method == "POST":
+        now = timezone.now()
+        if request.POST.get("action") == "technician":
+            target = get_object_or_404(Staff, pk=request.POST.get("staff") or 0)
+            services.sign_out_everywhere(staff=target, by=me, now=now)  # PermissionDenied → 403
+            messages.success(request, _("%(name)s 已在所有设备上退出。") % {"name": target.name})
+            return redirect("servicedesk:sessions")
+        if request.POST.get("action") != "mine":  # nothing is ended without the button's explicit action
+            return HttpResponseBadRequest(_("未知的操作。"))
+        services.sign_out_everywhere(staff=me, by=me, now=now)
+        logout(request)  # this device too: everywhere means here as well
+        return redirect_to_login(request.path)
+    manages = request.user.is_superuser or me.has_role(Role.MANAGER)
+    return render(request, "servicedesk/sessions.html", {
+        "signed_in_at": signed_in_at(request.session),
+        "expires_at": request.session.get_expiry_date(),
+        "sliding": bool(request.session.get(SLIDING)),
+        "week_days": settings.TECHNICIAN_SESSION_AGE // 86400,
+        "technicians": Staff.objects.technicians().exclude(pk=me.pk).only("pk", "name").order_by("name") if manages else None,
+    })

@@ -51,6 +51,11 @@ class Staff(NormalizedPhonesMixin, models.Model):
         _("语言"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
         help_text=_("页面(未在本浏览器选择语言时)、邮件和导出使用的语言"),
     )
+    # "sign out everywhere" (servicedesk.auth.sessions): every session signed in before this moment is ended on its
+    # next request, on every device
+    sessions_revoked_at = models.DateTimeField(
+        _("会话撤销时间"), null=True, blank=True, help_text=_("此时间之前登录的所有会话均已退出(所有设备)")
+    )
     history = HistoricalRecords()
 
     objects = StaffQuerySet.as_manager()

@@ -42,7 +42,7 @@ def test_review_queue_renders_in_constant_queries_5_vs_50(page, manager, now, dj
     few = _queue_queries(client, 5)
     _add(people, 5, 50)
     confirmed(people[0], "P10", by=manager, now=now)  # a flag on the page too
-    many = _queue_queries(client, 50)
+    many = _queue_queries(client, 25)  # 50 pending: one page of 25 (bounded screen, rule 8)
     assert many == few
     with django_assert_max_num_queries(few):
         client.get(reverse("penalties:review"), {"status": "pending"})

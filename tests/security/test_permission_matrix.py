@@ -61,6 +61,7 @@ DECLARED: dict[str, dict] = {
     "core/parameters/": R({"manager", "admin"}, {"manager"}),
     "core/calendar/": R({"manager", "admin"}, {"manager", "admin"}),
     "core/notifications/": R(STAFF, STAFF),
+    "core/sessions/": R(STAFF, STAFF),  # own sessions: everyone; a technician's: the manager (tests/core/test_sessions.py)
     "core/masterdata/": R({"admin"}, {"admin"}),
     "core/masterdata/confirm/": R({"admin"}, {"admin"}),
     "core/masterdata/template/": R({"admin"}, None),
