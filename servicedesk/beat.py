@@ -59,6 +59,9 @@ BEAT_SCHEDULE = {
         "task": "receivables.tasks.missing_visit_sales_task",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Rule 3: the outbox is the queue — every minute the due messages are sent (retries with back-off included),
+    # whether or not the task message queued on commit ever reached Redis.
+    "messaging-send-due": {"task": "messaging.tasks.send_due_messages", "schedule": crontab(minute="*")},
     # Rule 3: export/import jobs whose message was lost while Redis was down run now (never "queued" forever).
     "receivables-requeue-stale-jobs": {
         "task": "receivables.tasks.requeue_stale_jobs_task",
