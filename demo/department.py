@@ -124,10 +124,11 @@ class Demo:
 
 def _steps():
     from . import fieldwork as field_steps
-    from . import later, office, people
+    from . import later, messages, office, people
 
     return [
         ("people", people.build_people),
+        ("message channels", messages.build_channels),
         ("field work", field_steps.plan_field_work),
         ("office work", office.plan_office_work),
         ("resident sites", later.plan_resident),
