@@ -4,6 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -147,7 +148,7 @@ def send_due(*, now: datetime, limit: int = 200) -> dict:
 def retry_message(*, message: OutboxMessage, by: Staff, now: datetime) -> OutboxMessage:
     """The manager sends a failed message again (a fresh set of attempts)."""
     if not by.has_role(Role.MANAGER):
-        raise DomainError(_("只有部门经理可以重发消息。"))
+        raise PermissionDenied(_("只有部门经理可以重发消息。"))
     with transaction.atomic():
         row = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if row.state != OutboxState.FAILED:
@@ -160,7 +161,7 @@ def retry_message(*, message: OutboxMessage, by: Staff, now: datetime) -> Outbox
 
 def cancel_message(*, message: OutboxMessage, by: Staff, now: datetime) -> OutboxMessage:
     if not by.has_role(Role.MANAGER):
-        raise DomainError(_("只有部门经理可以取消消息。"))
+        raise PermissionDenied(_("只有部门经理可以取消消息。"))
     with transaction.atomic():
         row = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if row.state != OutboxState.PENDING:
@@ -173,7 +174,7 @@ def cancel_message(*, message: OutboxMessage, by: Staff, now: datetime) -> Outbo
 def save_template(*, key: str, text_zh: str, text_en: str, by: Staff, now: datetime) -> MessageTemplate:
     """The manager's wording of a message in both languages (blank: the default text)."""
     if not by.has_role(Role.MANAGER):
-        raise DomainError(_("只有部门经理可以修改消息模板。"))
+        raise PermissionDenied(_("只有部门经理可以修改消息模板。"))
     if key not in TEMPLATES:
         raise DomainError(_("未知的消息模板。"), field="key")
     text_zh, text_en = (text_zh or "").strip(), (text_en or "").strip()
@@ -191,7 +192,7 @@ def set_contact_channel(*, contact: Contact, channel: str, address: str = "", la
     """How a client's contact hears from the department; `opted_out` stops every message to them (and cancels
     the ones not yet sent)."""
     if by is not None and not by.has_role(Role.COORDINATOR, Role.MANAGER):
-        raise DomainError(_("只有协调员或部门经理可以设置客户的消息渠道。"))
+        raise PermissionDenied(_("只有协调员或部门经理可以设置客户的消息渠道。"))
     if channel not in ChannelKind.values:
         raise DomainError(_("未知的消息渠道。"), field="channel")
     address = (address or "").strip()

@@ -43,6 +43,7 @@ urlpatterns = [
     path("bonuses/", include(("bonuses.urls", "bonuses"))),
     path("api/", include("reports.api_urls")),
     path("reports/", include(("reports.urls", "reports"))),
+    path("messaging/", include(("messaging.urls", "messaging"))),
 ]
 
 admin.site.site_header = _("客服部工作平台 · 后台管理")
