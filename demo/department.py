@@ -137,6 +137,7 @@ def _steps():
         ("month ends", later.plan_month_ends),
         ("agenda", lambda demo: demo.run_agenda()),
         ("open items", office.leave_open_items),
+        ("the beat now", messages.beat_now),
     ]
 
 

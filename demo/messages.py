@@ -23,7 +23,32 @@ def build_channels(demo) -> None:
             language="en" if i % 7 == 3 else "zh-hans", opted_out=(i % 11 == 10), by=manager, now=now,
         )
         made += 1
-    for username, channel in (("tech1", "wecom"), ("tech2", "sms"), ("tech3", "dingtalk"), ("manager", "dingtalk")):
+    chosen = [(f"tech{i}", ("wecom", "sms", "dingtalk")[i % 3]) for i in range(1, 9) if i != 6]  # tech6: in-app only
+    for username, channel in chosen + [("manager", "dingtalk")]:
         if username in demo.staff:
             set_staff_channel(staff=demo.staff[username], channel=channel, now=now)
     demo.log(f"{made} contacts with a message channel")
+
+
+def beat_now(demo) -> None:
+    """A visit booked for ten minutes from the demo's moment, dispatched a quarter of an hour ago, and the beat's
+    tick now: its arrival deadline is about to be missed, so the technician is warned (in-app and on their chosen
+    channel) — the manager sees the warning in the outbox."""
+    from datetime import timedelta
+
+    from dispatch.services import dispatch_work_order
+    from dispatch.services.scans import warn_before_breach
+    from servicedesk.choices import ServiceContent, ServiceMode
+    from servicedesk.services import create_work_order
+
+    now = demo.now
+    device = next(e for e in demo.equipment if e.site_id and not e.site.resident)
+    coordinator = demo.staff["coord1"]
+    order = create_work_order(
+        by=coordinator, now=now - timedelta(minutes=25), client=device.client, site=device.site, equipment=device,
+        contact_name=device.site.contact_name, contact_phone=device.site.phone, content=ServiceContent.REPAIR,
+        service_mode=ServiceMode.MOBILE, description="客户预约:打印机卡纸", required_at=now + timedelta(minutes=10),
+    )
+    dispatch_work_order(work_order=order, technician=demo.staff["tech2"], by=coordinator,
+                        now=now - timedelta(minutes=15), force=True)
+    demo.count("SLA warnings", len(warn_before_breach(now=now)))

@@ -9,9 +9,11 @@ from .services import enqueue
 
 
 def contacts_for(*, client, site=None):
-    """The client's contacts who want messages: those of the site and the client-wide ones, not opted out."""
+    """The client's contacts who want messages, not opted out: for a site's event (a visit) the site's contacts and
+    the client-wide ones; for the client's own (a statement, a payment) every contact of the client."""
     where = Q(contact__client=client, opted_out=False)
-    where &= Q(contact__site__isnull=True) | (Q(contact__site=site) if site is not None else Q(pk__in=[]))
+    if site is not None:
+        where &= Q(contact__site__isnull=True) | Q(contact__site=site)
     return list(ContactChannel.objects.filter(where).select_related("contact").order_by("contact_id"))
 
 
