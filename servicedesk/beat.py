@@ -22,6 +22,8 @@ BEAT_SCHEDULE = {
     "callbacks-scan-complaints": {"task": "callbacks.tasks.scan_complaints_task", "schedule": crontab(minute="*/5")},
     # R-W4–R-W7, R-W13: SLA breaches (P7 once per breach) and carry-in return deadlines.
     "dispatch-scan-deadlines": {"task": "dispatch.tasks.scan_deadlines_task", "schedule": crontab(minute="*")},
+    # an SLA deadline about to be missed warns its technician once (claimed by warned_at; catches up when late)
+    "dispatch-warn-sla": {"task": "dispatch.tasks.warn_sla_task", "schedule": crontab(minute="*")},
     # R-S2: month-end statements (the task acts only on the last day of the month).
     "receivables-compile-statements": {
         "task": "receivables.tasks.compile_statements_task",

@@ -127,8 +127,6 @@ def warn_before_breach(*, now: datetime) -> list[Deadline]:
 
 def scan_deadlines(*, now: datetime) -> dict:
     breached = mark_breaches(now=now)
-    warned = warn_before_breach(now=now)
     out = scan_return_deadlines(now=now)
     out["breached"] = len(breached)
-    out["sla_warned"] = len(warned)
     return out
