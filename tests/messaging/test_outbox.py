@@ -1,5 +1,6 @@
 """The outbox: never lost when the provider or Redis is down, never sent twice, back-off and rate limits, and each
 channel's real request shape checked by the fake provider on 127.0.0.1 (tests/messaging/fakes.py)."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -36,7 +37,7 @@ def test_each_channel_sends_the_providers_request_shape(provider, fixed_now):
     assert "已出发" in got["dingtalk"]["text"]["content"]
     sms = got["sms"]
     assert (sms["PhoneNumbers"], sms["TemplateCode"], sms["SignName"]) == ("13800000003", "SMS_100", "客服部")
-    assert sms["TemplateParam"] == '{"technician": "王技术", "arrival": "14:30", "number": "WO-1"}'
+    assert json.loads(sms["TemplateParam"]) == {"technician": "王技术", "arrival": "14:30", "number": "WO-1"}
     assert [m.to for m in mail.outbox] == [["client@example.com"]]
     assert mail.outbox[0].body == "【客服部】已收到贵司 2026-12-03 的付款 ¥1,200.00,谢谢。"
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
