@@ -92,6 +92,16 @@ def schedule_callback(*, work_order, completed_at: datetime, part_replaced: bool
                 status=CallbackStatus.DUE if window.opens_at <= completed_at else CallbackStatus.PENDING,
             ),
         )
+        if _created:
+            from servicedesk.events import client_event
+            from servicedesk.texts import Date
+
+            client_event.send(
+                sender=Callback, kind="callback_scheduled", client=work_order.client, site=work_order.site,
+                event_key=f"callback_scheduled:callback={callback.pk}",
+                params={"number": work_order.number, "due": Date(timezone.localtime(callback.due_at).date())},
+                now=completed_at,
+            )
     return callback
 
 

@@ -124,11 +124,12 @@ class Demo:
 
 def _steps():
     from . import fieldwork as field_steps
-    from . import later, office, people
+    from . import later, messages, office, people
     from .portal import build_portal
 
     return [
         ("people", people.build_people),
+        ("message channels", messages.build_channels),
         ("field work", field_steps.plan_field_work),
         ("office work", office.plan_office_work),
         ("resident sites", later.plan_resident),
@@ -138,6 +139,7 @@ def _steps():
         ("agenda", lambda demo: demo.run_agenda()),
         ("open items", office.leave_open_items),
         ("client portal", build_portal),
+        ("the beat now", messages.beat_now),
     ]
 
 

@@ -22,6 +22,8 @@ BEAT_SCHEDULE = {
     "callbacks-scan-complaints": {"task": "callbacks.tasks.scan_complaints_task", "schedule": crontab(minute="*/5")},
     # R-W4–R-W7, R-W13: SLA breaches (P7 once per breach) and carry-in return deadlines.
     "dispatch-scan-deadlines": {"task": "dispatch.tasks.scan_deadlines_task", "schedule": crontab(minute="*")},
+    # an SLA deadline about to be missed warns its technician once (claimed by warned_at; catches up when late)
+    "dispatch-warn-sla": {"task": "dispatch.tasks.warn_sla_task", "schedule": crontab(minute="*")},
     # R-S2: month-end statements (the task acts only on the last day of the month).
     "receivables-compile-statements": {
         "task": "receivables.tasks.compile_statements_task",
@@ -59,6 +61,9 @@ BEAT_SCHEDULE = {
         "task": "receivables.tasks.missing_visit_sales_task",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Rule 3: the outbox is the queue — every minute the due messages are sent (retries with back-off included),
+    # whether or not the task message queued on commit ever reached Redis.
+    "messaging-send-due": {"task": "messaging.tasks.send_due_messages", "schedule": crontab(minute="*")},
     # Rule 3: export/import jobs whose message was lost while Redis was down run now (never "queued" forever).
     "receivables-requeue-stale-jobs": {
         "task": "receivables.tasks.requeue_stale_jobs_task",

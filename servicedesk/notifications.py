@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from .choices import Role
+from .events import staff_alerted
 from .language import language_of
 from .models import Notification, Staff
 from .texts import is_message, render
@@ -74,6 +75,9 @@ def notify_many(*, alerts, now: datetime) -> list[Notification]:
         ) if fresh else []
         fresh_pairs = {(n.key, n.recipient_id) for n in fresh}
         created = [n for n in created if (n.key, n.recipient_id) in fresh_pairs]
+        if created:
+            # the person's chosen channel (messaging) is written in this transaction, so it never outlives a rollback
+            staff_alerted.send(sender=Notification, notifications=created, now=now)
     emails = [(n, n.recipient.user.email) for n in created if n.recipient.user.email]
     if emails:
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "reports",
     # the client's own page (signed links, no account): above reports, below the workspace
     "portal",
+    # outgoing messages (the outbox): directly above the core, told about events by its signals
+    "messaging",
     # the top floor (docs/developers.md): the home page, to-dos and menus; the demo department
     "workspace",
     "demo",
@@ -355,6 +357,33 @@ from servicedesk.beat import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+
+# Outgoing messages (messaging/, docs/deployment.md "Message channels"): robots' webhooks, the SMS provider's
+# credentials, per-channel rate limits (messages a minute) and the retry policy of the outbox.
+# An SLA deadline this many minutes ahead: its technician is warned once (0: no warning)
+SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
+# the site's address as people outside reach it (links in messages: "https://desk.example.com"); blank: relative links
+SITE_URL = env.str("SITE_URL", default="")
+MESSAGING_WECOM_WEBHOOK_URL = env.str("MESSAGING_WECOM_WEBHOOK_URL", default="")
+MESSAGING_DINGTALK_WEBHOOK_URL = env.str("MESSAGING_DINGTALK_WEBHOOK_URL", default="")
+MESSAGING_DINGTALK_SECRET = env.str("MESSAGING_DINGTALK_SECRET", default="")
+MESSAGING_SMS_ENDPOINT = env.str("MESSAGING_SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
+MESSAGING_SMS_REGION = env.str("MESSAGING_SMS_REGION", default="cn-hangzhou")
+MESSAGING_SMS_ACCESS_KEY_ID = env.str("MESSAGING_SMS_ACCESS_KEY_ID", default="")
+MESSAGING_SMS_ACCESS_KEY_SECRET = env.str("MESSAGING_SMS_ACCESS_KEY_SECRET", default="")
+MESSAGING_SMS_SIGN_NAME = env.str("MESSAGING_SMS_SIGN_NAME", default="")
+# "dispatched=SMS_123,on_the_way=SMS_124,…": the provider-approved TemplateCode of each message template
+MESSAGING_SMS_TEMPLATE_CODES = env.dict("MESSAGING_SMS_TEMPLATE_CODES", default={})
+MESSAGING_RATE_PER_MINUTE = {
+    "email": env.int("MESSAGING_RATE_EMAIL", default=60),
+    "wecom": env.int("MESSAGING_RATE_WECOM", default=20),  # WeCom's robots accept 20 a minute
+    "dingtalk": env.int("MESSAGING_RATE_DINGTALK", default=20),  # DingTalk's likewise
+    "sms": env.int("MESSAGING_RATE_SMS", default=30),
+}
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=10)
+MESSAGING_BACKOFF_SECONDS = env.int("MESSAGING_BACKOFF_SECONDS", default=60)  # doubled after each failed attempt
+MESSAGING_BACKOFF_MAX_SECONDS = env.int("MESSAGING_BACKOFF_MAX_SECONDS", default=3600)
+MESSAGING_HTTP_TIMEOUT = env.float("MESSAGING_HTTP_TIMEOUT", default=10.0)
 
 LOGGING = {
     "version": 1,

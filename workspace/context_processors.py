@@ -12,6 +12,7 @@ import billing.menu
 import bonuses.menu
 import callbacks.menu
 import dispatch.menu
+import messaging.menu
 import penalties.menu
 import portal.menu
 import receivables.menu
@@ -29,7 +30,7 @@ SITE = [  # the site's own pages, last
 ]
 DECLARED = [
     *servicedesk.menu.MENU, *penalties.menu.MENU, *billing.menu.MENU, *callbacks.menu.MENU, *dispatch.menu.MENU,
-    *receivables.menu.MENU, *bonuses.menu.MENU, *reports.menu.MENU, *portal.menu.MENU,
+    *receivables.menu.MENU, *bonuses.menu.MENU, *reports.menu.MENU, *portal.menu.MENU, *messaging.menu.MENU,
 ]
 # The order of the menu (under "更多" and the home page's shortcuts). A declared entry this list does not name
 # comes after the named ones, in the order of INSTALLED_APPS.
@@ -46,6 +47,7 @@ ORDER = [
     "bonuses:month", "bonuses:archive", "bonuses:mine",
     "penalties:offence_new", "callbacks:complaint_new",
     "reports:monthly", "reports:archive", "reports:my",
+    "messaging:outbox", "messaging:templates", "messaging:contacts", "messaging:my_channel",
 ]
 
 

@@ -50,6 +50,7 @@ urlpatterns = [
     path("api/", include("reports.api_urls")),
     path("reports/", include(("reports.urls", "reports"))),
     path("portal/", include(("portal.urls", "portal"))),
+    path("messaging/", include(("messaging.urls", "messaging"))),
 ]
 
 admin.site.site_header = _("客服部工作平台 · 后台管理")

@@ -225,4 +225,11 @@ def resolve(
         from receivables.services import sale_from_visit
 
         sale_from_visit(work_order=wo, technician=by, completed_on=on, now=now)
+        from servicedesk.events import client_event
+
+        client_event.send(
+            sender=WorkOrder, kind="done", client=wo.client, site=wo.site, event_key=f"done:close_out={close_out.pk}",
+            params={"number": wo.number, "technician": by.name},
+            links={"service_form": {"work_order_id": wo.pk}, "rating": {"work_order_id": wo.pk}}, now=now,
+        )
         return close_out

@@ -255,6 +255,36 @@ def _check_load_limit(wo: WorkOrder, tech: Staff, *, now: datetime, force: bool)
     raise LoadLimitExceeded(render(stored) + _("确认仍要派单请勾选“确认超限派单”。"), suggestions=suggestions)
 
 
+def expected_arrival(wo: WorkOrder, deadlines: list[Deadline], *, now: datetime) -> datetime | None:
+    """When the client may expect the technician: the booked time if it is still ahead, else the arrival deadline
+    just opened (R-W4/R-W5), else none (a carry-in order, a deadline kept from before)."""
+    if wo.required_at and wo.required_at > now:
+        return wo.required_at
+    arrive = [d.due_at for d in deadlines if d.kind in (DeadlineKind.MOBILE_ARRIVE, DeadlineKind.RESIDENT_ARRIVE)]
+    return min(arrive) if arrive else None
+
+
+def _tell_dispatched(wo: WorkOrder, tech: Staff, assignment: Assignment, deadlines, *, now: datetime) -> None:
+    """In the dispatch's transaction: the technician's alert (in-app, and their chosen channel) and the client's
+    "技术员 X 已接单,预计 HH:MM 到达" (servicedesk.events.client_event → messaging)."""
+    from django.utils import timezone
+
+    from servicedesk.events import client_event
+    from servicedesk.notifications import notify
+
+    notify(recipients=[tech], key=f"dispatch.new.{assignment.pk}",
+           message=message(N_("新派单:工单 %(number)s,%(site)s"), number=wo.number, site=str(wo.site)),
+           link=f"/core/work-orders/{wo.pk}/", now=now)
+    arrival = expected_arrival(wo, deadlines, now=now)
+    if arrival is None:
+        return
+    client_event.send(
+        sender=WorkOrder, kind="dispatched", client=wo.client, site=wo.site, event_key=f"dispatched:assignment={assignment.pk}",
+        params={"technician": tech.name, "arrival": timezone.localtime(arrival).strftime("%H:%M"), "number": wo.number},
+        now=now,
+    )
+
+
 def dispatch_work_order(
     *, work_order, technician: Staff, by: Staff, now: datetime, version: int | None = None, force: bool = False,
     resident_reason: str = "", resident_reason_note: str = "",
@@ -302,4 +332,5 @@ def dispatch_work_order(
         deadlines = _open_sla_deadlines(wo, tech, now=now)
         if t.to == S.RECEIVED:
             CarryInRepair.objects.get_or_create(work_order=wo, defaults={"received_at": now})
+        _tell_dispatched(wo, tech, assignment, deadlines, now=now)
         return DispatchResult(wo, assignment, deadlines, warnings, suggestions)

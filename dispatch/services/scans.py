@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
 from servicedesk.choices import Role
+from servicedesk.models import Staff
 from servicedesk.texts import Date, message
 
 from ..choices import DeadlineKind
@@ -90,6 +91,38 @@ def scan_return_deadlines(*, now: datetime) -> dict:
             ]
             notify_many(alerts=alerts, now=now)
     return {"warned": len(warned), "escalated": len(escalated)}
+
+
+def warn_before_breach(*, now: datetime) -> list[Deadline]:
+    """An SLA deadline about to be missed (within settings.SLA_WARNING_MINUTES): its technician is told once, in-app
+    and on their chosen channel (claimed by `warned_at`, so a later tick never tells again)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from servicedesk.notifications import notify_many
+
+    from ..choices import SLA_KINDS
+
+    minutes = settings.SLA_WARNING_MINUTES
+    if not minutes:
+        return []
+    with transaction.atomic():
+        rows = _claim(
+            Deadline.objects.open().filter(kind__in=SLA_KINDS, warned_at__isnull=True, technician__isnull=False,
+                                           due_at__gte=now, due_at__lte=now + timedelta(minutes=minutes)),
+            warned_at=now,
+        )
+        if rows:
+            people = {s.pk: s for s in Staff.objects.filter(pk__in={r.technician_id for r in rows})}
+            notify_many(alerts=[
+                ([people[r.technician_id]], f"dispatch.sla-warning.{r.pk}",
+                 message(N_("工单 %(number)s 的%(kind)s将于 %(due)s 到期"), number=r.work_order.number,
+                         kind=DeadlineKind(r.kind).label, due=Date(r.due_at)),
+                 f"/core/work-orders/{r.work_order_id}/")
+                for r in rows
+            ], now=now)
+    return rows
 
 
 def scan_deadlines(*, now: datetime) -> dict:

@@ -57,8 +57,36 @@ def depart(*, work_order, by: Staff, now: datetime, version: int | None = None) 
     with transaction.atomic():
         wo, t = _begin(work_order, "depart", by=by, version=version)
         _meet(wo, [DeadlineKind.MOBILE_DEPART], now=now)
-        _stamp(wo, t, by=by, now=now)
+        event = _stamp(wo, t, by=by, now=now)
+        _tell_on_the_way(wo, by, event, now=now)
         return wo
+
+
+def _promised_arrival(wo: WorkOrder) -> datetime | None:
+    """The arrival the technician promised on the call (R-W6), else the open arrival deadline."""
+    from django.utils.dateparse import parse_datetime
+
+    call = wo.events.filter(data__has_key="promised_at").order_by("-at", "-pk").first()
+    if call is not None:
+        return parse_datetime(call.data["promised_at"])
+    due = Deadline.objects.open().filter(
+        work_order=wo, kind__in=[DeadlineKind.MOBILE_ARRIVE, DeadlineKind.RESIDENT_ARRIVE]).order_by("due_at").first()
+    return due.due_at if due else None
+
+
+def _tell_on_the_way(wo: WorkOrder, by: Staff, event, *, now: datetime) -> None:
+    from django.utils import timezone
+
+    from servicedesk.events import client_event
+
+    arrival = _promised_arrival(wo)
+    if arrival is None:
+        return
+    client_event.send(
+        sender=WorkOrder, kind="on_the_way", client=wo.client, site=wo.site, event_key=f"on_the_way:event={event.pk}",
+        params={"technician": by.name, "arrival": timezone.localtime(arrival).strftime("%H:%M"), "number": wo.number},
+        now=now,
+    )
 
 
 def arrive(*, work_order, by: Staff, now: datetime, version: int | None = None) -> WorkOrder:

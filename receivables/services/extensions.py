@@ -74,6 +74,11 @@ def approve_extension(*, extension: DueDateExtension, by, now: datetime, note: s
             # An approved date is a person's decision, no longer a working-day computation (SPEC §11).
             conf.due_date, conf.due_provisional = ext.requested_due_date, False
             conf.save(update_fields=["due_date", "due_provisional"])
+            from servicedesk.events import client_event
+
+            client_event.send(sender=DueDateExtension, kind="extension_approved", client=conf.client, site=None,
+                              event_key=f"extension_approved:extension={ext.pk}",
+                              params={"number": conf.number, "due": Date(ext.requested_due_date)}, now=now)
         else:
             raise ConflictError(_("该延期申请已%(s)s,不能再审批。") % {"s": ext.get_status_display()})
         if note:

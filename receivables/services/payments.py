@@ -138,4 +138,15 @@ def record_payment(
             conf.save(update_fields=["received_amount", "is_open"])
         if stmt is not None:
             refresh_statement(MonthlyStatement.objects.select_for_update().get(pk=stmt.pk), now=now)
+        _tell_client(payment, client=(confirmation.client if confirmation is not None else statement.client), now=now)
     return payment
+
+
+def _tell_client(payment: Payment, *, client, now: datetime) -> None:
+    """The client's contacts are told the receipt (servicedesk.events.client_event → messaging)."""
+    from servicedesk.events import client_event
+    from servicedesk.texts import Date, Money
+
+    client_event.send(sender=Payment, kind="payment_received", client=client, site=None,
+                      event_key=f"payment_received:payment={payment.pk}",
+                      params={"amount": Money(payment.amount), "date": Date(payment.received_on)}, now=now)

@@ -121,9 +121,22 @@ def check_statement(*, statement: MonthlyStatement, by, now: datetime) -> Monthl
 
 
 def send_statement(*, statement: MonthlyStatement, by, now: datetime) -> MonthlyStatement:
-    stmt = _statement_step(statement, by=by, now=now, expected=StatementStatus.CHECKED, new=StatementStatus.SENT,
-                           roles=(Role.FINANCE, Role.COORDINATOR, Role.MANAGER), stamp="sent")
-    return refresh_statement(stmt, now=now)
+    from servicedesk.events import client_event
+    from servicedesk.texts import Date, Money
+
+    with transaction.atomic():
+        stmt = _statement_step(statement, by=by, now=now, expected=StatementStatus.CHECKED, new=StatementStatus.SENT,
+                               roles=(Role.FINANCE, Role.COORDINATOR, Role.MANAGER), stamp="sent")
+        stmt = refresh_statement(stmt, now=now)
+        # the client's contacts hear of it (with the PDF's link where a page provides one), in this transaction
+        client_event.send(
+            sender=MonthlyStatement, kind="statement_sent", client=stmt.client, site=None,
+            event_key=f"statement_sent:statement={stmt.pk}",
+            params={"month": stmt.month.strftime("%Y-%m"), "number": stmt.number, "amount": Money(stmt.amount),
+                    "due": Date(stmt.due_date)},
+            links={"statement": {"statement_id": stmt.pk}}, now=now,
+        )
+    return stmt
 
 
 def refresh_statement(stmt: MonthlyStatement, *, now) -> MonthlyStatement:

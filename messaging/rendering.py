@@ -1,0 +1,70 @@
+"""A message's words in its recipient's language: the manager's template (or the default), its parameters formatted
+for the language (servicedesk.texts), the links that a higher app provides."""
+from django.utils import translation
+
+from servicedesk.errors import DomainError
+from servicedesk.texts import render
+
+from . import links as link_registry
+from .catalogue import LINK_LABELS, TEMPLATES
+from .models import MessageTemplate
+
+
+def _lang(language: str) -> str:
+    return "en" if (language or "").startswith("en") else "zh"
+
+
+def template_text(key: str, language: str, *, overrides: dict | None = None) -> str:
+    """The text in force for a template and language: the manager's, else the default from the code."""
+    lang = _lang(language)
+    if overrides is not None:
+        row = overrides.get(key)
+    else:
+        row = MessageTemplate.objects.filter(key=key).first()
+    text = getattr(row, f"text_{lang}", "") if row else ""
+    return text or getattr(TEMPLATES[key], lang)
+
+
+def link_lines(wanted: dict, language: str) -> str:
+    lang = _lang(language)
+    lines = []
+    for kind, kw in (wanted or {}).items():
+        address = link_registry.url(kind, **(kw or {}))
+        if address:
+            zh, en = LINK_LABELS.get(kind, (kind, kind))
+            label = en if lang == "en" else zh
+            lines.append(f"{label}{': ' if lang == 'en' else ':'}{address}")
+    return ("\n" + "\n".join(lines)) if lines else ""
+
+
+def render_text(text: str, *, params: dict, links: dict, language: str) -> str:
+    """Fill `text` with the parameters (stored as servicedesk.texts encodes them) in `language`. KeyError/ValueError
+    for a text that names a parameter the message does not have."""
+    # each parameter is formatted for the language; the text itself is the manager's own, never looked up in gettext
+    with translation.override("en" if _lang(language) == "en" else "zh-hans"):
+        values = {k: render({"id": "%(v)s", "params": {"v": v}}) for k, v in (params or {}).items()}
+        values["links"] = link_lines(links, language)
+        values.setdefault("link", "")
+    return text % values
+
+
+def render_message(*, key: str, params: dict, links: dict, language: str, overrides: dict | None = None) -> str:
+    return render_text(template_text(key, language, overrides=overrides), params=params, links=links, language=language)
+
+
+def check_text(key: str, text: str, *, field: str) -> None:
+    """A manager's wording may use only the template's parameters (an error naming the field otherwise)."""
+    if not text:
+        return
+    sample = {p: "x" for p in TEMPLATES[key].params}
+    try:
+        text % sample
+    except KeyError as exc:
+        raise DomainError(
+            translation.gettext("“%(name)s”不是此模板的参数;可用的参数:%(params)s")
+            % {"name": exc.args[0], "params": ", ".join(f"%({p})s" for p in TEMPLATES[key].params)},
+            field=field,
+        )
+    except (ValueError, TypeError):
+        raise DomainError(translation.gettext("模板格式有误:参数须写成 %(example)s。") % {"example": "%(number)s"},
+                          field=field)
