@@ -102,7 +102,7 @@ def _run(job_id: int) -> MasterDataImportJob:
             with open(path, "rb") as stored:
                 sheets = read_upload(_named(stored, job.original_name or job.file))
         except FileNotFoundError:
-            raise DomainError(_("预览已过期或文件不存在,请重新上传。")) from None
+            return _finish(job, status=JobStatus.FAILED, message=as_text(message(N_("预览已过期或文件不存在,请重新上传。"))))
         total = services.count_rows(sheets)
         MasterDataImportJob.objects.filter(pk=job.pk).update(total=total)
         report = services.import_file(sheets=sheets, by=job.created_by, now=timezone.now(),
@@ -111,7 +111,7 @@ def _run(job_id: int) -> MasterDataImportJob:
         errors = [{k: str(v) if k != "row" else v for k, v in e.as_dict().items()} for e in exc.errors[:SHOWN_ERRORS]]
         return _finish(job, status=JobStatus.FAILED, done=0, errors=errors,
                        message=as_text(message(N_("“%(f)s”未导入:有 %(n)s 处错误,请修改后重新上传。"), f=job.original_name, n=len(exc.errors))))
-    except DomainError as exc:  # the file cannot be read: its translated reason
+    except DomainError as exc:  # the file cannot be read: its reason, translated for the requester (rule 7)
         return _finish(job, status=JobStatus.FAILED, done=0, message=str(exc.message))
     except Exception:  # recorded for the page; the worker log has the traceback
         log.exception("master-data import %s failed", job.pk)
