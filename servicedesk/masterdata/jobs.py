@@ -5,7 +5,8 @@ database row first and a Celery message second).
     run_import_job(job_id=job.pk)                                                  # the Celery task's body
 
 Without REDIS_URL Celery is eager, so the job runs in the confirming request itself (embedded mode) and the
-page shows it done. With a broker that cannot take the message the job runs inline at once.
+page shows it done. With a broker that cannot take the message the job runs inline at once; a message lost
+after that is caught up by the beat (`requeue_stale`, every 5 minutes).
 
 The job runs once: its state is checked and set under select_for_update, so a re-sent message does nothing.
 Progress: the import is one transaction (all rows or nothing), so rows done inside it go to the shared cache
@@ -13,6 +14,7 @@ Progress: the import is one transaction (all rows or nothing), so rows done insi
 """
 import logging
 import os
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 FOLDER = "masterdata-imports"
 SHOWN_ERRORS = 500
 PROGRESS_SECONDS = 6 * 3600
+STALE_AFTER = timedelta(minutes=5)
 
 
 def stored_path(name: str) -> str:
@@ -125,6 +128,16 @@ def _run(job_id: int) -> MasterDataImportJob:
     return _finish(job, status=JobStatus.DONE, done=total, message=as_text(message(
         N_("已导入“%(f)s”:新增 %(new)s 行,修改 %(changed)s 行,未变 %(same)s 行。"),
         f=job.original_name, new=t["new"], changed=t["changed"], same=t["unchanged"])))
+
+
+def requeue_stale(*, now) -> list[int]:
+    """Beat catch-up: a job still queued after a few minutes (its message lost while Redis was down) runs now —
+    a job never stays "queued" forever (rule 3)."""
+    stale = list(MasterDataImportJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - STALE_AFTER)
+                 .order_by("pk").values_list("pk", flat=True))
+    for pk in stale:
+        run_import_job(job_id=pk)
+    return stale
 
 
 def _named(stored, name: str):

@@ -173,3 +173,19 @@ def test_only_the_admin_role_may_queue_a_job(media, fixed_now):
     with pytest.raises(PermissionDenied):
         jobs.start_import_job(file=stored(media, small_book()), original_name="dept.xlsx", by=manager, now=fixed_now)
     assert not MasterDataImportJob.objects.exists()
+
+
+def test_a_job_whose_message_was_lost_is_caught_up_by_the_beat(admin, media, fixed_now):
+    from datetime import timedelta
+
+    from servicedesk.beat import BEAT_SCHEDULE
+
+    old = jobs.start_import_job(file=stored(media, small_book(), "old.xlsx"), original_name="old.xlsx", by=admin,
+                                now=fixed_now - timedelta(minutes=6))
+    fresh = jobs.start_import_job(file=stored(media, small_book(), "new.xlsx"), original_name="new.xlsx", by=admin,
+                                  now=fixed_now - timedelta(minutes=2))
+    assert jobs.requeue_stale(now=fixed_now) == [old.pk]
+    old.refresh_from_db(), fresh.refresh_from_db()
+    assert (old.status, fresh.status) == (JobStatus.DONE, JobStatus.QUEUED)
+    assert jobs.requeue_stale(now=fixed_now) == []  # done jobs are not run again
+    assert BEAT_SCHEDULE["masterdata-requeue-stale-imports"]["task"] == "servicedesk.tasks.masterdata_requeue_stale_task"
