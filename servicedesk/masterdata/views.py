@@ -81,6 +81,7 @@ def _page(request, *, report=None, refused=None, token="", file_name="", status=
     return render(request, "servicedesk/masterdata.html", {
         "lists": SHEET_ORDER, "report": report, "refused": refused, "token": token, "file_name": file_name,
         "errors": (report.errors if report else (refused or {}).get("errors", []))[:SHOWN_ERRORS],
+        "jobs": MasterDataImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:5],
     }, status=status)
 
 

@@ -162,8 +162,10 @@ def test_another_admin_does_not_see_the_job(admin, media, client, fixed_now):
     client.force_login(staff_with(Role.ADMIN, name="行政丙").user)
     assert client.get(f"/core/masterdata/jobs/{job.pk}/").status_code == 404
     assert client.get(f"/core/masterdata/jobs/{job.pk}/status/").status_code == 404
+    assert f"/core/masterdata/jobs/{job.pk}/" not in client.get("/core/masterdata/").content.decode()
     client.force_login(admin)
     assert client.get(f"/core/masterdata/jobs/{job.pk}/").status_code == 200
+    assert f'<a href="/core/masterdata/jobs/{job.pk}/">#{job.pk} · <span data-user-text>dept.xlsx</span></a> · 排队中' in client.get("/core/masterdata/").content.decode()
 
 
 def test_only_the_admin_role_may_queue_a_job(media, fixed_now):
