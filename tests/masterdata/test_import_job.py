@@ -133,6 +133,7 @@ def test_confirm_queues_the_job_and_the_page_shows_its_progress_then_its_result(
     assert response.status_code == 302 and response["Location"] == f"/core/masterdata/jobs/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert 'hx-get="/core/masterdata/jobs/%d/status/"' % job.pk in page and "排队中" in page and "<script>" not in page
+    assert "已处理" not in page  # the rows are counted once the worker has read the file
 
     # while it runs the fragment shows the rows its transaction reported
     MasterDataImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, total=3)
