@@ -24,6 +24,7 @@ from .models import (
     Client,
     Contact,
     Equipment,
+    MasterDataImportJob,
     Notification,
     NumberSequence,
     RoleChange,
@@ -380,7 +381,16 @@ class NotificationAdmin(ReadOnlyAdmin):
         return say_typed(obj.message or obj.text)  # rule 7: in the reader's language, typed names marked
 
 
+@admin.register(MasterDataImportJob)
+class MasterDataImportJobAdmin(ReadOnlyAdmin):
+    """Written by the import job only (masterdata/jobs.py)."""
+
+    list_display = ["created_at", "created_by", "original_name", "status", "done", "total"]
+    readonly_fields = [f.name for f in MasterDataImportJob._meta.fields]
+
+
 # --- accounts: role changes made in Django's admin follow the same rules and leave the same audit (docs/rules.md §1) ---
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
@@ -456,3 +466,4 @@ class RoleChangeAdmin(ReadOnlyAdmin):
     search_fields = ["staff__name", "staff__user__username", "by__username"]
     list_select_related = ["staff", "by"]
     date_hierarchy = "at"
+

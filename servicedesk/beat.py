@@ -13,6 +13,8 @@ BEAT_SCHEDULE = {
     },
     # SPEC §11: weekly reminder (idempotent per ISO week) while this or next year's official calendar is missing.
     "calendar-reminder": {"task": "servicedesk.tasks.calendar_reminder_task", "schedule": crontab(minute=0, hour=9)},
+    # rule 3: a master-data import job whose message was lost (Redis down) runs at the latest 5 minutes later.
+    "masterdata-requeue-stale-imports": {"task": "servicedesk.tasks.masterdata_requeue_stale_task", "schedule": crontab(minute="*/5")},
     # R-K7: open callbacks whose window has opened, mark overdue ones and alert (idempotent, catches up).
     "callbacks-scan": {
         "task": "callbacks.tasks.scan_callbacks_task",

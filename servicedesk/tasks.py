@@ -22,3 +22,22 @@ def calendar_reminder_task() -> list[int]:
     from django.utils import timezone
 
     return workdays.remind_calendar(now=timezone.now())
+
+
+@shared_task(name="servicedesk.tasks.masterdata_import_task")
+def masterdata_import_task(job_id: int) -> dict:
+    """The admin role's confirmed master-data import, with progress (runs once per job)."""
+    from .masterdata.jobs import run_import_job
+
+    job = run_import_job(job_id=job_id)
+    return {"job": job.pk, "status": job.status, "rows": job.done}
+
+
+@shared_task(name="servicedesk.tasks.masterdata_requeue_stale_task")
+def masterdata_requeue_stale_task() -> list[int]:
+    """Every 5 minutes: master-data import jobs still queued (their message lost) run now."""
+    from django.utils import timezone
+
+    from .masterdata.jobs import requeue_stale
+
+    return requeue_stale(now=timezone.now())

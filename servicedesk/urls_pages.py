@@ -17,6 +17,8 @@ urlpatterns = [
     path("sessions/", views.sessions, name="sessions"),
     path("masterdata/", masterdata.masterdata, name="masterdata"),
     path("masterdata/confirm/", masterdata.masterdata_confirm, name="masterdata_confirm"),
+    path("masterdata/jobs/<int:pk>/", masterdata.masterdata_job, name="masterdata_job"),
+    path("masterdata/jobs/<int:pk>/status/", masterdata.masterdata_job_status, name="masterdata_job_status"),
     path("masterdata/template/", masterdata.masterdata_template, name="masterdata_template"),
     path("masterdata/export/", masterdata.masterdata_export, name="masterdata_export"),
 ]

@@ -154,6 +154,9 @@ class Lookup(widgets.Widget):
 # --------------------------------------------------------------------------- the shared behaviour
 
 
+PROGRESS_EVERY = 500  # rows between two progress reports of a background import
+
+
 class Blocked(Exception):
     """The row refers to a bad row of the same file; it is held back without an error of its own."""
 
@@ -166,8 +169,10 @@ class MasterDataResource(resources.ModelResource):
     id_columns: tuple = ()
     fk_exclude: tuple = ()  # relations resolved from the lookups: never re-checked by a query in clean_fields()
 
-    def __init__(self, *, by=None, now=None, rownos=None, blocked=None, **kwargs):
+    def __init__(self, *, by=None, now=None, rownos=None, blocked=None, progress=None, **kwargs):
         super().__init__(**kwargs)
+        self.progress = progress  # called with the rows of this sheet done so far, every PROGRESS_EVERY rows
+        self.rows_done = 0
         self.by, self.now = by, now
         self.rownos = rownos
         self.blocked = blocked if blocked is not None else {}  # kind → natural keys of bad rows in this file
@@ -227,6 +232,9 @@ class MasterDataResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self._rowno = self.rowno(kwargs)
+        self.rows_done += 1
+        if self.progress is not None and self.rows_done % PROGRESS_EVERY == 0:
+            self.progress(self.rows_done)  # a counter, no query of its own (the job decides where it goes)
         try:
             self.check_blocked(row)
         except Blocked:

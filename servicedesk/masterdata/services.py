@@ -8,10 +8,11 @@ Both run the same code: every sheet, in the order staff → clients → sites �
 what the import will do — new, changed, unchanged — and a row may name a client or site that an earlier sheet of
 the same file creates.
 
-Decision (big files): a department's workbook (2 000 clients, 10 000 devices) is checked and imported within the
-request — the rows are validated against lookups read once per sheet and written in bulk, a few seconds
-(bench/masterdata_import.py) — so there is no background job: the preview must be seen before anything is kept
-anyway, and the confirm re-reads the same stored file.
+Decision (big files): the preview runs within the request (it must be seen before anything is kept); the
+confirmed import runs as a background job with progress (`jobs.py`), which re-reads the same stored file and
+calls `import_file(progress=…)`. The import is one transaction, so its progress cannot be a row the worker
+updates inside it (nobody else would see it before the commit): it is reported through `progress`, which the
+job writes to the shared cache, and the job row gets the final count.
 """
 from dataclasses import dataclass, field
 
@@ -84,7 +85,7 @@ def _errors_of(sheet: Sheet, resource, result) -> list[RowError]:
     return out
 
 
-def _run(sheets: list[Sheet], *, by, now, keep: bool) -> Report:
+def _run(sheets: list[Sheet], *, by, now, keep: bool, progress=None) -> Report:
     """Every sheet through its resource in one transaction; rolled back unless `keep` and every row is good."""
     order = {spec.kind: n for n, spec in enumerate(LISTS)}
     sheets = sorted(sheets, key=lambda s: order[s.kind])
@@ -93,9 +94,11 @@ def _run(sheets: list[Sheet], *, by, now, keep: bool) -> Report:
     for s in sheets:
         if s.kind == "sites" and "area" in s.dataset.headers:
             site_areas |= {str(a).strip().casefold() for a in s.dataset["area"] if a}
+    before = 0  # rows of the earlier sheets
     with transaction.atomic():
         for sheet in sheets:
-            resource = RESOURCES[sheet.kind](by=by, now=now, rownos=sheet.rownos, blocked=blocked)
+            report_progress = (lambda n, base=before: progress(base + n)) if progress else None
+            resource = RESOURCES[sheet.kind](by=by, now=now, rownos=sheet.rownos, blocked=blocked, progress=report_progress)
             resource.extra_areas = site_areas
             with transaction.atomic():  # a savepoint: a failed bulk write leaves the outer transaction usable
                 result = resource.import_data(sheet.dataset, dry_run=False, use_transactions=False, raise_errors=False, user=by)
@@ -117,6 +120,9 @@ def _run(sheets: list[Sheet], *, by, now, keep: bool) -> Report:
                 elif row.import_type == RowResult.IMPORT_TYPE_SKIP:
                     rep.unchanged += 1
             reports.append(rep)
+            before += len(sheet.dataset)
+            if progress:
+                progress(before)
         errors.sort(key=lambda e: ([s.title for s in sheets].index(e.sheet) if e.sheet in [s.title for s in sheets] else 99, e.row))
         saved = keep and not errors
         if not saved:
@@ -134,9 +140,14 @@ def preview(*, file, by, now) -> Report:
     return report
 
 
-def import_file(*, file, by, now) -> Report:
-    """All rows or nothing (one transaction): any bad row refuses the file (ImportRejected naming every one)."""
-    report = _run(read_upload(file), by=by, now=now, keep=True)
+def count_rows(sheets: list[Sheet]) -> int:
+    return sum(len(s.dataset) for s in sheets)
+
+
+def import_file(*, file=None, sheets=None, by, now, progress=None) -> Report:
+    """All rows or nothing (one transaction): any bad row refuses the file (ImportRejected naming every one).
+    `sheets` (already read from `file`) spare a second read; `progress(rows done)` is called every few hundred rows."""
+    report = _run(sheets if sheets is not None else read_upload(file), by=by, now=now, keep=True, progress=progress)
     if report.errors:
         raise ImportRejected(report.errors)
     return report

@@ -11,11 +11,10 @@ import time
 import uuid
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -25,7 +24,8 @@ from django.views.decorators.http import require_safe
 from ..choices import Role
 from ..errors import DomainError
 from ..permissions import require_role
-from . import exporting, services
+from ..models import MasterDataImportJob
+from . import exporting, jobs, services
 from .columns import SHEET_ORDER
 from .reading import ImportRejected
 
@@ -37,7 +37,7 @@ SHOWN_ERRORS = 500
 
 def _store(upload) -> str:
     """Keep the upload for its confirmation; previews never confirmed are removed once they expire."""
-    folder = os.path.join(settings.MEDIA_ROOT, "masterdata-imports")
+    folder = os.path.join(settings.MEDIA_ROOT, jobs.FOLDER)
     os.makedirs(folder, exist_ok=True)
     expired = time.time() - KEEP_SECONDS
     for old in os.scandir(folder):
@@ -51,15 +51,23 @@ def _store(upload) -> str:
     return name
 
 
-def _stored(token: str, user):
-    """The file a preview stored for this user, opened; None when the token is unknown, expired or someone else's."""
+def _token(token: str, user) -> dict | None:
+    """What a preview's token says (stored file name, original name) when it is this user's and not expired."""
     try:
         data = signing.loads(token, salt=SALT, max_age=KEEP_SECONDS)
     except signing.BadSignature:
-        return None, ""
+        return None
     if data.get("u") != user.pk or "/" in data.get("f", "") or "\\" in data.get("f", ""):
+        return None
+    return data
+
+
+def _stored(token: str, user):
+    """The file a preview stored for this user, opened; None when the token is unknown, expired or someone else's."""
+    data = _token(token, user)
+    if data is None:
         return None, ""
-    path = os.path.join(settings.MEDIA_ROOT, "masterdata-imports", data["f"])
+    path = jobs.stored_path(data["f"])
     if not os.path.exists(path):
         return None, ""
     with open(path, "rb") as stored:  # at most the upload limit (reading.MAX_UPLOAD_BYTES)
@@ -72,6 +80,7 @@ def _page(request, *, report=None, refused=None, token="", file_name="", status=
     return render(request, "servicedesk/masterdata.html", {
         "lists": SHEET_ORDER, "report": report, "refused": refused, "token": token, "file_name": file_name,
         "errors": (report.errors if report else (refused or {}).get("errors", []))[:SHOWN_ERRORS],
+        "jobs": MasterDataImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:5],
     }, status=status)
 
 
@@ -105,24 +114,42 @@ def masterdata(request):
 
 @login_required
 def masterdata_confirm(request):
-    """Import the previewed file: all rows or nothing, in one transaction."""
+    """Queue the import of the previewed file (all rows or nothing) and show its progress page."""
     require_role(request.user, Role.ADMIN)
     if request.method != "POST":
         return redirect("servicedesk:masterdata")
-    stored, path = _stored(request.POST.get("token", ""), request.user)
-    if stored is None:
-        return _page(request, refused={"message": _("预览已过期或文件不存在,请重新上传。"), "errors": []}, status=400)
+    data = _token(request.POST.get("token", ""), request.user)
     try:
-        report = services.import_file(file=stored, by=request.user, now=timezone.now())
-    except DomainError as exc:  # the data changed since the preview: named again, nothing saved
-        return _page(request, refused=_refusal(exc), file_name=stored.name, status=400)
-    finally:
-        stored.close()
-    os.remove(path)
-    t = report.totals
-    messages.success(request, _("已导入“%(f)s”:新增 %(new)s 行,修改 %(changed)s 行,未变 %(same)s 行。")
-                     % {"f": stored.name, "new": t["new"], "changed": t["changed"], "same": t["unchanged"]})
-    return redirect("servicedesk:masterdata")
+        if data is None:
+            raise DomainError(_("预览已过期或文件不存在,请重新上传。"))
+        job = jobs.start_import_job(file=data["f"], original_name=data.get("n") or data["f"], by=request.user, now=timezone.now())
+    except DomainError as exc:
+        return _page(request, refused=_refusal(exc), status=400)
+    return redirect("servicedesk:masterdata_job", pk=job.pk)
+
+
+def _own_job(request, pk):
+    """Only the admin role, and only the person who confirmed the import, sees a job (others: 404)."""
+    require_role(request.user, Role.ADMIN)
+    return get_object_or_404(MasterDataImportJob, pk=pk, created_by=request.user)
+
+
+def _job_context(job) -> dict:
+    return {"job": job, "done": jobs.live_done(job)}
+
+
+@require_safe
+@login_required
+def masterdata_job(request, pk):
+    """The import's progress (the card polls its fragment until the job is done) and its result."""
+    return render(request, "servicedesk/masterdata_job.html", _job_context(_own_job(request, pk)))
+
+
+@require_safe
+@login_required
+def masterdata_job_status(request, pk):
+    """The htmx fragment the progress page polls."""
+    return render(request, "servicedesk/_masterdata_job.html", _job_context(_own_job(request, pk)))
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -4,6 +4,7 @@ from .attachments import AttachmentKind, WorkOrderAttachment
 from .audit import RoleChange
 from .calendar import CalendarDay, CalendarYear
 from .clients import Client, Contact, Equipment, Site
+from .imports import JobStatus, MasterDataImportJob
 from .notifications import Notification
 from .numbering import NumberSequence
 from .params import RuleParameter
@@ -17,6 +18,8 @@ __all__ = [
     "Client",
     "Contact",
     "Equipment",
+    "JobStatus",
+    "MasterDataImportJob",
     "Notification",
     "NumberSequence",
     "RoleChange",

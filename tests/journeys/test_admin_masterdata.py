@@ -1,6 +1,7 @@
 """Admin at a desk brings the department in from its workbook: downloads the template, uploads a workbook with a
 bad date (named by sheet, row and column, nothing saved), uploads the corrected one, reads the preview (new rows
-counted and listed), confirms, and the clients, sites, devices and people are in the database; the same file
+counted and listed), confirms (a background job: its page shows the rows done, then the result), and the clients,
+sites, devices and people are in the database; the same file
 again previews as "changes nothing"."""
 import io
 from datetime import datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from servicedesk.choices import Role
+from servicedesk.masterdata import jobs
 from servicedesk.models import Client, Equipment, Site, Staff
 
 from ..masterdata.workbook import workbook
@@ -31,7 +33,9 @@ def _file(tmp_path, name, devices):
     return str(path)
 
 
-def test_admin_imports_the_department(reference_data, pages, journey_now, tmp_path):
+def test_admin_imports_the_department(reference_data, pages, journey_now, tmp_path, monkeypatch):
+    queued = []  # the worker: the job waits in the queue until the test runs it, as a Celery worker would
+    monkeypatch.setattr(jobs, "_enqueue", queued.append)
     person("admin", "行政甲", Role.ADMIN, now=journey_now)
     page = pages.desk("admin")
     login(page, "admin")
@@ -65,8 +69,16 @@ def test_admin_imports_the_department(reference_data, pages, journey_now, tmp_pa
                       ["员工", "1", "1", "0", "0", "0"]]
     assert not Client.objects.exists()  # a preview keeps nothing
     screen(page, "admin-masterdata-preview")
-    submit(page, "#confirm button[type=submit]")
-    assert "已导入“dept.xlsx”:新增 7 行,修改 0 行,未变 0 行。" in text(page)
+    submit(page, "#confirm button[type=submit]")  # queues the import job; the page shows its progress, then its result
+    assert "/core/masterdata/jobs/" in page.url
+    assert "排队中" in text(page, "#import-job") and not Client.objects.exists()
+    screen(page, "admin-masterdata-job-queued")
+    jobs.run_import_job(job_id=queued.pop())
+    page.wait_for_selector('#import-job[data-status="done"]')  # the card polls its fragment (htmx, no inline script)
+    job = text(page, "#import-job")
+    assert "dept.xlsx" in job and "已完成" in job and "已处理 7 / 7 行" in job, job
+    assert text(page, "#job-result") == "已导入“dept.xlsx”:新增 7 行,修改 0 行,未变 0 行。"
+    screen(page, "admin-masterdata-job-done")
     assert sorted(Client.objects.values_list("name", flat=True)) == ["华强电子", "鹏城医院"]
     assert Site.objects.get(name="门诊楼").resident is True
     device = Equipment.objects.get(serial="SN-J-200")
@@ -75,6 +87,7 @@ def test_admin_imports_the_department(reference_data, pages, journey_now, tmp_pa
     assert zhao.roles == [Role.TECHNICIAN] and not zhao.user.has_usable_password()
 
     # the same file again changes nothing
+    page.click("#back")
     page.set_input_files("input[type=file][name=file]", _file(tmp_path, "dept-again.xlsx", DEVICES))
     submit(page, "#upload button[type=submit]")
     assert "导入不会改变任何数据" in text(page) and page.locator("#confirm").count() == 0
