@@ -51,6 +51,11 @@ TEMPLATES = {t.key: t for t in [
              "【客服部】确认书 %(number)s 的付款期限已延至 %(due)s。",
              "[Service desk] The payment of confirmation %(number)s is now due on %(due)s.",
              ("number", "due")),
+    Template("portal_link", _("客户专属页面链接(客户)"), CLIENT,
+             "【客服部】%(name)s 您好,这是您的专属服务页面(无需登录):报修、查看工单进度和服务单、评价服务。%(links)s",
+             "[Service desk] Hello %(name)s, here is your own service page (no login needed): report a fault, follow "
+             "your work orders, download service forms and rate our visits.%(links)s",
+             ("name", "links")),
     Template("staff_dispatch", _("新派单(员工)"), STAFF,
              "【客服部】新派单:%(alert)s %(link)s", "[Service desk] New dispatch: %(alert)s %(link)s",
              ("alert", "link")),
@@ -81,6 +86,7 @@ LINK_LABELS = {
     "service_form": ("服务单 PDF", "Service form (PDF)"),
     "rating": ("评价本次服务", "Rate this visit"),
     "statement": ("对账单 PDF", "Statement (PDF)"),
+    "portal": ("您的页面", "Your page"),
 }
 
 

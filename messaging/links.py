@@ -1,9 +1,10 @@
-"""Links in messages, provided by higher apps: the client portal registers "rating" and "service_form" (and may
-register "statement"); a message whose link has no provider simply omits it.
+"""Links in messages, provided by higher apps: the client portal registers "rating", "service_form", "statement" and
+"portal" (portal/links.py); a message whose link has no provider simply omits it. A client message's links carry
+the recipient's `contact_id` (receivers.on_client_event), so each contact gets a link to their own page.
 
     from messaging import links
-    links.register("rating", lambda *, work_order_id: f"https://…/p/{token}/rate/{work_order_id}/")
-    links.url("rating", work_order_id=12)  # → the URL, or None when nothing is registered
+    links.register("rating", lambda *, work_order_id, contact_id=None: f"https://…/c/{token}/#visit-{work_order_id}")
+    links.url("rating", work_order_id=12, contact_id=3)  # → the URL, or None when nothing is registered
 """
 import logging
 from collections.abc import Callable

@@ -21,8 +21,10 @@ def on_client_event(sender, *, kind, client, site=None, event_key, params=None, 
     if kind not in TEMPLATES or TEMPLATES[kind].audience != Audience.CLIENT:
         raise ValueError(f"not a client message template: {kind}")
     for choice in contacts_for(client=client, site=site):
+        # each recipient's links are their own: the provider builds that contact's page (messaging.links)
+        own_links = {k: {**(kw or {}), "contact_id": choice.contact_id} for k, kw in (links or {}).items()}
         enqueue(channel=choice.channel, address=choice.target, template_key=kind, params=params or {},
-                links=links or {}, language=choice.language, contact=choice.contact,
+                links=own_links, language=choice.language, contact=choice.contact,
                 idempotency_key=f"{event_key}:contact={choice.contact_id}", now=now)
 
 

@@ -15,3 +15,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("客户自助页面")
     # servicedesk/hooks.py: the back office's read-only view of links and requests; menu and to-dos: menu.py, todos.py
     role_permissions = {role: _VIEW for role in (Role.COORDINATOR, Role.MANAGER)}
+
+    def ready(self):
+        # the outbox's client messages link into the recipient's own page (messaging.links; links.py)
+        from .links import register_all
+
+        register_all()

@@ -36,7 +36,7 @@ ATTEMPTS_PARAM = "portal.link_attempts_per_hour"
 
 __all__ = [
     "LinkError", "confirm_intake", "complain", "create_link", "decline_intake", "link_url", "rate_visit",
-    "report_fault", "resolve_token", "revoke_link", "token_for",
+    "report_fault", "resolve_token", "revoke_link", "send_link", "token_for",
 ]
 
 
@@ -96,8 +96,30 @@ def create_link(*, contact: Contact, by: Staff | None, now: datetime) -> tuple[C
     return link, token
 
 
+def send_link(*, contact: Contact, by: Staff | None, now: datetime):
+    """A new link (create_link) and, when the contact has a message channel and has not opted out, the "portal_link"
+    message on it, in the same transaction (the outbox sends it; the link itself is rendered at send time, so no
+    token is stored in the outbox's parameters). Returns (link, token, the outbox row or None: show it to copy)."""
+    from messaging.models import ContactChannel
+    from messaging.services import enqueue
+
+    with transaction.atomic():
+        link, token = create_link(contact=contact, by=by, now=now)
+        choice = ContactChannel.objects.select_related("contact").filter(contact=contact, opted_out=False).first()
+        if choice is None or not choice.target:
+            return link, token, None
+        sent = enqueue(channel=choice.channel, address=choice.target, template_key="portal_link",
+                       params={"name": contact.name}, links={"portal": {"contact_id": contact.pk}},
+                       language=choice.language, contact=contact, idempotency_key=f"portal_link:link={link.pk}", now=now)
+    return link, token, sent
+
+
 def revoke_link(*, link: ClientLink, by: Staff, now: datetime) -> ClientLink:
-    """The link stops opening the page at once (the pages check it on every request)."""
+    """The link stops opening the page at once (the pages check it on every request); a message still waiting to
+    send it is cancelled (it would otherwise make the contact a new link when sent)."""
+    from messaging.choices import OutboxState
+    from messaging.models import OutboxMessage
+
     _require_desk(by)
     with transaction.atomic():
         row = ClientLink.objects.select_for_update().get(pk=link.pk)
@@ -105,6 +127,8 @@ def revoke_link(*, link: ClientLink, by: Staff, now: datetime) -> ClientLink:
             raise ConflictError(_("该链接已于 %(at)s 撤销。") % {"at": timezone.localtime(row.revoked_at).strftime("%Y-%m-%d %H:%M")})
         row.revoked_at, row.revoked_by = now, by
         row.save(update_fields=["revoked_at", "revoked_by"])
+        OutboxMessage.objects.filter(idempotency_key=f"portal_link:link={row.pk}", state=OutboxState.PENDING).update(
+            state=OutboxState.CANCELLED, last_error="link revoked")
     return row
 
 

@@ -147,7 +147,8 @@ def _desk(request):
 
 @login_required
 def links(request):
-    """Send (create) or revoke a site contact's link; a new link is shown once here to copy into a message."""
+    """Send (create) or revoke a site contact's link: sent through the outbox on the contact's channel, else shown
+    once here to copy into a message."""
     me = _desk(request)
     now = timezone.now()
     shown = None
@@ -159,10 +160,11 @@ def links(request):
                 messages.success(request, _("已撤销 %(name)s 的链接。") % {"name": link.contact.name})
             else:
                 contact = get_object_or_404(Contact, pk=request.POST.get("contact"))
-                link, token = services.create_link(contact=contact, by=me, now=now)
-                # Today the link is shown here once for the coordinator to copy (contacts have no e-mail address);
-                # the outbox (messaging) will send it on the contact's channel from here, through link_url().
-                shown = {"contact": contact, "url": request.build_absolute_uri(services.path_for(token)), "link": link}
+                link, token, sent = services.send_link(contact=contact, by=me, now=now)
+                # sent on the contact's message channel by the outbox; a contact without one (or opted out) gets it
+                # from the coordinator: the link is shown here once to copy
+                shown = {"contact": contact, "link": link, "sent": sent,
+                         "url": "" if sent else request.build_absolute_uri(services.path_for(token))}
         except (DomainError, ValidationError) as exc:
             messages.error(request, error_text(exc))
     q = request.GET.get("q", "")

@@ -254,7 +254,8 @@ def _seed_functions():
     from django.db.migrations import RunPython
     from django.db.migrations.loader import MigrationLoader
 
-    own = {"servicedesk", "dispatch", "billing", "receivables", "penalties", "bonuses", "callbacks", "reports"}
+    own = {"servicedesk", "dispatch", "billing", "receivables", "penalties", "bonuses", "callbacks", "reports", "portal",
+           "messaging"}
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     plan = []
     for leaf in sorted(graph.leaf_nodes()):

@@ -103,7 +103,7 @@ class FakeProvider:
         settings.MESSAGING_SMS_SIGN_NAME = SMS_SIGN
         settings.MESSAGING_SMS_TEMPLATE_CODES = {key: f"SMS_{100 + i}" for i, key in enumerate([
             "dispatched", "on_the_way", "done", "callback_scheduled", "statement_sent", "payment_received",
-            "extension_approved", "staff_dispatch", "staff_sla", "staff_complaint", "staff_penalty"])}
+            "extension_approved", "portal_link", "staff_dispatch", "staff_sla", "staff_complaint", "staff_penalty"])}
         settings.MESSAGING_HTTP_TIMEOUT = 2.0
 
     # -- the providers' checks ----------------------------------------------------------------------------

@@ -63,15 +63,20 @@ def test_on_the_way_carries_the_promised_arrival_and_done_the_links(scene, fixed
     assert render_message(key="on_the_way", params=way.params, links={}, language="zh-hans") == (
         f"【客服部】技术员 王技术 已出发,预计 11:10 到达(工单 {order.number})。")
     done = _rows("done")[0]
-    assert done.links == {"service_form": {"work_order_id": order.pk}, "rating": {"work_order_id": order.pk}}
-    plain = render_message(key="done", params=done.params, links=done.links, language="zh-hans")
-    assert plain == f"【客服部】工单 {order.number} 已完成服务(技术员 王技术)。", "no portal registered: no links"
-    links.register("rating", lambda *, work_order_id: f"https://desk.example.com/p/rate/{work_order_id}/")
+    # each recipient's links name them, so the page provider can build that contact's own link
+    assert done.links == {"service_form": {"work_order_id": order.pk, "contact_id": done.contact_id},
+                          "rating": {"work_order_id": order.pk, "contact_id": done.contact_id}}
+    saved = dict(links._providers)  # the portal registers real pages: try the registry's own behaviour alone
+    links._providers.clear()
     try:
+        plain = render_message(key="done", params=done.params, links=done.links, language="zh-hans")
+        links.register("rating", lambda *, work_order_id, contact_id: f"https://desk.example.com/c/{contact_id}/#visit-{work_order_id}")
         body = render_message(key="done", params=done.params, links=done.links, language="en")
     finally:
-        links.unregister("rating")
-    assert body.endswith(f"\nRate this visit: https://desk.example.com/p/rate/{order.pk}/")
+        links._providers.clear()
+        links._providers.update(saved)
+    assert plain == f"【客服部】工单 {order.number} 已完成服务(技术员 王技术)。", "no page registered: no links"
+    assert body.endswith(f"\nRate this visit: https://desk.example.com/c/{done.contact_id}/#visit-{order.pk}")
     assert "Service form" not in body, "only the registered link is shown"
     callback = _rows("callback_scheduled")[0]
     assert "前回访工单" in render_message(key="callback_scheduled", params=callback.params, links={}, language="zh-hans")

@@ -135,3 +135,70 @@ def test_the_demo_gives_a_contact_a_link_that_opens_their_page(client, parties, 
     assert (link.contact.name, link.created_by) == ("陈主任", coordinator)
     page = client.get(url.removeprefix("http://127.0.0.1:8000"))
     assert page.status_code == 200 and link.contact.client.name in page.content.decode()
+
+
+@pytest.fixture
+def fake_provider(settings):
+    from tests.messaging.fakes import FakeProvider
+
+    fake = FakeProvider().start()
+    fake.settings(settings)
+    yield fake
+    fake.stop()
+
+
+def test_a_new_link_goes_out_on_the_contacts_channel(client, settings, parties, coordinator, manager, fake_provider, now):
+    from django.utils import timezone
+
+    from messaging.models import OutboxMessage
+    from messaging.services import send_due, set_contact_channel
+
+    settings.SITE_URL = "https://desk.example.cn"
+    mine, _ = parties
+    set_contact_channel(contact=mine.contact, channel="wecom", by=manager, now=now)
+    client.force_login(coordinator.user)
+    made = client.post(reverse("portal:links"), {"action": "create", "contact": mine.contact.pk})
+    html = made.content.decode()
+    assert made.status_code == 200 and 'id="link-sent"' in html and "企业微信" in html
+    assert 'id="link-url"' not in html and "/c/" not in html, "sent, not shown to copy"
+    row = OutboxMessage.objects.get(template_key="portal_link")
+    assert (row.contact_id, row.channel, row.address, row.state) == (mine.contact.pk, "wecom", "13812345678", "pending")
+    assert row.links == {"portal": {"contact_id": mine.contact.pk}}
+    link = ClientLink.objects.get(contact=mine.contact)
+    assert services.token_for(link) not in str(row.params), "the token is made when sent, never stored as a parameter"
+
+    assert send_due(now=timezone.now())["sent"] == 1  # the page's clock ticks on from the test's moment
+    url = f"https://desk.example.cn/c/{services.token_for(link)}/"
+    [(provider, payload)] = fake_provider.received
+    assert provider == "wecom" and payload["text"]["content"] == (
+        "【客服部】陈主任 您好,这是您的专属服务页面(无需登录):报修、查看工单进度和服务单、评价服务。\n"
+        f"您的页面:{url}")
+    assert ClientLink.objects.filter(contact=mine.contact).count() == 1, "the message carries the link just made"
+    page = client.get(url.removeprefix("https://desk.example.cn"))
+    assert page.status_code == 200 and "深圳市华强电子" in page.content.decode()
+
+
+def test_an_opted_out_contact_gets_the_link_shown_to_copy_and_no_message(client, parties, coordinator, manager, now):
+    from messaging.models import OutboxMessage
+    from messaging.services import set_contact_channel
+
+    mine, theirs = parties
+    set_contact_channel(contact=mine.contact, channel="sms", opted_out=True, by=manager, now=now)
+    client.force_login(coordinator.user)
+    for contact in (mine.contact, theirs.contact):  # opted out; no channel at all
+        html = client.post(reverse("portal:links"), {"action": "create", "contact": contact.pk}).content.decode()
+        link = ClientLink.objects.get(contact=contact)
+        assert 'id="link-url"' in html and f"/c/{services.token_for(link)}/" in html and 'id="link-sent"' not in html
+    assert not OutboxMessage.objects.filter(template_key="portal_link").exists()
+
+
+def test_revoking_a_link_cancels_its_message_still_waiting(parties, coordinator, manager, now):
+    from messaging.models import OutboxMessage
+    from messaging.services import set_contact_channel
+
+    mine, _ = parties
+    set_contact_channel(contact=mine.contact, channel="sms", by=manager, now=now)
+    link, _token, row = services.send_link(contact=mine.contact, by=coordinator, now=now)
+    services.revoke_link(link=link, by=coordinator, now=now + timedelta(minutes=1))
+    row.refresh_from_db()
+    assert (row.state, row.last_error) == ("cancelled", "link revoked")
