@@ -28,7 +28,9 @@ def template_text(key: str, language: str, *, overrides: dict | None = None) -> 
 def link_lines(wanted: dict, language: str) -> str:
     lang = _lang(language)
     lines = []
-    for kind, kw in (wanted or {}).items():
+    # in the catalogue's order, whatever order the stored JSON keeps (PostgreSQL's jsonb sorts its keys)
+    order = list(LINK_LABELS)
+    for kind, kw in sorted((wanted or {}).items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])):
         address = link_registry.url(kind, **(kw or {}))
         if address:
             zh, en = LINK_LABELS.get(kind, (kind, kind))

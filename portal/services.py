@@ -292,7 +292,7 @@ def confirm_intake(*, request: IntakeRequest, by: Staff, now: datetime, confirm_
 
     _require_desk(by)
     with transaction.atomic():
-        req = IntakeRequest.objects.select_for_update().select_related(
+        req = IntakeRequest.objects.select_for_update(of=("self",)).select_related(
             "client", "site", "contact__site", "equipment").get(pk=request.pk)
         if req.status != IntakeStatus.PENDING:
             raise ConflictError(_("该申请已处理(%(s)s)。") % {"s": req.get_status_display()})

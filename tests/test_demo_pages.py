@@ -122,7 +122,8 @@ def pages_for_roles() -> dict[str, tuple[str, list[Page]]]:
             Page(reverse("bonuses:month"), tech.name),
             Page(reverse("reports:monthly"), coverage_tech.name),
             Page(reverse("reports:archive"), _month(last_month)),
-            Page(reverse("receivables:ledger"), overdue.number),
+            # the ledger is paged (25 rows, by client): finance picks the client, as at the desk
+            Page(reverse("receivables:ledger") + f"?client={overdue.client_id}", overdue.number),
             Page(reverse("receivables:overdue_review"), overdue.client.name),
             Page(reverse("receivables:extensions"), ext_manager.confirmation.number),
             Page(reverse("receivables:statements"), stmt.number),
@@ -143,7 +144,8 @@ def pages_for_roles() -> dict[str, tuple[str, list[Page]]]:
         ]),
         "finance": ("finance", [
             Page("/", todo, "home to-dos"),
-            Page(reverse("receivables:ledger"), overdue.number),
+            # the ledger is paged (25 rows, by client): finance picks the client, as at the desk
+            Page(reverse("receivables:ledger") + f"?client={overdue.client_id}", overdue.number),
             Page(reverse("receivables:statements"), stmt.number),
             Page(reverse("receivables:import"), 'type="file"', "import form"),
             Page(reverse("receivables:payment_new"), "<form", "payment form"),

@@ -18,7 +18,7 @@ def seed(apps, schema_editor):
         RuleParameter.objects.get_or_create(
             name=name,
             effective_from=date(2000, 1, 1),
-            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="客户自助页面默认值"),
+            defaults=dict(kind=kind, value=value, unit=unit, rule=rule, description=description, note="决定"),
         )
 
 

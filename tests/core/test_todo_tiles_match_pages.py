@@ -64,7 +64,9 @@ def rows_in_list(html: str, name: str) -> int:
         if depth == 0:
             end = m.end()
             break
-    total = TOTAL.search(html)
+    # a paged list's total is on its own pager, between the list and the next list of the page
+    following = re.search(r'data-list="', block[end:])
+    total = TOTAL.search(block[: end + following.start()] if following else block)
     return int(total.group(1)) if total else block[:end].count("data-row=")
 
 

@@ -49,7 +49,10 @@ def test_a_resolve_reads_its_parameters_once_and_the_roles_once(coordinator, tec
     queries = ctx.captured_queries
     assert tables(queries, "servicedesk_ruleparameter") == 1  # one date, every parameter the close-out prices with
     assert tables(queries, "auth_group") == 1  # the technician's roles, read once
-    assert len(queries) <= 33  # 39 when each parameter was a query of its own
+    # 39 when each parameter was a query of its own, 33 after; the outbox adds 4: the client's "done" and "callback
+    # scheduled" messages look up the site's and the client's contacts (client, site, two channel queries)
+    assert len(queries) <= 37
+    assert tables(queries, "messaging_contactchannel") == 2
 
 
 def test_a_confirmed_over_limit_dispatch_skips_the_suggestions(coordinator, technician, make_order):
@@ -69,4 +72,7 @@ def test_a_confirmed_over_limit_dispatch_skips_the_suggestions(coordinator, tech
     assert tables(queries, "servicedesk_ruleparameter") == 1
     # nothing of the suggestions: the usual technicians (close-outs), the leave sheet, the area's technicians
     assert tables(queries, "dispatch_closeout") == tables(queries, "dispatch_attendanceday") == 0
-    assert len(queries) <= 21  # 27 when the suggestions were recomputed
+    # 27 when the suggestions were recomputed, 21 after; a new dispatch now also alerts the technician in the app and
+    # on their chosen channel, and tells the client (notification, staff channel, client and site: 7 more)
+    assert len(queries) <= 28
+    assert tables(queries, "messaging_staffchannel") == 1

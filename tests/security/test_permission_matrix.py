@@ -64,6 +64,8 @@ DECLARED: dict[str, dict] = {
     "core/sessions/": R(STAFF, STAFF),  # own sessions: everyone; a technician's: the manager (tests/core/test_sessions.py)
     "core/masterdata/": R({"admin"}, {"admin"}),
     "core/masterdata/confirm/": R({"admin"}, {"admin"}),
+    "core/masterdata/jobs/{pk}/": R({"admin"}, None),  # one's own import jobs (another admin: 404)
+    "core/masterdata/jobs/{pk}/status/": R({"admin"}, None),
     "core/masterdata/template/": R({"admin"}, None),
     "core/masterdata/export/": R({"admin"}, None),
     "api/clients/": R(STAFF, {"coordinator", "manager", "admin"}),
@@ -83,6 +85,20 @@ DECLARED: dict[str, dict] = {
     "favicon.ico": R(EVERYONE, None),  # a redirect to the static icon; nothing to write
     "r/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read', 'write']
     "s/{token}/": R(EVERYONE, EVERYONE),  # 404 for all: ['read']
+    # the client's own page: the signed link decides (404 for a bad link, whoever asks), never a staff role
+    "c/{token}/": R(EVERYONE, EVERYONE),
+    "c/{token}/confirmations/{pk}.pdf": R(EVERYONE, EVERYONE),
+    "c/{token}/statements/{pk}.pdf": R(EVERYONE, EVERYONE),
+    "c/{token}/visits/{pk}/service-form.pdf": R(EVERYONE, EVERYONE),
+    "portal/links/": R(DESK, DESK),
+    "portal/intake/": R(DESK, DESK),
+    "portal/intake/{pk}/photo/": R(DESK, DESK),
+    "messaging/outbox/": R({"manager"}, {"manager"}),
+    "messaging/templates/": R({"manager"}, {"manager"}),
+    "messaging/templates/{key}/": R({"manager"}, {"manager"}),
+    "messaging/contacts/": R(DESK, DESK),
+    "messaging/contacts/{pk}/": R(DESK, DESK),
+    "messaging/my-channel/": R(STAFF, STAFF),  # one's own channel
     "api/work-orders/{pk}/accept/": R(None, STAFF),
     "api/work-orders/{pk}/arrive/": R(None, STAFF),
     "api/work-orders/{pk}/ask-consent/": R(None, STAFF),
