@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.models.labels import FastChoiceLabels
 
 from .choices import ChannelKind, OutboxState, StaffChannelChoice
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 class OutboxMessage(FastChoiceLabels, models.Model):
@@ -54,8 +55,8 @@ class MessageTemplate(models.Model):
     """A manager's wording of a message in both languages; blank = the default text from the code."""
 
     key = models.CharField(_("模板"), max_length=40, unique=True)
-    text_zh = models.TextField(_("中文内容"), blank=True)
-    text_en = models.TextField(_("英文内容"), blank=True)
+    text_zh = models.TextField(_("中文内容"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
+    text_en = models.TextField(_("英文内容"), blank=True, max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     updated_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
     updated_by = models.ForeignKey("servicedesk.Staff", verbose_name=_("修改人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models.labels import FastChoiceLabels
+from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
 
 
 class ClientLinkQuerySet(models.QuerySet):
@@ -63,7 +64,7 @@ class IntakeRequest(FastChoiceLabels, models.Model):
         "servicedesk.Equipment", verbose_name=_("设备"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     device_text = models.CharField(_("设备(客户填写)"), max_length=120, blank=True)
-    description = models.TextField(_("故障描述"))
+    description = models.TextField(_("故障描述"), max_length=FREE_TEXT_MAX_LENGTH, validators=[validate_free_text])
     preferred_at = models.DateTimeField(_("希望上门时间"), null=True, blank=True)
     photo = models.FileField(_("照片"), max_length=200, blank=True)
     photo_name = models.CharField(_("照片原文件名"), max_length=120, blank=True)

@@ -18,12 +18,15 @@ from tests.factories import ClientFactory, WorkOrderFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPARTMENT = "key_account"
-PROJECT_APPS = {"servicedesk", "billing", "penalties", "callbacks", "receivables", "dispatch", "bonuses", "reports"}
+PROJECT_APPS = {"servicedesk", "messaging", "billing", "penalties", "callbacks", "receivables", "dispatch", "bonuses", "reports",
+                "portal"}
 # text the product writes or stores as data, not prose a person types
 NOT_FREE_TEXT = {
     "dispatch.CloseOut.signature_drawing",  # an SVG data URL, bounded by dispatch.services.SIGNATURE_MAX_CHARS
     "reports.MonthlyReport.body",  # the compiled report (JSON)
     "receivables.ImportJob.message", "receivables.ExportJob.error",  # a job's outcome, written by the product
+    "servicedesk.MasterDataImportJob.message",
+    "messaging.OutboxMessage.body",  # the words actually sent, rendered from a template
 }
 
 
