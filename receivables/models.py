@@ -23,6 +23,7 @@ from .choices import (
     StatementStatus,
 )
 from servicedesk.validators import FREE_TEXT_MAX_LENGTH, validate_free_text
+from servicedesk.models.imports import JobProgress
 
 ZERO = Decimal("0.00")
 MONEY = dict(max_digits=14, decimal_places=2)
@@ -396,14 +397,7 @@ class OverdueReviewItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "confirmation"], name="overdue_item_once_per_review")]
 
 
-class _JobProgress:
-    """Percent done of a background import or export, for the page that polls it."""
-
-    @property
-    def progress(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
+_JobProgress = JobProgress  # the percent done the polling pages show (its statuses have the same values)
 
 
 class ImportJob(_JobProgress, models.Model):

@@ -13,7 +13,18 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class MasterDataImportJob(models.Model):
+class JobProgress:
+    """Percent done of a background import or export (status, done, total), for the page that polls it; the
+    master-data job here and finance's import and export jobs (receivables) share it."""
+
+    @property
+    def progress(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+
+class MasterDataImportJob(JobProgress, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     file = models.CharField(_("文件"), max_length=200)  # the stored file's name under masterdata-imports/
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
@@ -35,9 +46,3 @@ class MasterDataImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
-
-    @property
-    def progress(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        return min(100, int(self.done * 100 / self.total)) if self.total else 0
