@@ -148,14 +148,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Production keeps Django's hashers (PBKDF2 at Django's iteration count). Development, the demo and the tests hash
-# with the same algorithm at fewer iterations (servicedesk/hashers.py): a login there no longer takes a second.
+# Passwords (servicedesk/hashers.py): Argon2id in production, with the older algorithms kept so that their hashes
+# still verify and are re-hashed at the next login. Development, the demo and the tests hash with PBKDF2 at fewer
+# iterations: a login there answers at once. (Only one hasher per algorithm name may be listed: Django keeps the
+# last one of a name.)
+PASSWORD_HASHERS = [
+    "servicedesk.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 if not PRODUCTION:
-    from django.conf import global_settings  # noqa: E402
-
     PASSWORD_HASHERS = [
         "servicedesk.hashers.DevelopmentPBKDF2PasswordHasher",
-        *(h for h in global_settings.PASSWORD_HASHERS if h != "django.contrib.auth.hashers.PBKDF2PasswordHasher"),
+        *(h for h in PASSWORD_HASHERS if h != "django.contrib.auth.hashers.PBKDF2PasswordHasher"),
     ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -5,10 +5,8 @@ idempotent jobs). Exits 1 on any finding.
 """
 import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.getcwd())  # the code under test: run.sh runs this from its root
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 import django  # noqa: E402
 
@@ -20,7 +18,8 @@ from dispatch.models import Assignment, CloseOut, Deadline  # noqa: E402
 from servicedesk.models import WorkOrder  # noqa: E402
 
 
-def main():
+def main(stats_csv=None):
+    stats = successes(stats_csv) if stats_csv else {}
     problems = []
     orders = WorkOrder.objects.filter(number__isnull=False)
     dispatched = Assignment.objects.values("work_order").distinct().count()
@@ -38,29 +37,49 @@ def main():
     without_cb = CloseOut.objects.filter(work_order__callback__isnull=True).count()
     if without_cb:
         problems.append(f"{without_cb} resolved visits without a callback")
-    confirmations = 0
-    try:
-        from billing.models import VisitCharge
-        from receivables.models import SalesConfirmation
+    from billing.models import VisitCharge
+    from receivables.models import ExportJob, SalesConfirmation
 
-        charged = VisitCharge.objects.filter(total__gt=0).count()  # R-S1: a visit whose charge total is above zero
-        from_visits = SalesConfirmation.objects.filter(work_order__isnull=False)
-        confirmations = from_visits.count()
-        dups = from_visits.values("work_order").annotate(n=Count("pk")).filter(n__gt=1).count()
-        if dups:
-            problems.append(f"{dups} visits with more than one sales confirmation")
-        if confirmations != charged:
-            problems.append(f"{charged} charged visits but {confirmations} sales confirmations from visits")
-    except Exception as exc:  # the model's shape is the receivables app's; report, don't hide
-        problems.append(f"could not check confirmations: {exc!r}")
+    charged = VisitCharge.objects.filter(total__gt=0).count()  # R-S1: a visit whose charge total is above zero
+    from_visits = SalesConfirmation.objects.filter(work_order__isnull=False)
+    confirmations = from_visits.count()
+    dups = from_visits.values("work_order").annotate(n=Count("pk")).filter(n__gt=1).count()
+    if dups:
+        problems.append(f"{dups} visits with more than one sales confirmation")
+    if confirmations != charged:
+        problems.append(f"{charged} charged visits but {confirmations} sales confirmations from visits")
+    unfinished = ExportJob.objects.exclude(status="done").count()
+    if unfinished:
+        problems.append(f"{unfinished} export jobs not done")
+    # every answer locust counted as a success is in the database, and nothing twice (nothing lost, nothing doubled)
+    if stats:
+        for name, count in (("intake", orders.count()), ("dispatch", dispatched), ("resolve", resolved),
+                            ("export start", ExportJob.objects.count())):
+            if name not in stats:
+                continue
+            ok, sent = stats[name]
+            # a request in flight when locust stopped may have been done without being counted, never the reverse
+            if count < ok:
+                problems.append(f"lost: locust saw {ok} successful {name} but the database holds {count}")
+            if count > sent:
+                problems.append(f"doubled: locust sent {sent} {name} but the database holds {count}")
     print(
         f"work orders {orders.count()}, dispatched {dispatched}, resolved {resolved}, "
         f"deadlines {Deadline.objects.count()} (breached {Deadline.objects.filter(breached_at__isnull=False).count()}), "
-        f"callbacks {Callback.objects.count()}, sales confirmations from visits {confirmations}"
+        f"callbacks {Callback.objects.count()}, sales confirmations from visits {confirmations}, "
+        f"export jobs {ExportJob.objects.count()}"
     )
     print("problems: " + ("; ".join(problems) if problems else "none — nothing lost, nothing duplicated"))
     sys.exit(1 if problems else 0)
 
 
+def successes(path):
+    import csv
+
+    with open(path, newline="") as f:
+        return {row["Name"]: (int(row["Request Count"]) - int(row["Failure Count"]), int(row["Request Count"]))
+                for row in csv.DictReader(f)}
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

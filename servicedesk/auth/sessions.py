@@ -1,7 +1,8 @@
 """How long a page session lasts, and "sign out everywhere".
 
-Logging in costs ~340 ms of CPU in production (PBKDF2, 1 000 000 iterations; the hasher stays), so a
-technician's phone stays signed in for a working week instead of logging in per task:
+Logging in is the dearest request there is (a deliberately slow password hash: ~60 ms of CPU with production's
+Argon2id, servicedesk/hashers.py), and typing a password on a phone at every client is worse, so a technician's
+phone stays signed in for a working week instead of logging in per task:
 
 - Field staff (every role they hold is technician or team lead) get a sliding session: it expires
   TECHNICIAN_SESSION_AGE (7 days) after the last request, the expiry being pushed forward at most once per
