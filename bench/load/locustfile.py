@@ -24,7 +24,9 @@ import random
 import re
 from datetime import datetime, timedelta, timezone
 
-from locust import HttpUser, between, constant, task
+from collections import Counter
+
+from locust import HttpUser, between, constant, events, task
 
 ACCOUNTS = json.load(open(os.environ.get("LOAD_ACCOUNTS", "/tmp/load-accounts.json")))
 PASSWORD = ACCOUNTS["password"]
@@ -36,6 +38,15 @@ TZ = timezone(timedelta(hours=8))
 # LOAD_THINK scales every think time (1 = the realistic day above; 0.1 = ten times busier, to find the capacity)
 THINK = float(os.environ.get("LOAD_THINK", "1"))
 VERSION = re.compile(r'board/partial/\?v=([^"&]+)"')
+ATTEMPTS = Counter()  # requests started per name: a request cut off when the run stops is done but never reported
+
+
+@events.quitting.add_listener
+def _write_attempts(**_kw):
+    if os.environ.get("LOAD_ATTEMPTS"):
+        json.dump(ATTEMPTS, open(os.environ["LOAD_ATTEMPTS"], "w"))
+
+
 JOB = re.compile(r"#job-(\d+)")
 ASSIGN = re.compile(r'action="/dispatch/board/(\d+)/assign/".*?name="version" value="(\d+)"', re.S)
 
@@ -71,6 +82,7 @@ class _Person(HttpUser):
 
     def page(self, url, name, **kw):
         """GET a page; anything but 2xx/204 is a failure (a 302 to the login page included)."""
+        ATTEMPTS[name] += 1
         with self.client.get(url, headers=self._headers(kw.pop("headers", None)), cookies=self.jar, name=name,
                              allow_redirects=False, catch_response=True, **kw) as r:
             self._keep(r)
@@ -79,6 +91,7 @@ class _Person(HttpUser):
             return r
 
     def form(self, url, data, name, expect=302):
+        ATTEMPTS[name] += 1
         data = {"csrfmiddlewaretoken": self.jar.get("csrftoken", ""), **data}
         with self.client.post(url, data=data, headers=self._headers(), cookies=self.jar, name=name,
                               allow_redirects=False, catch_response=True) as r:
@@ -88,6 +101,7 @@ class _Person(HttpUser):
             return r
 
     def api(self, url, body, name):
+        ATTEMPTS[name] += 1
         headers = {"Authorization": f"Token {self.account['token']}", "X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"}
         with self.client.post(url, json=body, headers=headers, name=name, catch_response=True) as r:
             if r.status_code >= 400:

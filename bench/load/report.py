@@ -2,6 +2,7 @@
 and whether each endpoint meets the goal (docs/scaling.md: p95 <= 300 ms at 50 users, no failures).
 
     python bench/load/report.py /tmp/servicedesk-load/locust_stats.csv [GOAL_MS=300]
+    python bench/load/report.py --compare BEFORE_stats.csv AFTER_stats.csv     # two runs (CODE=… run.sh), side by side
 """
 import csv
 import sys
@@ -23,5 +24,19 @@ def main(path, goal=300):
     return 1 if worst else 0
 
 
+def compare(before_path, after_path):
+    before = {r["Name"]: r for r in csv.DictReader(open(before_path, newline=""))}
+    after = {r["Name"]: r for r in csv.DictReader(open(after_path, newline=""))}
+    print(f"{'endpoint':<20}{'req/s before':>13}{'after':>8}{'p95 before':>12}{'after':>8}{'after/before':>14}")
+    for name in sorted(set(before) & set(after), key=lambda n: (n == "Aggregated", n)):
+        b, a = before[name], after[name]
+        pb, pa = float(b["95%"] or 0), float(a["95%"] or 0)
+        ratio = f"{pa / pb:.2f}" if pb else "-"
+        print(f"{name[:19]:<20}{float(b['Requests/s']):>13.2f}{float(a['Requests/s']):>8.2f}{pb:>12.0f}{pa:>8.0f}{ratio:>14}")
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 300))
+    if sys.argv[1] == "--compare":
+        compare(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 300))

@@ -15,7 +15,7 @@ REPO="$(cd "$BENCH/../.." && pwd)"
 CODE="$(cd "${CODE:-$REPO}" && pwd)"
 VENV="$REPO/.venv/bin"
 DURATION=${1:-5m}; USERS=${2:-50}; SPAWN=${3:-1}; PORT=${PORT:-8200}; OUT=${OUT:-/tmp/servicedesk-load}
-mkdir -p "$OUT"; rm -f "$OUT"/locust_*.csv
+mkdir -p "$OUT"; rm -f "$OUT"/locust_*.csv "$OUT/attempts.json"
 cd "$CODE"
 echo "think time × ${LOAD_THINK:-1}; code under test: $CODE ($(git -C "$CODE" log --oneline -1 2>/dev/null || echo '?'))"
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS loadtest" && psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE loadtest"
@@ -39,7 +39,7 @@ for _ in $(seq 30); do curl -sf -H 'X-Forwarded-Proto: https' -o /dev/null http:
 sleep 3
 "$VENV/python" "$BENCH/cpu.py" snapshot "$OUT/cpu-before.json"
 START=$(date +%s)
-LOAD_ACCOUNTS="$OUT/accounts.json" /usr/bin/time -f "%U %S" -o "$OUT/locust.cpu" "$VENV/locust" -f "$BENCH/locustfile.py" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
+LOAD_ACCOUNTS="$OUT/accounts.json" LOAD_ATTEMPTS="$OUT/attempts.json" /usr/bin/time -f "%U %S" -o "$OUT/locust.cpu" "$VENV/locust" -f "$BENCH/locustfile.py" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
     --stop-timeout 90 --host http://127.0.0.1:$PORT --csv "$OUT/locust" --only-summary >"$OUT/locust.log" 2>&1 || true
 "$VENV/python" "$BENCH/cpu.py" snapshot "$OUT/cpu-after.json"
 WALL=$(( $(date +%s) - START ))
@@ -53,6 +53,6 @@ for _ in $(seq 60); do   # let the worker finish the last export before the data
     [ "$left" = "0" ] && break; sleep 2
 done
 echo; echo "== database afterwards"
-"$VENV/python" "$BENCH/check_load.py" "$OUT/locust_stats.csv"
+"$VENV/python" "$BENCH/check_load.py" "$OUT/locust_stats.csv" "$OUT/attempts.json"
 grep -m5 -i "error\|traceback" "$OUT/gunicorn.log" "$OUT/worker.log" || true
 echo "figures: $OUT/locust_stats.csv, logs in $OUT"
