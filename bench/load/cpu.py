@@ -35,7 +35,8 @@ def group_of(proc):
 
 
 def snapshot():
-    seconds = {}
+    """{group: {pid: cpu seconds}}, and {pid: a label} under the key "_labels" for the web and Celery processes."""
+    seconds, labels = {}, {}
     for proc in psutil.process_iter():
         name = group_of(proc)
         if name is None:
@@ -45,16 +46,29 @@ def snapshot():
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         seconds.setdefault(name, {})[str(proc.pid)] = t.user + t.system + t.children_user + t.children_system
+        if name != "postgresql":
+            try:
+                parent = group_of(proc.parent()) if proc.parent() else None
+            except psutil.NoSuchProcess:
+                parent = None
+            labels[str(proc.pid)] = f"{'child' if parent == name else 'main'} {proc.pid}"
+    seconds["_labels"] = labels
     return seconds
 
 
 def diff(before, after, wall):
     print(f"{'process group':<26}{'CPU s':>9}{'cores':>8}")
     total = 0.0
+    labels = after.pop("_labels", {})
+    before.pop("_labels", None)
     for name in sorted(after):
-        used = sum(v - before.get(name, {}).get(pid, 0.0) for pid, v in after[name].items())
+        per_pid = {pid: v - before.get(name, {}).get(pid, 0.0) for pid, v in after[name].items()}
+        used = sum(per_pid.values())
         total += used
         print(f"{name:<26}{used:>9.1f}{used / wall:>8.2f}")
+        if name != "postgresql" and len(per_pid) > 1:  # each gunicorn worker, the Celery pool child …
+            for pid, v in sorted(per_pid.items(), key=lambda kv: labels.get(kv[0], kv[0])):
+                print(f"  {labels.get(pid, pid):<24}{v:>9.1f}{v / wall:>8.2f}")
     print(f"{'all':<26}{total:>9.1f}{total / wall:>8.2f}   of {psutil.cpu_count()} cores over {wall:.0f} s")
 
 
