@@ -10,6 +10,9 @@ from .catalogue import LINK_LABELS, TEMPLATES
 from .models import MessageTemplate
 
 
+PREVIEW_ADDRESS = ("(发送时为收件人生成的专属链接)", "(the recipient's own link, made when the message is sent)")
+
+
 def _lang(language: str) -> str:
     return "en" if (language or "").startswith("en") else "zh"
 
@@ -25,13 +28,15 @@ def template_text(key: str, language: str, *, overrides: dict | None = None) -> 
     return text or getattr(TEMPLATES[key], lang)
 
 
-def link_lines(wanted: dict, language: str) -> str:
+def link_lines(wanted: dict, language: str, *, preview: bool = False) -> str:
+    """The message's links, a line each. `preview`: what the manager's preview shows instead of an address — a
+    preview reads, it never makes a client's link (a live link shown on a staff page would open the client's page)."""
     lang = _lang(language)
     lines = []
     # in the catalogue's order, whatever order the stored JSON keeps (PostgreSQL's jsonb sorts its keys)
     order = list(LINK_LABELS)
     for kind, kw in sorted((wanted or {}).items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])):
-        address = link_registry.url(kind, **(kw or {}))
+        address = PREVIEW_ADDRESS[lang == "en"] if preview else link_registry.url(kind, **(kw or {}))
         if address:
             zh, en = LINK_LABELS.get(kind, (kind, kind))
             label = en if lang == "en" else zh
@@ -39,13 +44,13 @@ def link_lines(wanted: dict, language: str) -> str:
     return ("\n" + "\n".join(lines)) if lines else ""
 
 
-def render_text(text: str, *, params: dict, links: dict, language: str) -> str:
+def render_text(text: str, *, params: dict, links: dict, language: str, preview: bool = False) -> str:
     """Fill `text` with the parameters (stored as servicedesk.texts encodes them) in `language`. KeyError/ValueError
     for a text that names a parameter the message does not have."""
     # each parameter is formatted for the language; the text itself is the manager's own, never looked up in gettext
     with translation.override("en" if _lang(language) == "en" else "zh-hans"):
         values = {k: render({"id": "%(v)s", "params": {"v": v}}) for k, v in (params or {}).items()}
-        values["links"] = link_lines(links, language)
+        values["links"] = link_lines(links, language, preview=preview)
         values.setdefault("link", "")
     return text % values
 

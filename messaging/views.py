@@ -88,7 +88,7 @@ def template_edit(request, key):
     previews = []
     for language, label, field in (("zh-hans", _("中文"), "text_zh"), ("en", _("英文"), "text_en")):
         try:
-            previews.append((label, render_text(current[field], params=params, links=links, language=language)))
+            previews.append((label, render_text(current[field], params=params, links=links, language=language, preview=True)))
         except (KeyError, ValueError, TypeError):
             previews.append((label, _("模板格式有误,无法预览。")))
     return render(request, "messaging/template_edit.html", {

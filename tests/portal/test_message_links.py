@@ -82,3 +82,26 @@ def test_portal_base_url_wins_over_site_url(client, settings, parties, now):
     assert url.startswith("https://kehu.example.cn/c/")
     pdf = client.get(url.removeprefix("https://kehu.example.cn"))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_managers_preview_shows_where_the_link_goes_but_makes_none(client, settings, parties, coordinator, manager,
+                                                                       technician, now):
+    """The preview reads the latest "done" message's links (real data), but a preview never makes a client's link:
+    a live address on a staff page would open the client's own page to whoever reads it."""
+    from portal.models import ClientLink
+
+    settings.SITE_URL = BASE
+    mine, _theirs = parties
+    set_contact_channel(contact=mine.contact, channel="sms", by=manager, now=now)
+    wo = _resolve_a_visit(mine, coordinator=coordinator, technician=technician, now=now)
+    links_before = ClientLink.objects.count()
+    client.force_login(manager.user)
+
+    shown = client.get("/messaging/templates/done/").content.decode()
+    previewed = client.post("/messaging/templates/done/", {
+        "text_zh": "工单 %(number)s 已完成。%(links)s", "text_en": "", "preview": "1"}).content.decode()
+
+    assert f"工单 {wo.number} 已完成。\n服务单 PDF:(发送时为收件人生成的专属链接)\n评价本次服务:(发送时为收件人生成的专属链接)" in previewed
+    assert "Rate this visit: (the recipient&#x27;s own link, made when the message is sent)" in shown
+    assert "/c/" not in shown and "/c/" not in previewed
+    assert ClientLink.objects.count() == links_before, "a preview makes no link"
