@@ -4,6 +4,9 @@ One way to change each record (docs/developers.md rule 4): a model whose writes 
 the admin for everybody (`ReadOnlyAdmin`); the few models the admin may write (master data, staff profiles, rule
 parameters) save through the very service the pages and the API use (`ServiceSavedAdmin`), so the admin can never
 do what the service would refuse. tests/security/test_admin_roles.py checks every registered model × role."""
+import re
+
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
@@ -226,7 +229,32 @@ class ReadableAdmin:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(db_field, models.TextField) and not db_field.choices:
             field.widget.attrs.setdefault("data-user-text", "")  # what a person typed, shown as typed
+        if isinstance(field, (forms.IntegerField, forms.DecimalField)) and not isinstance(field, forms.ChoiceField):
+            field.__class__ = _plain_number(type(field))
         return field
+
+
+_PLAIN_NUMBERS: dict = {}
+_PLAIN_INTEGER = re.compile(r"-?[0-9]+")
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _plain_number(field_class):
+    """A number field of the admin that takes plain ASCII digits only, as every other door does
+    (servicedesk/quantities.py, servicedesk/money.py): Django's own fields pass "１００", "١٠٠" or "1_000" to int() /
+    Decimal(), which accept them."""
+    if field_class not in _PLAIN_NUMBERS:
+        pattern = _PLAIN_DECIMAL if issubclass(field_class, forms.DecimalField) else _PLAIN_INTEGER
+
+        class Plain(field_class):
+            def to_python(self, value):
+                if isinstance(value, str) and value.strip() and not pattern.fullmatch(value.strip()):
+                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+                return super().to_python(value)
+
+        Plain.__name__ = Plain.__qualname__ = f"Plain{field_class.__name__}"
+        _PLAIN_NUMBERS[field_class] = Plain
+    return _PLAIN_NUMBERS[field_class]
 
 
 def _str_column(model):

@@ -132,3 +132,25 @@ def test_the_masterdata_import_widget_refuses_odd_quantities():
     for raw in ["١٠٠", "１００", "1E+2", "1_000", "+5", 2.5]:
         with pytest.raises(ValueError, match="数量应为正整数"):
             widget.clean(raw)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quantity", ["１００", "١٠٠", "1_000"])
+def test_the_admin_refuses_odd_digits_too(coordinator, quantity):
+    """The Django admin's number fields take plain ASCII digits, as the pages and the API (int() would take these)."""
+    from django.test import Client as Browser
+
+    coordinator.user.is_staff = True  # the coordinator keeps master data, in the admin too (servicedesk/roles.py)
+    coordinator.user.save(update_fields=["is_staff"])
+    browser = Browser(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    browser.force_login(coordinator.user)
+    client = ClientFactory()
+    form = {"client": client.pk, "site": "", "model": "M1", "serial": "S-9", "manufacturer": "", "quantity": quantity,
+            "installed_on": "", "manufacturer_warranty_end": "", "company_warranty_end": ""}
+
+    page = browser.post("/admin/servicedesk/equipment/add/", form)
+
+    assert page.status_code == 200 and page.context["adminform"].form.errors == {"quantity": ["输入整数。"]}
+    assert not Equipment.objects.filter(serial="S-9").exists()
+    assert browser.post("/admin/servicedesk/equipment/add/", {**form, "quantity": "100"}).status_code == 302
+    assert Equipment.objects.get(serial="S-9").quantity == 100
