@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from collections import Counter
 
+import gevent
 from locust import HttpUser, between, constant, events, task
 
 ACCOUNTS = json.load(open(os.environ.get("LOAD_ACCOUNTS", "/tmp/load-accounts.json")))
@@ -221,16 +222,11 @@ class Finance(_Person):
             return
         job = m.group(1)
         for _ in range(150):  # the progress card polls every 2 s; give up after 5 minutes
-            self._sleep(2)
+            gevent.sleep(2)
             card = self.page(f"/receivables/exports/{job}/", "export progress")
             if f"/exports/{job}/download/" in (card.text or ""):
                 self.page(f"/receivables/exports/{job}/download/", "export download")
                 return
-
-    def _sleep(self, seconds):
-        import gevent
-
-        gevent.sleep(seconds)
 
 
 class Manager(_Person):
